@@ -1,0 +1,71 @@
+//! `versus`: the one binary. Parses flags and calls the library crates; input problems exit
+//! with status 2 and a message naming the file, line and field.
+
+mod bench;
+mod input;
+mod matrix_cmd;
+mod rank_cmd;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A problem with what the user gave us (files, flags): exit status 2.
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Shorthand for an input error wrapped in anyhow.
+pub fn input_error(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(InputError(message.into()))
+}
+
+#[derive(Parser)]
+#[command(name = "versus", version, about = "The open instrument for the AI race: arena ratings, leaderboards with honest uncertainty, race analytics.")]
+struct Cli {
+    /// Worker threads for bootstrap and large fits (default: all cores). Results do not depend on it.
+    #[arg(long, global = true, env = "VERSUS_THREADS")]
+    threads: Option<usize>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Bradley–Terry leaderboard with confidence intervals from vote files.
+    Rank(rank_cmd::RankArgs),
+    /// Head-to-head win fractions, battle counts and predicted win probabilities.
+    Matrix(matrix_cmd::MatrixArgs),
+    /// Time the engine on synthetic 1M/2M-battle files (and arena-rank when available).
+    Bench(bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(n) = cli.threads {
+        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global() {
+            eprintln!("versus: warning: could not set {n} threads: {e}");
+        }
+    }
+    let result = match cli.command {
+        Command::Rank(args) => rank_cmd::run(args),
+        Command::Matrix(args) => matrix_cmd::run(args),
+        Command::Bench(args) => bench::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let is_input = e.downcast_ref::<InputError>().is_some() || e.downcast_ref::<versus_battles::ReadError>().is_some();
+            eprintln!("versus: error: {e:#}");
+            if is_input { ExitCode::from(2) } else { ExitCode::FAILURE }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! `versus matrix`: who beat whom. Empirical win fraction among decisive battles, battle
+//! counts, and the win probability the Bradley–Terry ratings predict (METHODS §2.9).
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use versus_rank::matrix::{HeadToHead, predicted_win_probability};
+use versus_rank::{Comparisons, IntervalMethod, RatingOptions};
+
+use crate::input::{InputArgs, outcomes};
+use crate::input_error;
+use crate::render::{csv_field, write_stdout};
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MatrixFormat {
+    Csv,
+    Json,
+    Svg,
+}
+
+#[derive(Args, Debug)]
+pub struct MatrixArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = MatrixFormat::Json)]
+    pub output: MatrixFormat,
+    /// Only the N best-rated models (all by default; the SVG shows at most 40 unless given).
+    #[arg(long)]
+    pub top: Option<usize>,
+    /// Write to this file instead of stdout.
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+}
+
+/// The three tables, rows and columns in rating order.
+#[derive(Serialize)]
+pub struct Matrices {
+    pub models: Vec<String>,
+    pub ratings: Vec<f64>,
+    /// Decisive battles row won against column, divided by decisive battles between them; null if none.
+    pub win_fraction: Vec<Vec<Option<f64>>>,
+    /// All battles between row and column, ties included.
+    pub battles: Vec<Vec<f64>>,
+    /// Bradley–Terry win probability of row over column; null on the diagonal.
+    pub predicted: Vec<Vec<Option<f64>>>,
+}
+
+pub fn compute(input: &InputArgs, top: Option<usize>) -> anyhow::Result<Matrices> {
+    let votes = input.load()?;
+    let b = &votes.battles;
+    let outcome = outcomes(b);
+    let c = Comparisons { n_models: b.models.len(), model_a: &b.model_a, model_b: &b.model_b, outcome: &outcome, count: &b.count, weight: &b.weight };
+    let board = versus_rank::rate(&c, &RatingOptions { intervals: IntervalMethod::None, ..Default::default() })
+        .map_err(|e| input_error(e.describe(&b.models)))?;
+    let h2h = HeadToHead::new(b.models.len(), &b.model_a, &b.model_b, &outcome, &b.count);
+    let mut order: Vec<usize> = (0..b.models.len()).collect();
+    order.sort_by(|&x, &y| board.models[y].rating.total_cmp(&board.models[x].rating).then_with(|| b.models[x].cmp(&b.models[y])));
+    if let Some(n) = top {
+        order.truncate(n.max(1));
+    }
+    Ok(Matrices {
+        models: order.iter().map(|&i| b.models[i].clone()).collect(),
+        ratings: order.iter().map(|&i| board.models[i].rating).collect(),
+        win_fraction: order.iter().map(|&i| order.iter().map(|&j| if i == j { None } else { h2h.win_fraction(i, j) }).collect()).collect(),
+        battles: order.iter().map(|&i| order.iter().map(|&j| if i == j { 0.0 } else { h2h.battles(i, j) }).collect()).collect(),
+        predicted: order
+            .iter()
+            .map(|&i| order.iter().map(|&j| (i != j).then(|| predicted_win_probability(board.models[i].rating, board.models[j].rating))).collect())
+            .collect(),
+    })
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// A heat map of the empirical win fraction (blue: row wins, red: row loses, grey: never met).
+pub fn svg(m: &Matrices) -> String {
+    let n = m.models.len();
+    let cell = 22.0;
+    let label = 12.0 + 6.5 * m.models.iter().map(|s| s.chars().count()).max().unwrap_or(4) as f64;
+    let (w, h) = (label + cell * n as f64 + 20.0, label + cell * n as f64 + 60.0);
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Fraction of decisive battles won by row model against column model</text>\n"
+    );
+    let top = 30.0 + label;
+    for (i, name) in m.models.iter().enumerate() {
+        let y = top + cell * i as f64 + cell * 0.7;
+        s.push_str(&format!("<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>\n", label - 4.0, xml_escape(name)));
+        let x = label + cell * i as f64 + cell * 0.7;
+        s.push_str(&format!("<text transform=\"translate({x:.1},{:.1}) rotate(-60)\">{}</text>\n", top - 4.0, xml_escape(name)));
+        for j in 0..n {
+            let (x, y) = (label + cell * j as f64, top + cell * i as f64);
+            let (fill, text) = match m.win_fraction[i][j] {
+                Some(f) => {
+                    let t = (f - 0.5) * 2.0;
+                    let (r, g, b) = if t >= 0.0 { (255.0 * (1.0 - t), 255.0 * (1.0 - 0.6 * t), 255.0) } else { (255.0, 255.0 * (1.0 + 0.6 * t), 255.0 * (1.0 + t)) };
+                    (format!("rgb({:.0},{:.0},{:.0})", r, g, b), format!("{:.0}", f * 100.0))
+                }
+                None => ("#e0e0e0".to_string(), String::new()),
+            };
+            s.push_str(&format!(
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{cell}\" height=\"{cell}\" fill=\"{fill}\" stroke=\"white\"><title>{} vs {}: {} ({} battles)</title></rect>\n",
+                xml_escape(&m.models[i]),
+                xml_escape(&m.models[j]),
+                if text.is_empty() { "never met".to_string() } else { format!("{text}% won") },
+                m.battles[i][j]
+            ));
+            if !text.is_empty() {
+                s.push_str(&format!("<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\">{text}</text>\n", x + cell / 2.0, y + cell * 0.68));
+            }
+        }
+    }
+    s.push_str(&format!("<text x=\"10\" y=\"{:.0}\" fill=\"#555\">Cells: % of decisive battles won (ties excluded); grey: never met. Rows and columns in Bradley–Terry rating order. Made by versus.</text>\n</svg>\n", h - 12.0));
+    s
+}
+
+pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
+    let top = args.top.or((args.output == MatrixFormat::Svg).then_some(40));
+    let m = compute(&args.input, top)?;
+    let text = match args.output {
+        MatrixFormat::Json => serde_json::to_string_pretty(&m)? + "\n",
+        MatrixFormat::Svg => svg(&m),
+        MatrixFormat::Csv => {
+            let mut s = String::from("model_a,model_b,battles,win_fraction,predicted\n");
+            for i in 0..m.models.len() {
+                for j in 0..m.models.len() {
+                    if i == j {
+                        continue;
+                    }
+                    let f = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+                    s.push_str(&format!("{},{},{},{},{}\n", csv_field(&m.models[i]), csv_field(&m.models[j]), m.battles[i][j], f(m.win_fraction[i][j]), f(m.predicted[i][j])));
+                }
+            }
+            s
+        }
+    };
+    match args.out {
+        Some(path) => std::fs::write(&path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
+        None => write_stdout(&text),
+    }
+}

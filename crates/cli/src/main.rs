@@ -60,12 +60,25 @@ fn main() -> ExitCode {
         Command::Matrix(args) => matrix_cmd::run(args),
         Command::Bench(args) => bench::run(args),
     };
+    report_peak_memory();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let is_input = e.downcast_ref::<InputError>().is_some() || e.downcast_ref::<versus_battles::ReadError>().is_some();
             eprintln!("versus: error: {e:#}");
             if is_input { ExitCode::from(2) } else { ExitCode::FAILURE }
+        }
+    }
+}
+
+/// With VERSUS_REPORT_PEAK set, prints the process's peak resident memory (for `versus bench`).
+fn report_peak_memory() {
+    if std::env::var_os("VERSUS_REPORT_PEAK").is_none() {
+        return;
+    }
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+        if let Some(kib) = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()) {
+            eprintln!("versus: peak_rss_kib={kib}");
         }
     }
 }

@@ -34,11 +34,13 @@ pub struct MatrixArgs {
     pub out: Option<PathBuf>,
 }
 
-/// The three tables, rows and columns in rating order.
+/// The three tables, rows and columns in rating order (or by mean win fraction when the
+/// ratings do not exist).
 #[derive(Serialize)]
 pub struct Matrices {
     pub models: Vec<String>,
-    pub ratings: Vec<f64>,
+    /// Bradley–Terry ratings (null when the maximum-likelihood ratings do not exist).
+    pub ratings: Vec<Option<f64>>,
     /// Decisive battles row won against column, divided by decisive battles between them; null if none.
     pub win_fraction: Vec<Vec<Option<f64>>>,
     /// All battles between row and column, ties included.
@@ -52,22 +54,47 @@ pub fn compute(input: &InputArgs, top: Option<usize>) -> anyhow::Result<Matrices
     let b = &votes.battles;
     let outcome = outcomes(b);
     let c = Comparisons { n_models: b.models.len(), model_a: &b.model_a, model_b: &b.model_b, outcome: &outcome, count: &b.count, weight: &b.weight };
-    let board = versus_rank::rate(&c, &RatingOptions { intervals: IntervalMethod::None, ..Default::default() })
-        .map_err(|e| input_error(e.describe(&b.models)))?;
     let h2h = HeadToHead::new(b.models.len(), &b.model_a, &b.model_b, &outcome, &b.count);
-    let mut order: Vec<usize> = (0..b.models.len()).collect();
-    order.sort_by(|&x, &y| board.models[y].rating.total_cmp(&board.models[x].rating).then_with(|| b.models[x].cmp(&b.models[y])));
+    // Predicted probabilities need finite ratings; without them the empirical tables still stand.
+    let ratings: Option<Vec<f64>> = match versus_rank::rate(&c, &RatingOptions { intervals: IntervalMethod::None, ..Default::default() }) {
+        Ok(board) => Some(board.models.iter().map(|m| m.rating).collect()),
+        Err(e @ (versus_rank::RankError::InfiniteRatings { .. } | versus_rank::RankError::Disconnected { .. })) => {
+            eprintln!("versus: warning: no predicted win probabilities: {}", e.describe(&b.models));
+            None
+        }
+        Err(e) => return Err(input_error(e.describe(&b.models))),
+    };
+    let n = b.models.len();
+    let sort_key: Vec<f64> = match &ratings {
+        Some(r) => r.clone(),
+        None => (0..n)
+            .map(|i| {
+                let fr: Vec<f64> = (0..n).filter(|&j| j != i).filter_map(|j| h2h.win_fraction(i, j)).collect();
+                if fr.is_empty() { 0.0 } else { fr.iter().sum::<f64>() / fr.len() as f64 }
+            })
+            .collect(),
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&x, &y| sort_key[y].total_cmp(&sort_key[x]).then_with(|| b.models[x].cmp(&b.models[y])));
     if let Some(n) = top {
         order.truncate(n.max(1));
     }
     Ok(Matrices {
         models: order.iter().map(|&i| b.models[i].clone()).collect(),
-        ratings: order.iter().map(|&i| board.models[i].rating).collect(),
+        ratings: order.iter().map(|&i| ratings.as_ref().map(|r| r[i])).collect(),
         win_fraction: order.iter().map(|&i| order.iter().map(|&j| if i == j { None } else { h2h.win_fraction(i, j) }).collect()).collect(),
         battles: order.iter().map(|&i| order.iter().map(|&j| if i == j { 0.0 } else { h2h.battles(i, j) }).collect()).collect(),
         predicted: order
             .iter()
-            .map(|&i| order.iter().map(|&j| (i != j).then(|| predicted_win_probability(board.models[i].rating, board.models[j].rating))).collect())
+            .map(|&i| {
+                order
+                    .iter()
+                    .map(|&j| match &ratings {
+                        Some(r) if i != j => Some(predicted_win_probability(r[i], r[j])),
+                        _ => None,
+                    })
+                    .collect()
+            })
             .collect(),
     })
 }

@@ -119,6 +119,21 @@ pub struct CoefficientLine {
     pub upper: f64,
 }
 
+/// Style coefficients by feature name, serialised as a JSON object in feature order.
+#[derive(Debug, Clone)]
+pub struct StyleCoefficients(pub Vec<(String, CoefficientLine)>);
+
+impl Serialize for StyleCoefficients {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, line) in &self.0 {
+            map.serialize_entry(name, line)?;
+        }
+        map.end()
+    }
+}
+
 #[derive(Serialize, Debug, Clone)]
 pub struct AnchorMeta {
     pub model: String,
@@ -150,7 +165,7 @@ pub struct Meta {
 #[derive(Serialize, Debug, Clone)]
 pub struct Report {
     pub models: Vec<ModelLine>,
-    pub style_coefficients: Option<serde_json::Map<String, serde_json::Value>>,
+    pub style_coefficients: Option<StyleCoefficients>,
     pub meta: Meta,
 }
 
@@ -334,14 +349,14 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
         .collect();
     models.sort_by(|x, y| y.rating.total_cmp(&x.rating).then_with(|| x.model.cmp(&y.model)));
     let style_coefficients = board.style_coefficients.as_ref().map(|coefs| {
-        let mut map = serde_json::Map::new();
-        for (name, c) in style_features.iter().flatten().zip(coefs) {
-            map.insert(
-                (*name).to_string(),
-                serde_json::to_value(CoefficientLine { value: c.value, lower: c.lower, upper: c.upper }).unwrap_or(serde_json::Value::Null),
-            );
-        }
-        map
+        StyleCoefficients(
+            style_features
+                .iter()
+                .flatten()
+                .zip(coefs)
+                .map(|(name, c)| ((*name).to_string(), CoefficientLine { value: c.value, lower: c.lower, upper: c.upper }))
+                .collect(),
+        )
     });
     let uses_ci = args.method == Method::Bt && args.ci != CiKind::None;
     Ok(Report {

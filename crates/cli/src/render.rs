@@ -149,12 +149,12 @@ pub fn render_leaderboard(report: &Report, format: OutputFormat) -> anyhow::Resu
 fn coefficients_text(report: &Report, markdown: bool) -> String {
     let Some(coefs) = &report.style_coefficients else { return String::new() };
     let mut s = String::from(if markdown { "\n| Style feature | Coefficient | Lower | Upper |\n|---|---:|---:|---:|\n" } else { "\nStyle coefficients (logits per s.d. of the feature):\n" });
-    for (name, v) in coefs {
-        let get = |k: &str| v.get(k).and_then(|x| x.as_f64()).map_or(String::new(), |x| format!("{x:.4}"));
+    let num = |x: f64| if x.is_nan() { String::new() } else { format!("{x:.4}") };
+    for (name, c) in &coefs.0 {
         if markdown {
-            s.push_str(&format!("| {name} | {} | {} | {} |\n", get("value"), get("lower"), get("upper")));
+            s.push_str(&format!("| {name} | {} | {} | {} |\n", num(c.value), num(c.lower), num(c.upper)));
         } else {
-            s.push_str(&format!("  {name:<22} {:>8}  [{}, {}]\n", get("value"), get("lower"), get("upper")));
+            s.push_str(&format!("  {name:<22} {:>8}  [{}, {}]\n", num(c.value), num(c.lower), num(c.upper)));
         }
     }
     s

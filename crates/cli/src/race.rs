@@ -1,0 +1,367 @@
+//! `versus race …`: the AI-race claims as commands. Flag parsing only; the computations, the
+//! shipped data and the rendering live in the `versus-race` crate.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use versus_race::build::{self, SharedPaths};
+use versus_race::compute::{self, ComputeQuery, Measure};
+use versus_race::gap::{self, Every, GapQuery, SnapshotSelection};
+use versus_race::group::GroupBy;
+use versus_race::history::{History, Source};
+use versus_race::registry::Registry;
+use versus_race::table::OutputFormat;
+use versus_race::value::{self, PriceBound, ValueQuery};
+use versus_race::{Date, svg};
+
+#[derive(Debug, Args)]
+pub struct RaceArgs {
+    #[command(subcommand)]
+    pub command: RaceCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RaceCommand {
+    /// Best model of side A against best of side B at each LMArena snapshot (default: United States vs China).
+    Gap(GapArgs),
+    /// Rating against blended price at one snapshot: Pareto frontier, and the best B model under a price bound against the best A model.
+    Value(ValueArgs),
+    /// Share of AI-cluster compute by country (Epoch AI GPU clusters), at a date or over time.
+    Compute(ComputeArgs),
+    /// Rebuild data/registry/models.csv and data/history/history.csv from the public data sets.
+    BuildRegistry(BuildRegistryArgs),
+    /// Rebuild the shipped extract of Epoch AI's GPU clusters dataset.
+    BuildCompute(BuildComputeArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Output {
+    Table,
+    Markdown,
+    Csv,
+    Json,
+}
+
+impl From<Output> for OutputFormat {
+    fn from(output: Output) -> OutputFormat {
+        match output {
+            Output::Table => OutputFormat::Table,
+            Output::Markdown => OutputFormat::Markdown,
+            Output::Csv => OutputFormat::Csv,
+            Output::Json => OutputFormat::Json,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum By {
+    Country,
+    #[value(alias = "license")]
+    Licence,
+    #[value(alias = "organization", alias = "org")]
+    Organisation,
+}
+
+impl From<By> for GroupBy {
+    fn from(by: By) -> GroupBy {
+        match by {
+            By::Country => GroupBy::Country,
+            By::Licence => GroupBy::Licence,
+            By::Organisation => GroupBy::Organisation,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SourceArg {
+    /// LMArena's own leaderboard JSON (2025-03 → 2025-12, with intervals).
+    Catalog,
+    /// Ratings extracted from LMArena's pickles (2023-05 → 2025-03, no intervals).
+    Elo,
+    /// Scraped leaderboard tables (2024-06 → 2025-08, integer scores with intervals).
+    Scrape,
+}
+
+impl From<SourceArg> for Source {
+    fn from(source: SourceArg) -> Source {
+        match source {
+            SourceArg::Catalog => Source::ArenaCatalog,
+            SourceArg::Elo => Source::EloHistory,
+            SourceArg::Scrape => Source::LeaderboardScrape,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EveryArg {
+    Snapshot,
+    Month,
+}
+
+/// Which leaderboard snapshots to read.
+#[derive(Debug, Args)]
+pub struct LeaderboardArgs {
+    /// LMArena category (`full` is the overall leaderboard; others exist only in LMArena's JSON, 2025-03 on).
+    #[arg(long, default_value = "full")]
+    pub category: String,
+    /// Use style-controlled ratings (LMArena's JSON only, 2025-03 on).
+    #[arg(long)]
+    pub style_control: bool,
+    /// Use one source only instead of the precedence rule (catalog > elo > scrape within 7 days).
+    #[arg(long, value_enum)]
+    pub source: Option<SourceArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct GapArgs {
+    /// What the sides are.
+    #[arg(long, value_enum, default_value_t = By::Country)]
+    pub by: By,
+    /// Side A (default: United States; `proprietary` with --by licence).
+    #[arg(long)]
+    pub a: Option<String>,
+    /// Side B (default: China; `open` with --by licence).
+    #[arg(long)]
+    pub b: Option<String>,
+    /// First snapshot date (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last snapshot date (YYYY, YYYY-MM or YYYY-MM-DD, inclusive).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// One point per snapshot, or per month (the month's last snapshot).
+    #[arg(long, value_enum, default_value_t = EveryArg::Snapshot)]
+    pub every: EveryArg,
+    /// A single snapshot date instead of a range.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub snapshot: Option<String>,
+    #[command(flatten)]
+    pub leaderboard: LeaderboardArgs,
+    #[arg(long, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Also write the chart as SVG to this file.
+    #[arg(long)]
+    pub svg: Option<PathBuf>,
+    // Seam for the planned `--votes FILE` mode: fit ratings from a vote file with versus-rank,
+    // wrap them as a `gap::RatedSnapshot`, and call `gap::gap_report` with it.
+}
+
+#[derive(Debug, Args)]
+pub struct ValueArgs {
+    #[arg(long, value_enum, default_value_t = By::Country)]
+    pub by: By,
+    /// Side A, whose best priced model is the reference (default: United States).
+    #[arg(long)]
+    pub a: Option<String>,
+    /// Side B, whose best model under the price bound is compared (default: China).
+    #[arg(long)]
+    pub b: Option<String>,
+    /// Snapshot date (default: the latest snapshot).
+    #[arg(long)]
+    pub snapshot: Option<String>,
+    /// Price bound for side B in USD per million tokens (3:1 blend).
+    #[arg(long, conflicts_with = "max_price_fraction")]
+    pub max_price: Option<f64>,
+    /// Price bound for side B as a fraction of A's model's price (0.1 = a tenth of the price).
+    #[arg(long)]
+    pub max_price_fraction: Option<f64>,
+    #[command(flatten)]
+    pub leaderboard: LeaderboardArgs,
+    #[arg(long, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MeasureArg {
+    /// Peak 16-bit operations per second.
+    Op16,
+    /// H100-equivalent chips.
+    H100e,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PeriodArg {
+    Year,
+    Month,
+}
+
+#[derive(Debug, Args)]
+pub struct ComputeArgs {
+    /// Date of the shares (default: the latest operational date in the data).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Over time: one point per year or month end from --from to --as-of.
+    #[arg(long, value_enum)]
+    pub every: Option<PeriodArg>,
+    /// Start of the series (with --every; default 2018).
+    #[arg(long, requires = "every")]
+    pub from: Option<String>,
+    #[arg(long, value_enum, default_value_t = MeasureArg::Op16)]
+    pub measure: MeasureArg,
+    /// Count every cluster, not only Epoch's `Include in Standard Analysis` rows.
+    #[arg(long)]
+    pub all_clusters: bool,
+    #[arg(long, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildRegistryArgs {
+    /// The public data directory (leaderboard-history/, models/, …).
+    #[arg(long, env = "VERSUS_SHARED_DATA")]
+    pub shared: PathBuf,
+    /// The repository's data directory: hand-kept tables are read from its registry/, and
+    /// registry/models.csv and history/history.csv are written.
+    #[arg(long, default_value = "data")]
+    pub out: PathBuf,
+    /// Write even if something could not be resolved (it is listed either way).
+    #[arg(long)]
+    pub allow_unresolved: bool,
+    /// Report only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Keep only these LMArena categories (comma-separated; `full` is always kept). Default: all,
+    /// which makes history.csv about 11 MB; `full` alone makes it about 2 MB.
+    #[arg(long, value_delimiter = ',')]
+    pub categories: Option<Vec<String>>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildComputeArgs {
+    /// The public data directory (compute/gpu_clusters.csv inside it).
+    #[arg(long, env = "VERSUS_SHARED_DATA")]
+    pub shared: PathBuf,
+    /// Where to write the extract.
+    #[arg(long, default_value = "crates/race/data/compute/gpu_clusters.csv")]
+    pub out: PathBuf,
+}
+
+fn date_arg(flag: &str, text: &str, end: bool) -> Result<Date> {
+    Date::parse_bound(text, end).with_context(|| format!("--{flag} `{text}`: expected YYYY, YYYY-MM or YYYY-MM-DD"))
+}
+
+fn exact_date_arg(flag: &str, text: &str) -> Result<Date> {
+    Date::parse(text).with_context(|| format!("--{flag} `{text}`: expected YYYY-MM-DD"))
+}
+
+/// Resolves the two sides, falling back to the grouping's defaults.
+fn sides(by: GroupBy, a: Option<&str>, b: Option<&str>, registry: &Registry) -> Result<(String, String)> {
+    let defaults = by.default_sides();
+    let (Some(a), Some(b)) = (a.or(defaults.map(|d| d.0)), b.or(defaults.map(|d| d.1))) else {
+        bail!("--by {} needs --a and --b", by.name());
+    };
+    Ok((by.resolve(a, registry)?, by.resolve(b, registry)?))
+}
+
+fn selection(leaderboard: &LeaderboardArgs) -> SnapshotSelection {
+    SnapshotSelection {
+        category: leaderboard.category.clone(),
+        style_control: leaderboard.style_control,
+        source: leaderboard.source.map(Source::from),
+        from: None,
+        to: None,
+        snapshot: None,
+    }
+}
+
+pub fn run(args: RaceArgs) -> Result<()> {
+    match args.command {
+        RaceCommand::Gap(args) => run_gap(args),
+        RaceCommand::Value(args) => run_value(args),
+        RaceCommand::Compute(args) => run_compute(args),
+        RaceCommand::BuildRegistry(args) => run_build_registry(args),
+        RaceCommand::BuildCompute(args) => run_build_compute(args),
+    }
+}
+
+fn run_gap(args: GapArgs) -> Result<()> {
+    let registry = Registry::shipped()?;
+    let history = History::shipped()?;
+    let by = GroupBy::from(args.by);
+    let (a, b) = sides(by, args.a.as_deref(), args.b.as_deref(), &registry)?;
+    let mut selection = selection(&args.leaderboard);
+    selection.from = args.from.as_deref().map(|t| date_arg("from", t, false)).transpose()?;
+    selection.to = args.to.as_deref().map(|t| date_arg("to", t, true)).transpose()?;
+    selection.snapshot = args.snapshot.as_deref().map(|t| exact_date_arg("snapshot", t)).transpose()?;
+    let every = match args.every {
+        EveryArg::Snapshot => Every::Snapshot,
+        EveryArg::Month => Every::Month,
+    };
+    let report = gap::gap(&registry, &history, &GapQuery { by, a, b, every, selection })?;
+    print!("{}", report.render(args.output.into())?);
+    if let Some(path) = args.svg {
+        std::fs::write(&path, svg::gap_chart(&report)).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn run_value(args: ValueArgs) -> Result<()> {
+    let registry = Registry::shipped()?;
+    let history = History::shipped()?;
+    let by = GroupBy::from(args.by);
+    let (a, b) = sides(by, args.a.as_deref(), args.b.as_deref(), &registry)?;
+    let mut selection = selection(&args.leaderboard);
+    selection.snapshot = args.snapshot.as_deref().map(|t| exact_date_arg("snapshot", t)).transpose()?;
+    let price_bound = match (args.max_price, args.max_price_fraction) {
+        (Some(usd), _) if usd.is_finite() && usd >= 0.0 => Some(PriceBound::Absolute(usd)),
+        (None, Some(fraction)) if fraction.is_finite() && fraction > 0.0 => Some(PriceBound::FractionOfA(fraction)),
+        (None, None) => None,
+        _ => bail!("price bounds must be positive numbers"),
+    };
+    let report = value::value(&registry, &history, &ValueQuery { by, a, b, price_bound, selection })?;
+    print!("{}", report.render(args.output.into())?);
+    Ok(())
+}
+
+fn run_compute(args: ComputeArgs) -> Result<()> {
+    let clusters = compute::shipped_clusters()?;
+    let query = ComputeQuery {
+        measure: match args.measure {
+            MeasureArg::Op16 => Measure::Op16,
+            MeasureArg::H100e => Measure::H100Equivalents,
+        },
+        standard_only: !args.all_clusters,
+    };
+    let as_of = match args.as_of.as_deref() {
+        Some(text) => date_arg("as-of", text, true)?,
+        None => compute::latest_date(&clusters, query).context("no dated cluster in the data")?,
+    };
+    let output = args.output.into();
+    match args.every {
+        None => print!("{}", compute::shares_at(&clusters, query, as_of).render(output)?),
+        Some(period) => {
+            let from = match args.from.as_deref() {
+                Some(text) => date_arg("from", text, false)?,
+                None => Date::new(2018, 1, 1).context("bad default date")?,
+            };
+            let dates = compute::period_ends(from, as_of, matches!(period, PeriodArg::Month));
+            let series = compute::series(&clusters, query, &dates).context("--from is after --as-of")?;
+            print!("{}", series.render(output)?);
+        }
+    }
+    Ok(())
+}
+
+fn run_build_registry(args: BuildRegistryArgs) -> Result<()> {
+    let options = build::BuildOptions { categories: args.categories.map(|c| c.into_iter().collect()) };
+    let output = build::build(&SharedPaths::new(&args.shared), &args.out.join("registry"), &options)?;
+    eprintln!("{}", output.report.summary());
+    if args.dry_run {
+        return Ok(());
+    }
+    if !output.report.is_complete() && !args.allow_unresolved {
+        bail!("not written: resolve the items above (hand-kept tables in {}/registry) or pass --allow-unresolved", args.out.display());
+    }
+    for path in build::write(&output, &args.out)? {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn run_build_compute(args: BuildComputeArgs) -> Result<()> {
+    let text = compute::build_extract(&SharedPaths::new(&args.shared).gpu_clusters())?;
+    std::fs::write(&args.out, text).with_context(|| format!("cannot write {}", args.out.display()))?;
+    eprintln!("wrote {}", args.out.display());
+    Ok(())
+}

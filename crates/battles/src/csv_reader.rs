@@ -40,7 +40,9 @@ struct Columns {
 
 pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadError> {
     let file = File::open(path).map_err(|e| ReadError::io(path, e))?;
+    let tsv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
     let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(if tsv { b'\t' } else { b',' })
         .has_headers(true)
         .flexible(false)
         .buffer_capacity(1 << 20)

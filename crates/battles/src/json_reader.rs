@@ -3,8 +3,9 @@
 //! Both use the same serde visitor for a battle object: it recognises the keys it needs,
 //! interns model names straight from the parser's buffer (no `String` per row for known
 //! models), sums `conv_metadata` style counts, and skips everything else (conversations) with
-//! `IgnoredAny`. The battle log is read streaming through a `SeqAccess` visitor, so a 2 GB file
-//! never sits in memory as a `serde_json::Value`.
+//! `IgnoredAny`. The battle log is read streaming: [`crate::split`] cuts the top-level array
+//! into elements chunk by chunk and each is parsed on its own, so a 2 GB file never sits in
+//! memory, let alone as a `serde_json::Value`.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -18,6 +19,7 @@ use crate::error::{Location, Problem, ReadError};
 use crate::row::{finish_row, RowData};
 use crate::select::{parse_bool, Selector};
 use crate::set::{BattleSet, Builder};
+use crate::split::{ArraySplitter, Element, SplitError};
 use crate::time::parse_tstamp;
 use crate::{ReadOptions, Winner};
 
@@ -96,7 +98,7 @@ pub(crate) fn read_jsonl(path: &Path, opts: &ReadOptions) -> Result<BattleSet, R
         let mut de = serde_json::Deserializer::from_str(text);
         let parsed = RowSeed { ctx: &mut ctx }.deserialize(&mut de).and_then(|()| de.end());
         if let Err(e) = parsed {
-            return Err(json_error(path, loc, &mut ctx, &e, false));
+            return Err(json_error(path, loc, &mut ctx, &e));
         }
         finish_row(&ctx.row, &mut ctx.sel, &mut ctx.b).map_err(|p| p.at(path, loc))?;
     }
@@ -109,99 +111,71 @@ pub(crate) fn read_jsonl(path: &Path, opts: &ReadOptions) -> Result<BattleSet, R
 
 pub(crate) fn read_battle_log(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadError> {
     let file = File::open(path).map_err(|e| ReadError::io(path, e))?;
-    let mut rdr = BufReader::with_capacity(1 << 20, file);
-    let cap = rdr.capacity();
-    let head = rdr.fill_buf().map_err(|e| ReadError::io(path, e))?;
-    if head.len() < cap && head.iter().all(u8::is_ascii_whitespace) {
-        return Err(ReadError::data(
-            path,
-            Location::File,
-            None,
-            "empty file (expected a JSON array of battles)",
-        ));
-    }
+    let mut split = ArraySplitter::new(file);
     let mut ctx = Ctx::new(opts);
-    let mut state = LogState { index: 0, fatal: None };
-    let mut de = serde_json::Deserializer::from_reader(rdr);
-    let res = de
-        .deserialize_seq(LogVisitor { ctx: &mut ctx, state: &mut state, path })
-        .and_then(|()| de.end());
-    if let Err(e) = res {
-        if let Some(f) = state.fatal.take() {
-            return Err(f);
+    let mut count = 0u64;
+    loop {
+        let Element { index, line, bytes } = match split.next_element() {
+            Ok(Some(x)) => x,
+            Ok(None) => break,
+            Err(e) => return Err(split_error(path, e)),
+        };
+        let loc = Location::Element(index);
+        ctx.reset_row();
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let parsed = RowSeed { ctx: &mut ctx }.deserialize(&mut de).and_then(|()| de.end());
+        if let Err(e) = parsed {
+            if let Some(p) = ctx.problem.take() {
+                return Err(p.at(path, loc));
+            }
+            // Report the file line: the element starts at `line`.
+            let full = e.to_string();
+            let base = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]);
+            let abs = line + (e.line() as u64).saturating_sub(1);
+            return Err(ReadError::data(path, loc, None, format!("invalid JSON: {base} (line {abs})")));
         }
-        if e.is_eof() && state.index == 0 && ctx.problem.is_none() {
-            return Err(ReadError::data(
-                path,
-                Location::File,
-                None,
-                format!("empty or truncated file: {e} (expected a JSON array of battles)"),
-            ));
-        }
-        return Err(json_error(path, Location::Element(state.index), &mut ctx, &e, true));
+        finish_row(&ctx.row, &mut ctx.sel, &mut ctx.b).map_err(|p| p.at(path, loc))?;
+        count += 1;
     }
-    if state.index == 0 {
+    if count == 0 {
         return Err(ReadError::data(path, Location::File, None, "no battles: the array is empty"));
     }
     ctx.sel.check_seen(path, "field")?;
     Ok(ctx.b.finish())
 }
 
+fn split_error(path: &Path, e: SplitError) -> ReadError {
+    match e {
+        SplitError::Io(e) => ReadError::io(path, e),
+        SplitError::Empty => ReadError::data(
+            path,
+            Location::File,
+            None,
+            "empty file (expected a JSON array of battles)",
+        ),
+        SplitError::Syntax { line, message } => {
+            ReadError::data(path, Location::File, None, format!("invalid JSON at line {line}: {message}"))
+        }
+        SplitError::Truncated { index, line } => ReadError::data(
+            path,
+            Location::Element(index),
+            None,
+            format!("truncated JSON: the file ends inside the array (element starts at line {line})"),
+        ),
+    }
+}
+
 /// Turn a serde error into a `ReadError`, preferring the row problem a visitor recorded.
-fn json_error(
-    path: &Path,
-    loc: Location,
-    ctx: &mut Ctx,
-    e: &serde_json::Error,
-    keep_position: bool,
-) -> ReadError {
+fn json_error(path: &Path, loc: Location, ctx: &mut Ctx, e: &serde_json::Error) -> ReadError {
     if let Some(p) = ctx.problem.take() {
         return p.at(path, loc);
     }
+    // Within one JSONL line serde's "line 1" is noise; keep the column.
     let full = e.to_string();
-    let msg = if keep_position {
-        full
-    } else {
-        // Within one JSONL line the serde "line 1" is noise; keep the column.
-        let base = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]);
-        format!("{base} (column {})", e.column())
-    };
+    let base = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]);
+    let msg = format!("{base} (column {})", e.column());
     let what = if e.is_eof() { "truncated JSON" } else { "invalid JSON" };
     ReadError::data(path, loc, None, format!("{what}: {msg}"))
-}
-
-struct LogState {
-    index: u64,
-    fatal: Option<ReadError>,
-}
-
-struct LogVisitor<'c> {
-    ctx: &'c mut Ctx,
-    state: &'c mut LogState,
-    path: &'c Path,
-}
-
-impl<'de> Visitor<'de> for LogVisitor<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON array of battle objects")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        loop {
-            self.ctx.reset_row();
-            if seq.next_element_seed(RowSeed { ctx: self.ctx })?.is_none() {
-                return Ok(());
-            }
-            let ctx = &mut *self.ctx;
-            if let Err(p) = finish_row(&ctx.row, &mut ctx.sel, &mut ctx.b) {
-                self.state.fatal = Some(p.at(self.path, Location::Element(self.state.index)));
-                return Err(de::Error::custom(ROW_PROBLEM));
-            }
-            self.state.index += 1;
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,11 +13,21 @@
 //! * only anonymous battles are kept unless `include_named` (a missing `anony` counts as
 //!   anonymous, because datasets that drop the field are anonymous-only);
 //! * rows whose `dedup_tag` says `sampled: false` are dropped, as LMArena's leaderboard notebook
-//!   does (`battles[battles["dedup_tag"].apply(lambda x: x.get("sampled", False))]`): those are
-//!   the surplus copies of over-represented prompts. A `dedup_tag` object without `sampled` is
-//!   dropped too (same `.get(.., False)`); rows without any `dedup_tag` are kept;
+//!   for the public battle logs does (`battles[battles["dedup_tag"].apply(lambda x:
+//!   x.get("sampled", False))]`, after keeping `anony == True`): those are the surplus copies of
+//!   prompts above the 0.9999 frequency quantile (FastChat `deduplication.py`; FastChat's own
+//!   `elo_analysis.py` reads pre-cleaned data and does not filter on it). A `dedup_tag` object
+//!   without `sampled` is dropped too (same `.get(.., False)`); rows without a `dedup_tag` (CSV,
+//!   the 2025 datasets) are kept;
 //! * every row is validated, kept or not: a broken file is an error even when a filter would
-//!   have skipped the broken row.
+//!   have skipped the broken row;
+//! * a file whose rows are all filtered out gives an empty set (the caller decides what that
+//!   means); an empty file, or one with a header and no rows, is an error.
+//!
+//! Categories in battle files come from LMArena's `category_tag` (objects of boolean flags such
+//! as `criteria_v0.1.real_world` or `math_v0.1.math`; in CSV a cell holding that JSON). Derived
+//! categories LMArena computes from the flags (e.g. `hard_6`) are not reproduced: filter on the
+//! flags with `--where` or pre-compute a column.
 
 #![forbid(unsafe_code)]
 
@@ -32,6 +42,7 @@ mod row;
 mod parquet_reader;
 mod select;
 mod set;
+mod split;
 mod time;
 
 use std::fmt;

@@ -60,7 +60,13 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
             (None, Some(l)) => (Some(l.as_str()), "language"),
             (None, None) => (None, "section"),
         };
-        let names: Vec<&String> = obj.keys().collect();
+        // Largest sections first: the useful ones to suggest.
+        let mut sized: Vec<(&String, f64)> = obj
+            .iter()
+            .map(|(k, v)| (k, v.get("n").and_then(Value::as_f64).unwrap_or(0.0)))
+            .collect();
+        sized.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let names: Vec<&String> = sized.into_iter().map(|(k, _)| k).collect();
         let key = match want {
             Some(w) => obj
                 .keys()

@@ -2,7 +2,7 @@
 //! It also remembers what it saw, so that a filter naming something absent from the file is an
 //! error instead of a silently empty result.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Location, ReadError};
@@ -21,12 +21,13 @@ pub(crate) struct Selector {
     column_seen: Vec<bool>,
     pub language: Option<String>,
     language_matched: bool,
-    languages_seen: BTreeSet<String>,
+    /// Languages met (up to a cap) with their row counts, for the error message.
+    languages_seen: BTreeMap<String, u64>,
     /// Normalised category key (see [`normalize_key`]).
     pub category: Option<String>,
     category_raw: String,
     category_seen: bool,
-    category_keys: BTreeSet<String>,
+    category_keys: BTreeMap<String, u64>,
 }
 
 /// Lower-case and unify separators so `Real World`, `real-world` and `real_world` agree.
@@ -101,11 +102,11 @@ impl Selector {
             filter_col,
             language: opts.language.clone(),
             language_matched: false,
-            languages_seen: BTreeSet::new(),
+            languages_seen: BTreeMap::new(),
             category: opts.category.as_deref().map(normalize_key),
             category_raw: opts.category.clone().unwrap_or_default(),
             category_seen: false,
-            category_keys: BTreeSet::new(),
+            category_keys: BTreeMap::new(),
         }
     }
 
@@ -138,11 +139,8 @@ impl Selector {
                 true
             }
             Some(l) => {
-                if !self.language_matched
-                    && self.languages_seen.len() < 4 * LIST_MAX
-                    && !self.languages_seen.contains(l)
-                {
-                    self.languages_seen.insert(l.to_owned());
+                if !self.language_matched {
+                    tally(&mut self.languages_seen, l);
                 }
                 false
             }
@@ -158,11 +156,8 @@ impl Selector {
             self.category_seen = true;
             return true;
         }
-        if !self.category_seen
-            && self.category_keys.len() < 4 * LIST_MAX
-            && !self.category_keys.contains(raw)
-        {
-            self.category_keys.insert(raw.to_owned());
+        if !self.category_seen {
+            tally(&mut self.category_keys, raw);
         }
         false
     }
@@ -188,7 +183,7 @@ impl Selector {
             } else {
                 format!(
                     "language {want:?} not present (present: {})",
-                    list_some(&self.languages_seen)
+                    list_some(&by_count(&self.languages_seen))
                 )
             };
             return Err(ReadError::data(path, Location::File, Some("language"), msg));
@@ -203,13 +198,29 @@ impl Selector {
                 format!(
                     "category {:?} not present (present: {})",
                     self.category_raw,
-                    list_some(&self.category_keys)
+                    list_some(&by_count(&self.category_keys))
                 )
             };
             return Err(ReadError::data(path, Location::File, Some("category_tag"), msg));
         }
         Ok(())
     }
+}
+
+/// Count `key` in a capped tally (no allocation once the key is known).
+fn tally(map: &mut BTreeMap<String, u64>, key: &str) {
+    if let Some(n) = map.get_mut(key) {
+        *n += 1;
+    } else if map.len() < 4 * LIST_MAX {
+        map.insert(key.to_owned(), 1);
+    }
+}
+
+/// Keys by descending count (most common first: the likeliest intended values).
+fn by_count(map: &BTreeMap<String, u64>) -> Vec<String> {
+    let mut v: Vec<(&String, &u64)> = map.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1));
+    v.into_iter().map(|(k, _)| k.clone()).collect()
 }
 
 /// "a, b, c, … (N more)" for error messages.

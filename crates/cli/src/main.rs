@@ -50,10 +50,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(n) = cli.threads {
-        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global() {
-            eprintln!("versus: warning: could not set {n} threads: {e}");
-        }
+    if let Some(n) = cli.threads
+        && let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()
+    {
+        eprintln!("versus: warning: could not set {n} threads: {e}");
     }
     let result = match cli.command {
         Command::Rank(args) => rank_cmd::run(args),
@@ -76,9 +76,9 @@ fn report_peak_memory() {
     if std::env::var_os("VERSUS_REPORT_PEAK").is_none() {
         return;
     }
-    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
-        if let Some(kib) = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()) {
-            eprintln!("versus: peak_rss_kib={kib}");
-        }
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status")
+        && let Some(kib) = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    {
+        eprintln!("versus: peak_rss_kib={kib}");
     }
 }

@@ -313,8 +313,15 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
             (board, "style_control_bt")
         }
         Method::Bt => {
-            let table = versus_rank::RowTable::build(&comparisons, ties, options.reweight_min_pair).map_err(|e| input_error(e.describe(names)))?;
-            (versus_rank::rate_table(&table, &options).map_err(|e| input_error(e.describe(names)))?, "bradley_terry")
+            let reweighted;
+            let fit_table = match options.reweight_min_pair {
+                None => &table,
+                Some(_) => {
+                    reweighted = versus_rank::RowTable::build(&comparisons, ties, options.reweight_min_pair).map_err(|e| input_error(e.describe(names)))?;
+                    &reweighted
+                }
+            };
+            (versus_rank::rate_table(fit_table, &options).map_err(|e| input_error(e.describe(names)))?, "bradley_terry")
         }
     };
     let elapsed = started.elapsed();

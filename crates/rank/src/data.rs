@@ -99,6 +99,9 @@ pub struct RowTable {
     pub unit_weights: bool,
 }
 
+/// Up to this many models, aggregation indexes a dense M×M×3 array instead of hashing.
+const DENSE_MODELS: usize = 1024;
+
 fn outcome_code(o: f64) -> u64 {
     if o == 0.0 {
         0
@@ -119,6 +122,10 @@ impl RowTable {
         reweight_min_pair: Option<f64>,
     ) -> Result<Self, RankError> {
         c.validate()?;
+        // Slot of each (a, b, outcome) key: a dense array for the usual few hundred models,
+        // a hash map beyond (M² grows too fast).
+        let dense = c.n_models <= DENSE_MODELS;
+        let mut dense_slot: Vec<u32> = if dense { vec![u32::MAX; c.n_models * c.n_models * 3] } else { Vec::new() };
         let mut index: HashMap<u64, usize> = HashMap::new();
         let mut keys: Vec<u64> = Vec::new();
         let mut count = Vec::new();
@@ -133,14 +140,24 @@ impl RowTable {
             if c.count[r] == 0.0 {
                 continue;
             }
-            let key = ((c.model_a[r] as u64) << 34) | ((c.model_b[r] as u64) << 2) | outcome_code(o);
-            let slot = *index.entry(key).or_insert_with(|| {
+            let (a, b, code) = (c.model_a[r] as u64, c.model_b[r] as u64, outcome_code(o));
+            let key = (a << 34) | (b << 2) | code;
+            let mut new_slot = || {
                 keys.push(key);
                 count.push(0.0);
                 wsum.push(0.0);
                 w2sum.push(0.0);
                 keys.len() - 1
-            });
+            };
+            let slot = if dense {
+                let cell = &mut dense_slot[((a as usize) * c.n_models + b as usize) * 3 + code as usize];
+                if *cell == u32::MAX {
+                    *cell = new_slot() as u32;
+                }
+                *cell as usize
+            } else {
+                *index.entry(key).or_insert_with(new_slot)
+            };
             let (n, w) = (c.count[r], c.weight[r]);
             unit &= w == 1.0;
             count[slot] += n;

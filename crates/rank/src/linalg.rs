@@ -60,14 +60,10 @@ impl Matrix {
     pub fn without(&self, skip: usize) -> Matrix {
         let k = self.n - 1;
         let mut out = Matrix::zeros(k);
-        let mut oi = 0;
-        for i in (0..self.n).filter(|&i| i != skip) {
-            let mut oj = 0;
-            for j in (0..self.n).filter(|&j| j != skip) {
+        for (oi, i) in (0..self.n).filter(|&i| i != skip).enumerate() {
+            for (oj, j) in (0..self.n).filter(|&j| j != skip).enumerate() {
                 out.data[oi * k + oj] = self.get(i, j);
-                oj += 1;
             }
-            oi += 1;
         }
         out
     }
@@ -119,7 +115,7 @@ impl Cholesky {
                 let v = l.get(j, k);
                 d -= v * v;
             }
-            if !(d > 0.0) || !d.is_finite() {
+            if d.is_nan() || d <= 0.0 || !d.is_finite() {
                 return None;
             }
             let d = d.sqrt();

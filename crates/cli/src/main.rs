@@ -4,6 +4,7 @@
 mod bench;
 mod input;
 mod matrix_cmd;
+mod progress;
 mod rank_cmd;
 mod render;
 

@@ -237,7 +237,8 @@ pub struct BuildComputeArgs {
 }
 
 fn date_arg(flag: &str, text: &str, end: bool) -> Result<Date> {
-    Date::parse_bound(text, end).with_context(|| format!("--{flag} `{text}`: expected YYYY, YYYY-MM or YYYY-MM-DD"))
+    Date::parse_bound(text, end)
+        .with_context(|| format!("--{flag} `{text}`: expected YYYY, YYYY-MM or YYYY-MM-DD"))
 }
 
 fn exact_date_arg(flag: &str, text: &str) -> Result<Date> {
@@ -245,7 +246,12 @@ fn exact_date_arg(flag: &str, text: &str) -> Result<Date> {
 }
 
 /// Resolves the two sides, falling back to the grouping's defaults.
-fn sides(by: GroupBy, a: Option<&str>, b: Option<&str>, registry: &Registry) -> Result<(String, String)> {
+fn sides(
+    by: GroupBy,
+    a: Option<&str>,
+    b: Option<&str>,
+    registry: &Registry,
+) -> Result<(String, String)> {
     let defaults = by.default_sides();
     let (Some(a), Some(b)) = (a.or(defaults.map(|d| d.0)), b.or(defaults.map(|d| d.1))) else {
         bail!("--by {} needs --a and --b", by.name());
@@ -280,17 +286,40 @@ fn run_gap(args: GapArgs) -> Result<()> {
     let by = GroupBy::from(args.by);
     let (a, b) = sides(by, args.a.as_deref(), args.b.as_deref(), &registry)?;
     let mut selection = selection(&args.leaderboard);
-    selection.from = args.from.as_deref().map(|t| date_arg("from", t, false)).transpose()?;
-    selection.to = args.to.as_deref().map(|t| date_arg("to", t, true)).transpose()?;
-    selection.snapshot = args.snapshot.as_deref().map(|t| exact_date_arg("snapshot", t)).transpose()?;
+    selection.from = args
+        .from
+        .as_deref()
+        .map(|t| date_arg("from", t, false))
+        .transpose()?;
+    selection.to = args
+        .to
+        .as_deref()
+        .map(|t| date_arg("to", t, true))
+        .transpose()?;
+    selection.snapshot = args
+        .snapshot
+        .as_deref()
+        .map(|t| exact_date_arg("snapshot", t))
+        .transpose()?;
     let every = match args.every {
         EveryArg::Snapshot => Every::Snapshot,
         EveryArg::Month => Every::Month,
     };
-    let report = gap::gap(&registry, &history, &GapQuery { by, a, b, every, selection })?;
+    let report = gap::gap(
+        &registry,
+        &history,
+        &GapQuery {
+            by,
+            a,
+            b,
+            every,
+            selection,
+        },
+    )?;
     print!("{}", report.render(args.output.into())?);
     if let Some(path) = args.svg {
-        std::fs::write(&path, svg::gap_chart(&report)).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, svg::gap_chart(&report))
+            .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())
@@ -302,14 +331,30 @@ fn run_value(args: ValueArgs) -> Result<()> {
     let by = GroupBy::from(args.by);
     let (a, b) = sides(by, args.a.as_deref(), args.b.as_deref(), &registry)?;
     let mut selection = selection(&args.leaderboard);
-    selection.snapshot = args.snapshot.as_deref().map(|t| exact_date_arg("snapshot", t)).transpose()?;
+    selection.snapshot = args
+        .snapshot
+        .as_deref()
+        .map(|t| exact_date_arg("snapshot", t))
+        .transpose()?;
     let price_bound = match (args.max_price, args.max_price_fraction) {
         (Some(usd), _) if usd.is_finite() && usd >= 0.0 => Some(PriceBound::Absolute(usd)),
-        (None, Some(fraction)) if fraction.is_finite() && fraction > 0.0 => Some(PriceBound::FractionOfA(fraction)),
+        (None, Some(fraction)) if fraction.is_finite() && fraction > 0.0 => {
+            Some(PriceBound::FractionOfA(fraction))
+        }
         (None, None) => None,
         _ => bail!("price bounds must be positive numbers"),
     };
-    let report = value::value(&registry, &history, &ValueQuery { by, a, b, price_bound, selection })?;
+    let report = value::value(
+        &registry,
+        &history,
+        &ValueQuery {
+            by,
+            a,
+            b,
+            price_bound,
+            selection,
+        },
+    )?;
     print!("{}", report.render(args.output.into())?);
     Ok(())
 }
@@ -329,14 +374,18 @@ fn run_compute(args: ComputeArgs) -> Result<()> {
     };
     let output = args.output.into();
     match args.every {
-        None => print!("{}", compute::shares_at(&clusters, query, as_of).render(output)?),
+        None => print!(
+            "{}",
+            compute::shares_at(&clusters, query, as_of).render(output)?
+        ),
         Some(period) => {
             let from = match args.from.as_deref() {
                 Some(text) => date_arg("from", text, false)?,
                 None => Date::new(2018, 1, 1).context("bad default date")?,
             };
             let dates = compute::period_ends(from, as_of, matches!(period, PeriodArg::Month));
-            let series = compute::series(&clusters, query, &dates).context("--from is after --as-of")?;
+            let series =
+                compute::series(&clusters, query, &dates).context("--from is after --as-of")?;
             print!("{}", series.render(output)?);
         }
     }
@@ -344,14 +393,23 @@ fn run_compute(args: ComputeArgs) -> Result<()> {
 }
 
 fn run_build_registry(args: BuildRegistryArgs) -> Result<()> {
-    let options = build::BuildOptions { categories: args.categories.map(|c| c.into_iter().collect()) };
-    let output = build::build(&SharedPaths::new(&args.shared), &args.out.join("registry"), &options)?;
+    let options = build::BuildOptions {
+        categories: args.categories.map(|c| c.into_iter().collect()),
+    };
+    let output = build::build(
+        &SharedPaths::new(&args.shared),
+        &args.out.join("registry"),
+        &options,
+    )?;
     eprintln!("{}", output.report.summary());
     if args.dry_run {
         return Ok(());
     }
     if !output.report.is_complete() && !args.allow_unresolved {
-        bail!("not written: resolve the items above (hand-kept tables in {}/registry) or pass --allow-unresolved", args.out.display());
+        bail!(
+            "not written: resolve the items above (hand-kept tables in {}/registry) or pass --allow-unresolved",
+            args.out.display()
+        );
     }
     for path in build::write(&output, &args.out)? {
         eprintln!("wrote {}", path.display());
@@ -361,7 +419,8 @@ fn run_build_registry(args: BuildRegistryArgs) -> Result<()> {
 
 fn run_build_compute(args: BuildComputeArgs) -> Result<()> {
     let text = compute::build_extract(&SharedPaths::new(&args.shared).gpu_clusters())?;
-    std::fs::write(&args.out, text).with_context(|| format!("cannot write {}", args.out.display()))?;
+    std::fs::write(&args.out, text)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!("wrote {}", args.out.display());
     Ok(())
 }

@@ -233,6 +233,8 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
         anchor,
     };
     let started = Instant::now();
+    let progress = crate::progress::Progress::start("bootstrap", if args.ci == CiKind::Bootstrap { args.rounds } else { 0 });
+    let tick = || progress.tick();
     let mut style_features = None;
     let (board, method) = match args.method {
         Method::Elo => {
@@ -309,7 +311,7 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
                 return Err(input_error("--style needs one row per battle; the input has aggregated rows"));
             }
             style_features = Some(features.iter().map(|&f| feature_name(f)).collect::<Vec<_>>());
-            let board = versus_rank::rate_with_style(&data, &style_options, &options).map_err(|e| input_error(e.describe(names)))?;
+            let board = versus_rank::rate_with_style_reporting(&data, &style_options, &options, &tick).map_err(|e| input_error(e.describe(names)))?;
             (board, "style_control_bt")
         }
         Method::Bt => {
@@ -321,9 +323,10 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
                     &reweighted
                 }
             };
-            (versus_rank::rate_table(fit_table, &options).map_err(|e| input_error(e.describe(names)))?, "bradley_terry")
+            (versus_rank::rate_table_reporting(fit_table, &options, &tick).map_err(|e| input_error(e.describe(names)))?, "bradley_terry")
         }
     };
+    drop(progress);
     let elapsed = started.elapsed();
     if elapsed.as_secs_f64() > 1.0 && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         eprintln!("versus: fitted {} models in {:.1} s", names.len(), elapsed.as_secs_f64());

@@ -235,7 +235,8 @@ pub fn multinomial_counts(counts: &[f64], rng: &mut ChaCha8Rng) -> Vec<f64> {
 
 /// Multinomial bootstrap of unique rows (arena-rank's `ci_method="bootstrap"`): each replicate
 /// redraws N battles from the observed rows and refits, warm-started at the full-data optimum.
-pub fn bootstrap(table: &RowTable, fit: &BtFit, rounds: usize, seed: u64) -> Replicates {
+/// `on_replicate` is called once per finished replicate (from worker threads), for progress.
+pub fn bootstrap(table: &RowTable, fit: &BtFit, rounds: usize, seed: u64, on_replicate: &(dyn Fn() + Sync)) -> Replicates {
     let index = PairIndex::new(table);
     let full = PairStats::from_rows(table, &index, None);
     let reference = reference_model(&full, table.n_models);
@@ -245,7 +246,9 @@ pub fn bootstrap(table: &RowTable, fit: &BtFit, rounds: usize, seed: u64) -> Rep
             let mut rng = replicate_rng(seed, r);
             let counts = multinomial_counts(&table.count, &mut rng);
             let stats = PairStats::from_rows(table, &index, Some(&counts));
-            newton(&stats, &fit.theta, reference)
+            let refit = newton(&stats, &fit.theta, reference);
+            on_replicate();
+            refit
         })
         .collect();
     Replicates {

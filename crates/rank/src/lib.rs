@@ -194,12 +194,17 @@ pub fn rate(comparisons: &Comparisons<'_>, options: &RatingOptions) -> Result<Le
 
 /// A Bradley–Terry leaderboard from an already aggregated table.
 pub fn rate_table(table: &RowTable, options: &RatingOptions) -> Result<Leaderboard, RankError> {
+    rate_table_reporting(table, options, &|| {})
+}
+
+/// [`rate_table`], calling `on_replicate` after each bootstrap replicate (for a progress bar).
+pub fn rate_table_reporting(table: &RowTable, options: &RatingOptions, on_replicate: &(dyn Fn() + Sync)) -> Result<Leaderboard, RankError> {
     check_anchor(options.anchor, table.n_models)?;
     let fit = bt::fit(table)?;
     let (variances, replicates) = match options.intervals {
         IntervalMethod::None => (None, None),
         IntervalMethod::Sandwich => (Some(bt::sandwich_variances(table, &fit)), None),
-        IntervalMethod::Bootstrap { rounds, seed } => (None, Some(bt::bootstrap(table, &fit, rounds, seed))),
+        IntervalMethod::Bootstrap { rounds, seed } => (None, Some(bt::bootstrap(table, &fit, rounds, seed, on_replicate))),
     };
     let (models, elo_replicates) = assemble(&fit.theta, variances.as_deref(), replicates.as_ref(), options);
     Ok(Leaderboard {
@@ -216,6 +221,16 @@ pub fn rate_table(table: &RowTable, options: &RatingOptions) -> Result<Leaderboa
 /// coefficients. The comparison graph is checked as for plain Bradley–Terry: style terms do
 /// not make a model that never lost finite in any meaningful sense.
 pub fn rate_with_style(data: &StyleData, style: &StyleOptions, options: &RatingOptions) -> Result<Leaderboard, RankError> {
+    rate_with_style_reporting(data, style, options, &|| {})
+}
+
+/// [`rate_with_style`], calling `on_replicate` after each bootstrap replicate.
+pub fn rate_with_style_reporting(
+    data: &StyleData,
+    style: &StyleOptions,
+    options: &RatingOptions,
+    on_replicate: &(dyn Fn() + Sync),
+) -> Result<Leaderboard, RankError> {
     check_anchor(options.anchor, data.n_models)?;
     let ones = vec![1.0; data.len()];
     let comparisons = Comparisons {
@@ -247,7 +262,7 @@ pub fn rate_with_style(data: &StyleData, style: &StyleOptions, options: &RatingO
             (Some(vt), None, coefs)
         }
         IntervalMethod::Bootstrap { rounds, seed } => {
-            let reps = style::bootstrap(data, &fit, style, rounds, seed);
+            let reps = style::bootstrap(data, &fit, style, rounds, seed, on_replicate);
             let lo_q = (1.0 - options.level) / 2.0;
             let coefs = (0..data.n_features)
                 .map(|f| {

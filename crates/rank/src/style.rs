@@ -455,7 +455,14 @@ pub fn sandwich_variances(data: &StyleData, fit: &StyleFit, options: &StyleOptio
 
 /// Style-control bootstrap replicates: battles resampled with replacement (row resampling,
 /// as arena-rank), features and weights not recomputed, refit warm-started at the full fit.
-pub fn bootstrap(data: &StyleData, fit: &StyleFit, options: &StyleOptions, rounds: usize, seed: u64) -> crate::bt::Replicates {
+pub fn bootstrap(
+    data: &StyleData,
+    fit: &StyleFit,
+    options: &StyleOptions,
+    rounds: usize,
+    seed: u64,
+    on_replicate: &(dyn Fn() + Sync),
+) -> crate::bt::Replicates {
     let n = data.len();
     let reference = most_played(data);
     let start: Vec<f64> = fit.theta.iter().chain(&fit.beta).copied().collect();
@@ -467,7 +474,9 @@ pub fn bootstrap(data: &StyleData, fit: &StyleFit, options: &StyleOptions, round
             for _ in 0..n {
                 mult[rng.random_range(0..n)] += 1.0;
             }
-            newton(data, &start, options.reg, Some(&mult), reference)
+            let refit = newton(data, &start, options.reg, Some(&mult), reference);
+            on_replicate();
+            refit
         })
         .collect();
     crate::bt::Replicates {

@@ -5,6 +5,7 @@ mod bench;
 mod input;
 mod matrix_cmd;
 mod progress;
+mod race;
 mod rank_cmd;
 mod render;
 
@@ -47,6 +48,8 @@ enum Command {
     Matrix(matrix_cmd::MatrixArgs),
     /// Time the engine on synthetic 1M/2M-battle files (and arena-rank when available).
     Bench(bench::BenchArgs),
+    /// The AI race: gap between groups, price–performance value, compute share by country.
+    Race(race::RaceArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Command::Rank(args) => rank_cmd::run(args),
         Command::Matrix(args) => matrix_cmd::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Race(args) => race::run(args),
     };
     report_peak_memory();
     match result {

@@ -232,7 +232,7 @@ pub struct BuildComputeArgs {
     #[arg(long, env = "VERSUS_SHARED_DATA")]
     pub shared: PathBuf,
     /// Where to write the extract.
-    #[arg(long, default_value = "crates/race/data/compute/gpu_clusters.csv")]
+    #[arg(long, default_value = "data/compute/gpu_clusters.csv")]
     pub out: PathBuf,
 }
 

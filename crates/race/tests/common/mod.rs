@@ -1,0 +1,55 @@
+//! Helpers shared by the integration tests: where the public data are, and small independent
+//! readers and country lists so expected values never come from the code under test.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The public data sets (`/work/shared/data` next to the repository). The product never reads
+/// them at run time; the tests do, to recompute expected values independently.
+pub fn shared() -> PathBuf {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
+    assert!(dir.is_dir(), "public data not found at {}", dir.display());
+    dir
+}
+
+/// The repository's data directory.
+pub fn repo_data() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"))
+}
+
+/// Organisation → country for the organisations that lead either side, written out by hand
+/// for the tests, independent of the registry and Epoch AI's table.
+pub fn org_country(org: &str) -> Option<&'static str> {
+    match org.trim() {
+        "OpenAI" | "Google" | "Anthropic" | "Meta" | "xAI" | "Microsoft" | "NVIDIA" | "Nvidia"
+        | "Amazon" | "Databricks" | "Nexusflow" | "NexusFlow" | "Reka AI" | "Snowflake" | "IBM"
+        | "AI2" | "Ai2" | "Allen AI" => Some("US"),
+        "Alibaba" | "DeepSeek" | "DeepSeek AI" | "01 AI" | "Zhipu" | "Zhipu AI" | "Z.ai"
+        | "Moonshot" | "Moonshot AI" | "Tencent" | "Baidu" | "StepFun" | "MiniMax" | "Meituan"
+        | "InternLM" | "Tsinghua" | "OpenChat" | "Ant Group" => Some("CN"),
+        _ => None,
+    }
+}
+
+/// Model key → country by key prefix, for LMArena's JSON (which names no organisation).
+pub fn key_country(key: &str) -> Option<&'static str> {
+    const US: [&str; 14] = [
+        "gemini", "gpt", "chatgpt", "o1", "o3", "o4", "claude", "grok", "llama", "gemma", "amazon",
+        "nova", "mai-", "nvidia",
+    ];
+    const CN: [&str; 16] = [
+        "qwen", "deepseek", "glm", "kimi", "ernie", "hunyuan", "minimax", "step", "doubao",
+        "longcat", "ling-", "ring-", "yi-", "qwq", "chatglm", "mimo",
+    ];
+    if US.iter().any(|p| key.starts_with(p)) {
+        Some("US")
+    } else if CN.iter().any(|p| key.starts_with(p)) {
+        Some("CN")
+    } else {
+        None
+    }
+}
+
+pub fn close(actual: f64, expected: f64, tolerance: f64) -> bool {
+    (actual - expected).abs() <= tolerance
+}

@@ -142,8 +142,19 @@ pub struct GapArgs {
     /// Also write the chart as SVG to this file.
     #[arg(long)]
     pub svg: Option<PathBuf>,
-    // Seam for the planned `--votes FILE` mode: fit ratings from a vote file with versus-rank,
-    // wrap them as a `gap::RatedSnapshot`, and call `gap::gap_report` with it.
+    /// Instead of the published history: fit these vote files (any format `versus rank` reads)
+    /// and bootstrap the gap itself.
+    #[arg(long, num_args = 1.., value_name = "FILE", conflicts_with_all = ["from", "to", "snapshot", "svg"])]
+    pub votes: Vec<PathBuf>,
+    /// Bootstrap rounds for --votes.
+    #[arg(long, default_value_t = 200, requires = "votes")]
+    pub rounds: usize,
+    /// Seed of the bootstrap for --votes.
+    #[arg(long, default_value_t = 42, requires = "votes")]
+    pub seed: u64,
+    /// Pin a model's rating in the --votes fit (the gap does not depend on it), e.g. mixtral-8x7b-instruct-v0.1=1114.
+    #[arg(long, requires = "votes", value_name = "MODEL=RATING")]
+    pub anchor: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -301,6 +312,9 @@ fn run_gap(args: GapArgs) -> Result<()> {
         .as_deref()
         .map(|t| exact_date_arg("snapshot", t))
         .transpose()?;
+    if !args.votes.is_empty() {
+        return run_votes_gap(&args, &registry, by, a, b);
+    }
     let every = match args.every {
         EveryArg::Snapshot => Every::Snapshot,
         EveryArg::Month => Every::Month,
@@ -322,6 +336,58 @@ fn run_gap(args: GapArgs) -> Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
+    Ok(())
+}
+
+/// `race gap --votes`: one Bradley–Terry fit with a bootstrap, the gap recomputed per replicate.
+fn run_votes_gap(args: &GapArgs, registry: &Registry, by: GroupBy, a: String, b: String) -> Result<()> {
+    use versus_rank::{Anchor, Comparisons, IntervalMethod, RatingOptions};
+    if args.rounds < 2 {
+        return Err(crate::input_error("--rounds must be at least 2"));
+    }
+    let mut battles = versus_battles::read_files(&args.votes, &versus_battles::ReadOptions::default())?;
+    battles.compact();
+    if battles.is_empty() {
+        return Err(crate::input_error("no anonymous battles in the vote files"));
+    }
+    let anchor = match &args.anchor {
+        None => None,
+        Some(spec) => {
+            let (name, rating) = spec.rsplit_once('=').ok_or_else(|| crate::input_error(format!("--anchor: expected MODEL=RATING, got {spec:?}")))?;
+            let model = battles.model_id(name.trim()).ok_or_else(|| crate::input_error(format!("--anchor: no model {name:?} in the votes")))?;
+            let rating: f64 = rating.trim().parse().map_err(|_| crate::input_error(format!("--anchor: {rating:?} is not a number")))?;
+            Some(Anchor { model: model as usize, rating })
+        }
+    };
+    let outcome: Vec<f64> = battles.winner.iter().map(|w| w.outcome()).collect();
+    let comparisons = Comparisons {
+        n_models: battles.models.len(),
+        model_a: &battles.model_a,
+        model_b: &battles.model_b,
+        outcome: &outcome,
+        count: &battles.count,
+        weight: &battles.weight,
+    };
+    let options = RatingOptions { intervals: IntervalMethod::Bootstrap { rounds: args.rounds, seed: args.seed }, anchor, ..Default::default() };
+    let board = versus_rank::rate(&comparisons, &options).map_err(|e| crate::input_error(e.describe(&battles.models)))?;
+    let ratings: Vec<f64> = board.models.iter().map(|m| m.rating).collect();
+    let lower: Vec<f64> = board.models.iter().map(|m| m.lower).collect();
+    let upper: Vec<f64> = board.models.iter().map(|m| m.upper).collect();
+    let newest = battles.tstamp.iter().copied().filter(|t| t.is_finite()).fold(f64::NEG_INFINITY, f64::max);
+    let date = newest.is_finite().then(|| versus_race::Date::from_days_since_epoch((newest / 86_400.0).floor() as i64).to_string());
+    let provenance = versus_race::votes::VotesProvenance {
+        votes: args.votes.iter().map(|p| p.display().to_string()).collect(),
+        battles: battles.total_battles(),
+        method: "bradley_terry (ties = 1/2), percentile bootstrap over unique rows".into(),
+        rounds: args.rounds,
+        seed: args.seed,
+        level: options.level,
+        unregistered_keys: Vec::new(),
+        notes: Vec::new(),
+    };
+    let fit = versus_race::votes::FittedVotes { models: &battles.models, ratings: &ratings, lower: &lower, upper: &upper, replicates: &board.replicates, level: options.level };
+    let report = versus_race::votes::gap_from_votes(registry, by, &a, &b, &fit, date, provenance)?;
+    print!("{}", report.render(args.output.into())?);
     Ok(())
 }
 

@@ -23,6 +23,7 @@ pub mod registry;
 pub mod svg;
 pub mod table;
 pub mod value;
+pub mod votes;
 
 pub use date::Date;
 pub use error::{Error, Result};

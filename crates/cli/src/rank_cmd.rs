@@ -68,9 +68,9 @@ pub struct RankArgs {
     /// Mean rating when no anchor is given.
     #[arg(long, default_value_t = 1000.0)]
     pub mean: f64,
-    /// Confidence intervals.
-    #[arg(long, value_enum, default_value_t = CiKind::Sandwich)]
-    pub ci: CiKind,
+    /// Confidence intervals (default: sandwich for Bradley–Terry, none for online Elo).
+    #[arg(long, value_enum)]
+    pub ci: Option<CiKind>,
     /// Bootstrap rounds.
     #[arg(long, default_value_t = 100)]
     pub rounds: usize,
@@ -199,7 +199,11 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
     if !(args.level > 0.0 && args.level < 1.0) {
         return Err(input_error(format!("--level must be between 0 and 1, got {}", args.level)));
     }
-    if args.ci == CiKind::Bootstrap && args.rounds < 2 {
+    let ci = args.ci.unwrap_or(match args.method {
+        Method::Bt => CiKind::Sandwich,
+        Method::Elo => CiKind::None,
+    });
+    if ci == CiKind::Bootstrap && args.rounds < 2 {
         return Err(input_error("--rounds must be at least 2 for a bootstrap"));
     }
     let anchor = args.anchor.as_deref().map(|s| parse_anchor(s, battles)).transpose()?;
@@ -219,7 +223,7 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
     };
     let table = versus_rank::RowTable::build(&comparisons, ties, None).map_err(|e| input_error(e.describe(names)))?;
     let totals = table.model_totals();
-    let intervals = match args.ci {
+    let intervals = match ci {
         CiKind::None => IntervalMethod::None,
         CiKind::Sandwich => IntervalMethod::Sandwich,
         CiKind::Bootstrap => IntervalMethod::Bootstrap { rounds: args.rounds, seed: args.seed },
@@ -233,7 +237,7 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
         anchor,
     };
     let started = Instant::now();
-    let progress = crate::progress::Progress::start("bootstrap", if args.ci == CiKind::Bootstrap { args.rounds } else { 0 });
+    let progress = crate::progress::Progress::start("bootstrap", if ci == CiKind::Bootstrap { args.rounds } else { 0 });
     let tick = || progress.tick();
     let mut style_features = None;
     let (board, method) = match args.method {
@@ -244,8 +248,8 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
             if battles.aggregated {
                 return Err(input_error("--method elo replays battles in time order; pair-count files have no order"));
             }
-            if args.ci != CiKind::None {
-                eprintln!("versus: note: online Elo has no interval here; use --method bt for intervals");
+            if ci == CiKind::Sandwich {
+                return Err(input_error("--method elo has no sandwich interval; use --ci bootstrap (FastChat's Elo bootstrap) or --ci none"));
             }
             let mut order: Vec<usize> = (0..battles.len()).filter(|&r| !(ties == TieHandling::Drop && outcome[r] == 0.5)).collect();
             // Stable sort by timestamp; rows without one keep file order after those with one.
@@ -265,12 +269,30 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
                 let shift = an.rating - ratings[an.model];
                 ratings.iter_mut().for_each(|r| *r += shift);
             }
-            let nan = vec![f64::NAN; ratings.len()];
-            let ranks = versus_rank::ranks_with_uncertainty(&ratings, &nan, &nan);
-            let models = ratings
-                .iter()
-                .zip(ranks)
-                .map(|(&rating, rank)| versus_rank::ModelRating { rating, lower: f64::NAN, upper: f64::NAN, variance: f64::NAN, rank })
+            let m = ratings.len();
+            let (mut lower, mut upper, mut variance) = (vec![f64::NAN; m], vec![f64::NAN; m], vec![f64::NAN; m]);
+            if ci == CiKind::Bootstrap {
+                let mut reps = versus_rank::elo::bootstrap_online_elo(m, &a, &b, &o, args.elo_k, 1000.0, args.rounds, args.seed);
+                if let Some(an) = anchor {
+                    for rep in &mut reps {
+                        let shift = an.rating - rep[an.model];
+                        rep.iter_mut().for_each(|r| *r += shift);
+                    }
+                }
+                let tail = (1.0 - args.level) / 2.0;
+                for i in 0..m {
+                    let mut col: Vec<f64> = reps.iter().map(|r| r[i]).collect();
+                    variance[i] = versus_rank::stats::variance_population(&col);
+                    col.sort_by(f64::total_cmp);
+                    lower[i] = versus_rank::stats::quantile_sorted(&col, tail);
+                    upper[i] = versus_rank::stats::quantile_sorted(&col, 1.0 - tail);
+                    // FastChat's leaderboard showed the bootstrap median as the Elo rating.
+                    ratings[i] = versus_rank::stats::quantile_sorted(&col, 0.5);
+                }
+            }
+            let ranks = versus_rank::ranks_with_uncertainty(&ratings, &lower, &upper);
+            let models = (0..m)
+                .map(|i| versus_rank::ModelRating { rating: ratings[i], lower: lower[i], upper: upper[i], variance: variance[i], rank: ranks[i] })
                 .collect();
             let board = versus_rank::Leaderboard {
                 models,
@@ -304,12 +326,12 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
                     (style.iter().map(|s| pick(s)[0]).collect(), style.iter().map(|s| pick(s)[1]).collect())
                 })
                 .collect();
-            let style_options = StyleOptions { reg: args.style_reg, min_pair_count: args.min_pair_count, reweighted: true, ties };
-            let data = StyleData::new(names.len(), &battles.model_a, &battles.model_b, &outcome, &battles.weight, &side_counts, &style_options)
-                .map_err(|e| input_error(e.describe(names)))?;
             if battles.count.iter().any(|&c| c != 1.0) {
                 return Err(input_error("--style needs one row per battle; the input has aggregated rows"));
             }
+            let style_options = StyleOptions { reg: args.style_reg, min_pair_count: args.min_pair_count, reweighted: true, ties };
+            let data = StyleData::new(names.len(), &battles.model_a, &battles.model_b, &outcome, &battles.weight, &side_counts, &style_options)
+                .map_err(|e| input_error(e.describe(names)))?;
             style_features = Some(features.iter().map(|&f| feature_name(f)).collect::<Vec<_>>());
             let board = versus_rank::rate_with_style_reporting(&data, &style_options, &options, &tick).map_err(|e| input_error(e.describe(names)))?;
             (board, "style_control_bt")
@@ -368,7 +390,7 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
                 .collect(),
         )
     });
-    let uses_ci = args.method == Method::Bt && args.ci != CiKind::None;
+    let uses_ci = ci != CiKind::None;
     Ok(Report {
         models,
         style_coefficients,
@@ -376,10 +398,10 @@ pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, drop
             battles: table.battles(),
             models: names.len(),
             method: method.to_string(),
-            ci: (args.method == Method::Bt).then_some(args.ci),
+            ci: Some(ci),
             level: args.level,
-            rounds: (uses_ci && args.ci == CiKind::Bootstrap).then_some(args.rounds),
-            seed: (uses_ci && args.ci == CiKind::Bootstrap).then_some(args.seed),
+            rounds: (uses_ci && ci == CiKind::Bootstrap).then_some(args.rounds),
+            seed: (uses_ci && ci == CiKind::Bootstrap).then_some(args.seed),
             converged: board.converged,
             iterations: board.iterations,
             unconverged_replicates: board.unconverged_replicates,

@@ -37,3 +37,15 @@ fn style_control_json_is_byte_identical_for_1_and_all_threads() {
         assert_eq!(run("1", &args), run("3", &args), "style control with {ci}");
     }
 }
+
+#[test]
+fn elo_bootstrap_is_byte_identical_and_brackets_the_ratings() {
+    let args = ["--method", "elo", "--ci", "bootstrap", "--rounds", "40"];
+    let one = run("1", &args);
+    assert_eq!(one, run("3", &args));
+    let v: serde_json::Value = serde_json::from_slice(&one).expect("json");
+    for m in v["models"].as_array().expect("models") {
+        let (lo, hi) = (m["lower"].as_f64().expect("lower"), m["upper"].as_f64().expect("upper"));
+        assert!(lo < hi && hi - lo < 200.0, "{m}");
+    }
+}

@@ -10,16 +10,10 @@ use rayon::prelude::*;
 use crate::data::{PairIndex, PairStats, RowTable};
 use crate::graph::check_identifiable;
 use crate::linalg::{Cholesky, Matrix, sandwich_diagonal};
+use crate::newton::minimise;
 use crate::stats::{sigmoid, softplus};
 use crate::RankError;
 
-/// Newton iterations allowed before giving up.
-const MAX_NEWTON_ITERATIONS: usize = 200;
-/// A Newton step smaller than this (in logits, max norm) ends the iteration: the error left
-/// is of the order of its square.
-const STEP_TOLERANCE: f64 = 1e-11;
-/// Newton steps shorter than this (logits) are taken without line search.
-pub(crate) const LOCAL_STEP: f64 = 1e-4;
 
 /// A fitted Bradley–Terry model on the natural-logit scale, Σθ = 0.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,75 +55,15 @@ fn gradient_hessian(stats: &PairStats, theta: &[f64]) -> (Vec<f64>, Matrix) {
     (g, h)
 }
 
-/// Minimises the negative log-likelihood from `start` by damped Newton steps with θ_ref
-/// held fixed (the likelihood only sees differences), then centres θ to sum zero.
+/// Minimises the negative log-likelihood from `start` with θ_ref held fixed (the likelihood
+/// only sees differences), then centres θ to sum zero.
 pub(crate) fn newton(stats: &PairStats, start: &[f64], reference: usize) -> BtFit {
-    let m = start.len();
-    let mut theta = start.to_vec();
-    let mut current = loss(stats, &theta);
-    let mut converged = false;
-    let mut iterations = 0;
     let scale = stats.total.iter().sum::<f64>().max(f64::MIN_POSITIVE);
-    while iterations < MAX_NEWTON_ITERATIONS {
-        iterations += 1;
-        let (g, h) = gradient_hessian(stats, &theta);
-        let g_red: Vec<f64> = (0..m).filter(|&i| i != reference).map(|i| -g[i]).collect();
-        let mut h_red = h.without(reference);
-        let chol = match Cholesky::new(&h_red) {
-            Some(c) => c,
-            None => {
-                // A model without battles (possible in a bootstrap replicate) makes H singular:
-                // a tiny ridge keeps it where it is.
-                let ridge = 1e-10 * (1.0 + (0..m - 1).map(|i| h_red.get(i, i)).fold(0.0, f64::max));
-                h_red.add_diagonal(ridge);
-                match Cholesky::new(&h_red) {
-                    Some(c) => c,
-                    None => break,
-                }
-            }
-        };
-        let step_red = chol.solve(&g_red);
-        let mut step = vec![0.0; m];
-        let mut it = step_red.into_iter();
-        for (i, s) in step.iter_mut().enumerate() {
-            if i != reference {
-                *s = it.next().unwrap_or(0.0);
-            }
-        }
-        let max_step = step.iter().fold(0.0f64, |a, s| a.max(s.abs()));
-        let slope: f64 = g.iter().zip(&step).map(|(a, b)| a * b).sum();
-        // Backtracking line search (Armijo); the loss is convex so a full step is usually taken.
-        let mut t = 1.0;
-        let mut candidate: Vec<f64>;
-        let mut next;
-        loop {
-            candidate = theta.iter().zip(&step).map(|(x, s)| x + t * s).collect();
-            next = loss(stats, &candidate);
-            // Small steps are inside Newton's quadratic region, where the loss change is below
-            // its rounding error: take them whole.
-            if max_step < LOCAL_STEP {
-                break;
-            }
-            if next <= current + 1e-4 * t * slope || t < 1e-12 {
-                break;
-            }
-            t *= 0.5;
-        }
-        if next > current && max_step >= LOCAL_STEP {
-            // No descent possible at machine precision: we are at the optimum.
-            converged = max_step * t < 1e-6 || g.iter().all(|x| x.abs() <= 1e-9 * scale);
-            break;
-        }
-        theta = candidate;
-        current = next;
-        if max_step * t < STEP_TOLERANCE {
-            converged = true;
-            break;
-        }
-    }
-    let mean = theta.iter().sum::<f64>() / m as f64;
+    let found = minimise(start, reference, scale, |t| loss(stats, t), |t| gradient_hessian(stats, t));
+    let mut theta = found.params;
+    let mean = theta.iter().sum::<f64>() / theta.len() as f64;
     theta.iter_mut().for_each(|x| *x -= mean);
-    BtFit { loss: current / scale, theta, iterations, converged }
+    BtFit { loss: found.value / scale, theta, iterations: found.iterations, converged: found.converged }
 }
 
 /// The model with the most weight: the best-conditioned one to hold fixed.

@@ -15,6 +15,7 @@ pub mod elo;
 mod graph;
 pub mod linalg;
 pub mod matrix;
+mod newton;
 pub mod stats;
 pub mod style;
 

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::bt::replicate_rng;
 use crate::data::TieHandling;
 use crate::linalg::{Cholesky, Matrix, sandwich_diagonal};
+use crate::newton::minimise;
 use crate::stats::{sigmoid, softplus};
 use crate::RankError;
 
@@ -344,72 +345,21 @@ fn objective(data: &StyleData, params: &[f64], reg: f64, mult: Option<&[f64]>) -
 
 fn newton(data: &StyleData, start: &[f64], reg: f64, mult: Option<&[f64]>, reference: usize) -> StyleFit {
     let (m, k) = (data.n_models, data.n_features);
-    let dim = m + k;
-    let mut params = start.to_vec();
-    let mut current = objective(data, &params, reg, mult);
-    let mut converged = false;
-    let mut iterations = 0;
-    while iterations < 200 {
-        iterations += 1;
+    let derivatives = |params: &[f64]| {
         let acc = pass(data, &params[..m], &params[m..], mult, Pass::Newton);
         let mut g = acc.grad.clone();
-        for f in 0..k {
-            g[m + f] += reg * params[m + f];
-        }
         let mut h = acc.dense(data);
         for f in 0..k {
+            g[m + f] += reg * params[m + f];
             *h.at(m + f, m + f) += reg;
         }
-        let mut h_red = h.without(reference);
-        let rhs: Vec<f64> = (0..dim).filter(|&i| i != reference).map(|i| -g[i]).collect();
-        let chol = match Cholesky::new(&h_red) {
-            Some(c) => c,
-            None => {
-                let ridge = 1e-10 * (1.0 + (0..dim - 1).map(|i| h_red.get(i, i)).fold(0.0, f64::max));
-                h_red.add_diagonal(ridge);
-                match Cholesky::new(&h_red) {
-                    Some(c) => c,
-                    None => break,
-                }
-            }
-        };
-        let solved = chol.solve(&rhs);
-        let mut step = vec![0.0; dim];
-        let mut it = solved.into_iter();
-        for (i, s) in step.iter_mut().enumerate() {
-            if i != reference {
-                *s = it.next().unwrap_or(0.0);
-            }
-        }
-        let max_step = step.iter().fold(0.0f64, |a, s| a.max(s.abs()));
-        let slope: f64 = g.iter().zip(&step).map(|(a, b)| a * b).sum();
-        let mut t = 1.0;
-        let (mut candidate, mut next);
-        loop {
-            candidate = params.iter().zip(&step).map(|(x, s)| x + t * s).collect::<Vec<f64>>();
-            next = objective(data, &candidate, reg, mult);
-            if max_step < crate::bt::LOCAL_STEP {
-                break;
-            }
-            if next <= current + 1e-4 * t * slope || t < 1e-12 {
-                break;
-            }
-            t *= 0.5;
-        }
-        if next > current && max_step >= crate::bt::LOCAL_STEP {
-            converged = max_step * t < 1e-6 || g.iter().all(|x| x.abs() < 1e-12);
-            break;
-        }
-        params = candidate;
-        current = next;
-        if max_step * t < 1e-11 {
-            converged = true;
-            break;
-        }
-    }
+        (g, h)
+    };
+    let found = minimise(start, reference, 1.0, |p| objective(data, p, reg, mult), derivatives);
+    let mut params = found.params;
     let mean = params[..m].iter().sum::<f64>() / m as f64;
     params[..m].iter_mut().for_each(|x| *x -= mean);
-    StyleFit { beta: params[m..].to_vec(), theta: params[..m].to_vec(), loss: current, iterations, converged }
+    StyleFit { beta: params[m..].to_vec(), theta: params[..m].to_vec(), loss: found.value, iterations: found.iterations, converged: found.converged }
 }
 
 fn most_played(data: &StyleData) -> usize {

@@ -8,6 +8,8 @@ mod progress;
 mod race;
 mod rank_cmd;
 mod render;
+mod report;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -50,6 +52,12 @@ enum Command {
     Bench(bench::BenchArgs),
     /// The AI race: gap between groups, price–performance value, compute share by country.
     Race(race::RaceArgs),
+    /// One self-contained HTML page recomputing each race claim from the shipped data.
+    Report(report::ReportArgs),
+    /// The arena: an HTTP server where people vote between two anonymous models (default: recorded answers, offline).
+    Serve(serve::ServeArgs),
+    /// Write the arena's voted battles as LMArena battle-log JSON, JSONL or CSV.
+    Export(serve::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +72,9 @@ fn main() -> ExitCode {
         Command::Matrix(args) => matrix_cmd::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Race(args) => race::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Serve(args) => serve::run_serve(args),
+        Command::Export(args) => serve::run_export(args),
     };
     report_peak_memory();
     match result {

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use versus_race::build::{self, SharedPaths};
 use versus_race::compute::{self, ComputeQuery, Measure};
 use versus_race::gap::{self, Every, GapQuery, SnapshotSelection};
@@ -142,9 +142,12 @@ pub struct GapArgs {
     /// Also write the chart as SVG to this file.
     #[arg(long)]
     pub svg: Option<PathBuf>,
+    /// Also write the chart as PNG to this file.
+    #[arg(long)]
+    pub png: Option<PathBuf>,
     /// Instead of the published history: fit these vote files (any format `versus rank` reads)
     /// and bootstrap the gap itself.
-    #[arg(long, num_args = 1.., value_name = "FILE", conflicts_with_all = ["from", "to", "snapshot", "svg"])]
+    #[arg(long, num_args = 1.., value_name = "FILE", conflicts_with_all = ["from", "to", "snapshot", "svg", "png"])]
     pub votes: Vec<PathBuf>,
     /// Bootstrap rounds for --votes.
     #[arg(long, default_value_t = 200, requires = "votes")]
@@ -180,6 +183,12 @@ pub struct ValueArgs {
     pub leaderboard: LeaderboardArgs,
     #[arg(long, value_enum, default_value_t = Output::Table)]
     pub output: Output,
+    /// Also write the chart (rating vs log price, frontier, compared pair) as SVG to this file.
+    #[arg(long)]
+    pub svg: Option<PathBuf>,
+    /// Also write the chart as PNG to this file.
+    #[arg(long)]
+    pub png: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -214,6 +223,12 @@ pub struct ComputeArgs {
     pub all_clusters: bool,
     #[arg(long, value_enum, default_value_t = Output::Table)]
     pub output: Output,
+    /// Also write the stacked-area chart of the series as SVG to this file (needs --every).
+    #[arg(long, requires = "every")]
+    pub svg: Option<PathBuf>,
+    /// Also write the chart as PNG to this file (needs --every).
+    #[arg(long, requires = "every")]
+    pub png: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -268,6 +283,21 @@ fn sides(
         bail!("--by {} needs --a and --b", by.name());
     };
     Ok((by.resolve(a, registry)?, by.resolve(b, registry)?))
+}
+
+/// Writes a chart to the requested SVG and PNG files (either may be absent).
+fn write_chart(scene: &svg::Scene, svg_path: Option<&Path>, png_path: Option<&Path>) -> Result<()> {
+    if let Some(path) = svg_path {
+        std::fs::write(path, scene.to_svg())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = png_path {
+        std::fs::write(path, svg::png(scene)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn selection(leaderboard: &LeaderboardArgs) -> SnapshotSelection {
@@ -331,26 +361,41 @@ fn run_gap(args: GapArgs) -> Result<()> {
         },
     )?;
     print!("{}", report.render(args.output.into())?);
-    if let Some(path) = args.svg {
-        std::fs::write(&path, svg::gap_chart(&report))
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+    if args.svg.is_some() || args.png.is_some() {
+        write_chart(&svg::gap_scene(&report), args.svg.as_deref(), args.png.as_deref())?;
     }
     Ok(())
 }
 
 /// `race gap --votes`: one Bradley–Terry fit with a bootstrap, the gap recomputed per replicate.
 fn run_votes_gap(args: &GapArgs, registry: &Registry, by: GroupBy, a: String, b: String) -> Result<()> {
+    let fit = VotesFit { files: &args.votes, rounds: args.rounds, seed: args.seed, anchor: args.anchor.as_deref() };
+    let report = votes_gap(&fit, registry, by, &a, &b)?;
+    print!("{}", report.render(args.output.into())?);
+    Ok(())
+}
+
+/// How to fit a vote file for the gap (shared with `versus report`).
+pub struct VotesFit<'a> {
+    pub files: &'a [PathBuf],
+    pub rounds: usize,
+    pub seed: u64,
+    /// `MODEL=RATING` pinning one model's rating (moves every rating, not the gap).
+    pub anchor: Option<&'a str>,
+}
+
+/// Fits the votes once with a bootstrap and computes the gap between the two sides' leaders.
+pub fn votes_gap(fit: &VotesFit<'_>, registry: &Registry, by: GroupBy, a: &str, b: &str) -> Result<versus_race::votes::VotesGapReport> {
     use versus_rank::{Anchor, Comparisons, IntervalMethod, RatingOptions};
-    if args.rounds < 2 {
+    if fit.rounds < 2 {
         return Err(crate::input_error("--rounds must be at least 2"));
     }
-    let mut battles = versus_battles::read_files(&args.votes, &versus_battles::ReadOptions::default())?;
+    let mut battles = versus_battles::read_files(fit.files, &versus_battles::ReadOptions::default())?;
     battles.compact();
     if battles.is_empty() {
         return Err(crate::input_error("no anonymous battles in the vote files"));
     }
-    let anchor = match &args.anchor {
+    let anchor = match fit.anchor {
         None => None,
         Some(spec) => {
             let (name, rating) = spec.rsplit_once('=').ok_or_else(|| crate::input_error(format!("--anchor: expected MODEL=RATING, got {spec:?}")))?;
@@ -368,7 +413,7 @@ fn run_votes_gap(args: &GapArgs, registry: &Registry, by: GroupBy, a: String, b:
         count: &battles.count,
         weight: &battles.weight,
     };
-    let options = RatingOptions { intervals: IntervalMethod::Bootstrap { rounds: args.rounds, seed: args.seed }, anchor, ..Default::default() };
+    let options = RatingOptions { intervals: IntervalMethod::Bootstrap { rounds: fit.rounds, seed: fit.seed }, anchor, ..Default::default() };
     let board = versus_rank::rate(&comparisons, &options).map_err(|e| crate::input_error(e.describe(&battles.models)))?;
     let ratings: Vec<f64> = board.models.iter().map(|m| m.rating).collect();
     let lower: Vec<f64> = board.models.iter().map(|m| m.lower).collect();
@@ -376,19 +421,17 @@ fn run_votes_gap(args: &GapArgs, registry: &Registry, by: GroupBy, a: String, b:
     let newest = battles.tstamp.iter().copied().filter(|t| t.is_finite()).fold(f64::NEG_INFINITY, f64::max);
     let date = newest.is_finite().then(|| versus_race::Date::from_days_since_epoch((newest / 86_400.0).floor() as i64).to_string());
     let provenance = versus_race::votes::VotesProvenance {
-        votes: args.votes.iter().map(|p| p.display().to_string()).collect(),
+        votes: fit.files.iter().map(|p| p.display().to_string()).collect(),
         battles: battles.total_battles(),
         method: "bradley_terry (ties = 1/2), percentile bootstrap over unique rows".into(),
-        rounds: args.rounds,
-        seed: args.seed,
+        rounds: fit.rounds,
+        seed: fit.seed,
         level: options.level,
         unregistered_keys: Vec::new(),
         notes: Vec::new(),
     };
-    let fit = versus_race::votes::FittedVotes { models: &battles.models, ratings: &ratings, lower: &lower, upper: &upper, replicates: &board.replicates, level: options.level };
-    let report = versus_race::votes::gap_from_votes(registry, by, &a, &b, &fit, date, provenance)?;
-    print!("{}", report.render(args.output.into())?);
-    Ok(())
+    let fitted = versus_race::votes::FittedVotes { models: &battles.models, ratings: &ratings, lower: &lower, upper: &upper, replicates: &board.replicates, level: options.level };
+    Ok(versus_race::votes::gap_from_votes(registry, by, a, b, &fitted, date, provenance)?)
 }
 
 fn run_value(args: ValueArgs) -> Result<()> {
@@ -422,6 +465,9 @@ fn run_value(args: ValueArgs) -> Result<()> {
         },
     )?;
     print!("{}", report.render(args.output.into())?);
+    if args.svg.is_some() || args.png.is_some() {
+        write_chart(&svg::value_scene(&report), args.svg.as_deref(), args.png.as_deref())?;
+    }
     Ok(())
 }
 
@@ -453,6 +499,9 @@ fn run_compute(args: ComputeArgs) -> Result<()> {
             let series =
                 compute::series(&clusters, query, &dates).context("--from is after --as-of")?;
             print!("{}", series.render(output)?);
+            if args.svg.is_some() || args.png.is_some() {
+                write_chart(&svg::compute_scene(&series), args.svg.as_deref(), args.png.as_deref())?;
+            }
         }
     }
     Ok(())

@@ -36,6 +36,9 @@ pub enum Error {
     /// A request that the data cannot answer (unknown country, no snapshot on that date, …).
     #[error("{0}")]
     Query(String),
+    /// A chart could not be rasterised.
+    #[error("chart: {0}")]
+    Chart(#[from] versus_charts::Error),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

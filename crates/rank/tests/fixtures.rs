@@ -135,7 +135,7 @@ fn style_control_matches_exact_optimum_to_1e_6() {
 fn online_elo_matches_fastchat_to_1e_9() {
     for name in FIXTURES {
         let fx = load(name);
-        let ours = elo::online_elo(fx.competitors.len(), &fx.a, &fx.b, &fx.outcome, 4.0, 1000.0);
+        let ours = elo::online_elo(fx.competitors.len(), &fx.a, &fx.b, &fx.outcome, elo::EloConfig::default());
         let d = max_abs_diff(&ours, &floats(&fx.expected["online_elo"]["ratings"]));
         assert!(d < 1e-9, "{name}: online Elo max diff {d}");
     }

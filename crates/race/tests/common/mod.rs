@@ -53,3 +53,45 @@ pub fn key_country(key: &str) -> Option<&'static str> {
 pub fn close(actual: f64, expected: f64, tolerance: f64) -> bool {
     (actual - expected).abs() <= tolerance
 }
+
+/// A tiny XML well-formedness check for the SVG the charts write: tags nest and close, quotes
+/// in tags balance, and every `&` in text starts one of the five escapes the writer uses. Enough
+/// to catch unescaped data text, without an XML crate.
+pub fn xml_well_formed(xml: &str) -> Result<(), String> {
+    let entity_ok = |text: &str| {
+        text.match_indices('&').all(|(i, _)| {
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
+                .iter()
+                .any(|e| text[i..].starts_with(e))
+        })
+    };
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = xml;
+    while let Some(open) = rest.find('<') {
+        let text = &rest[..open];
+        if text.contains('>') || !entity_ok(text) {
+            return Err(format!("bad text before a tag: {text:?}"));
+        }
+        let close = rest[open..].find('>').ok_or("unclosed tag")? + open;
+        let tag = &rest[open + 1..close];
+        if tag.contains('<') || !tag.matches('"').count().is_multiple_of(2) || !entity_ok(tag) {
+            return Err(format!("bad tag: <{tag}>"));
+        }
+        let name = |t: &str| t.split_whitespace().next().unwrap_or("").to_string();
+        if let Some(closing) = tag.strip_prefix('/') {
+            match stack.pop() {
+                Some(open_name) if open_name == name(closing) => {}
+                other => return Err(format!("</{closing}> closes {other:?}")),
+            }
+        } else if !tag.ends_with('/') && !tag.starts_with('?') && !tag.starts_with('!') {
+            stack.push(name(tag));
+        }
+        rest = &rest[close + 1..];
+    }
+    if !rest.trim().is_empty() || !stack.is_empty() {
+        return Err(format!(
+            "unclosed elements {stack:?} or trailing text {rest:?}"
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,501 @@
+//! HTTP routes: the JSON API (which the pages use too), server-sent events, admin endpoints.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::config::ModelConfig;
+use crate::export;
+use crate::pages;
+use crate::state::{AppState, Battle, FlowError, PUBLIC_BACKEND_ERROR, Phase, constant_time_eq, public_view, public_view_stored, random_hex};
+
+pub type Shared = Arc<AppState>;
+
+const COOKIE: &str = "versus_voter";
+
+/// Who is asking: a voter key (hashed cookie id, or hashed IP without a cookie), the hashed IP,
+/// and a cookie to set when the client had none.
+pub struct Client {
+    pub voter: String,
+    pub ip_key: String,
+    pub new_cookie: Option<String>,
+}
+
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    for h in headers.get_all(header::COOKIE) {
+        let Ok(s) = h.to_str() else { continue };
+        for part in s.split(';') {
+            if let Some(v) = part.trim().strip_prefix("versus_voter=")
+                && v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Some(v.to_ascii_lowercase());
+                }
+        }
+    }
+    None
+}
+
+/// Identifies the client; `issue_cookie` makes a voter cookie when there is none.
+pub fn client(state: &AppState, headers: &HeaderMap, addr: SocketAddr, issue_cookie: bool) -> Client {
+    let mut ip = addr.ip().to_string();
+    if state.settings.trust_forwarded_for
+        && let Some(first) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
+            && !first.trim().is_empty() {
+                ip = first.trim().to_string();
+            }
+    let ip_key = state.hash_key("ip", &ip);
+    match cookie_value(headers) {
+        Some(c) => Client { voter: state.hash_key("c", &c), ip_key, new_cookie: None },
+        None if issue_cookie => {
+            let c = random_hex();
+            Client { voter: state.hash_key("c", &c), ip_key, new_cookie: Some(c) }
+        }
+        None => Client { voter: ip_key.clone(), ip_key, new_cookie: None },
+    }
+}
+
+/// Adds `Set-Cookie` for a newly issued voter cookie.
+pub fn with_cookie(mut response: Response, cookie: &Option<String>) -> Response {
+    if let Some(c) = cookie
+        && let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}={c}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax")) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    response
+}
+
+fn json_response(status: StatusCode, value: serde_json::Value) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], value.to_string()).into_response()
+}
+
+fn error_response(e: FlowError) -> Response {
+    let (status, msg) = match e {
+        FlowError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+        FlowError::NotFound => (StatusCode::NOT_FOUND, "no such battle".to_string()),
+        FlowError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
+        FlowError::Conflict(m) => (StatusCode::CONFLICT, m),
+        FlowError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, m),
+        FlowError::RateLimited(wait) => {
+            let mut r = json_response(StatusCode::TOO_MANY_REQUESTS, json!({"error": "too many requests: slow down", "retry_after_secs": wait.as_secs_f64()}));
+            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return r;
+        }
+        FlowError::Internal(m) => {
+            tracing::error!("internal error: {m}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_string())
+        }
+    };
+    json_response(status, json!({"error": msg}))
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, FlowError> {
+    let body: &[u8] = if body.iter().all(|b| b.is_ascii_whitespace()) { b"{}" } else { body };
+    serde_json::from_slice(body).map_err(|e| FlowError::BadRequest(format!("invalid JSON body: {e}")))
+}
+
+/// Security headers on every response: no sniffing, no framing, and a Content-Security-Policy
+/// that allows only this server's own scripts and styles (no inline script can run even if
+/// some text escaped escaping).
+async fn security_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// All routes.
+pub fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/battle/{id}", get(pages::battle_page))
+        .route("/leaderboard", get(pages::leaderboard_page))
+        .route("/static/arena.js", get(pages::script))
+        .route("/static/arena.css", get(pages::stylesheet))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/prompt", get(api_prompt))
+        .route("/api/battles", post(create_battle))
+        .route("/api/battles/{id}", get(get_battle))
+        .route("/api/battles/{id}/stream", get(stream_battle))
+        .route("/api/battles/{id}/vote", post(vote))
+        .route("/api/battles/{id}/turns", post(follow_up))
+        .route("/api/leaderboard", get(api_leaderboard))
+        .route("/api/leaderboard.svg", get(api_leaderboard_svg))
+        .route("/api/models", get(api_models))
+        .route("/api/admin/models", get(admin_models).post(admin_put_model))
+        .route("/api/admin/models/{name}/enable", post(admin_enable))
+        .route("/api/admin/models/{name}/disable", post(admin_disable))
+        .route("/api/admin/export", get(admin_export))
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+async fn api_prompt(State(state): State<Shared>) -> Response {
+    match state.random_prompt() {
+        Some((set, id, text)) => json_response(StatusCode::OK, json!({"set": set, "prompt_id": id, "prompt": text})),
+        None => json_response(StatusCode::NOT_FOUND, json!({"error": "this arena has no bundled prompts"})),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    #[serde(default)]
+    prompt: Option<String>,
+    #[serde(default)]
+    prompt_id: Option<i64>,
+}
+
+async fn create_battle(State(state): State<Shared>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, body: Bytes) -> Response {
+    let who = client(&state, &headers, addr, true);
+    let body: CreateBody = match parse_json(&body) {
+        Ok(b) => b,
+        Err(e) => return error_response(e),
+    };
+    let limit_key = if who.new_cookie.is_some() { who.ip_key.as_str() } else { who.voter.as_str() };
+    match state.start_battle(&who.voter, limit_key, &who.ip_key, body.prompt, body.prompt_id).await {
+        Ok(battle) => {
+            let inner = battle.lock();
+            let v = json!({
+                "id": battle.id,
+                "vote_token": battle.vote_token,
+                "prompt": inner.prompts[0],
+                "prompt_id": battle.prompt_id,
+                "followups": battle.followups_allowed(),
+                "stream": format!("/api/battles/{}/stream", battle.id),
+            });
+            drop(inner);
+            with_cookie(json_response(StatusCode::CREATED, v), &who.new_cookie)
+        }
+        Err(e) => with_cookie(error_response(e), &who.new_cookie),
+    }
+}
+
+async fn get_battle(State(state): State<Shared>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let who = client(&state, &headers, addr, false);
+    if let Some(b) = state.battle(&id) {
+        let owner = constant_time_eq(who.voter.as_bytes(), b.owner.as_bytes());
+        return json_response(StatusCode::OK, public_view(&b, owner));
+    }
+    match state.stored_battle(&id).await {
+        Ok(Some(rec)) => {
+            let owner = constant_time_eq(who.voter.as_bytes(), rec.voter.as_bytes());
+            json_response(StatusCode::OK, public_view_stored(&rec, owner))
+        }
+        Ok(None) => error_response(FlowError::NotFound),
+        Err(e) => error_response(e),
+    }
+}
+
+/// Per-connection progress of a stream.
+struct StreamState {
+    battle: Arc<Battle>,
+    rx: tokio::sync::watch::Receiver<u64>,
+    sent_turns: usize,
+    offsets: [Vec<usize>; 2],
+    queue: VecDeque<Event>,
+    started: bool,
+    finished: bool,
+}
+
+fn event(name: &str, data: serde_json::Value) -> Event {
+    Event::default().event(name).data(data.to_string())
+}
+
+impl StreamState {
+    /// Queues everything new since the last call; true once the battle is settled.
+    fn collect(&mut self) -> bool {
+        let inner = self.battle.lock();
+        if !self.started {
+            self.started = true;
+            self.queue.push_back(event("reset", json!({"turns": inner.prompts.len()})));
+        }
+        while self.sent_turns < inner.prompts.len() {
+            let t = self.sent_turns;
+            self.queue.push_back(event("turn", json!({"turn": t, "prompt": inner.prompts[t]})));
+            self.offsets[0].push(0);
+            self.offsets[1].push(0);
+            self.sent_turns += 1;
+        }
+        for side in 0..2 {
+            for t in 0..inner.prompts.len() {
+                let text = &inner.answers[side][t];
+                let off = self.offsets[side][t];
+                if text.len() > off {
+                    let label = if side == 0 { "a" } else { "b" };
+                    self.queue.push_back(event("delta", json!({"side": label, "turn": t, "text": &text[off..]})));
+                    self.offsets[side][t] = text.len();
+                }
+            }
+        }
+        match &inner.phase {
+            Phase::Generating => false,
+            Phase::Complete | Phase::Voting => {
+                self.queue.push_back(event("complete", json!({"turns": inner.prompts.len(), "followups": self.battle.followups_allowed()})));
+                true
+            }
+            Phase::Voted { .. } => {
+                self.queue.push_back(event("voted", json!({})));
+                true
+            }
+            Phase::Failed => {
+                self.queue.push_back(event("failed", json!({"message": PUBLIC_BACKEND_ERROR})));
+                true
+            }
+        }
+    }
+}
+
+async fn stream_battle(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    let battle = match state.battle(&id) {
+        Some(b) => b,
+        None => {
+            // Not in memory: a settled battle; send it whole and finish.
+            return match state.stored_battle(&id).await {
+                Ok(Some(rec)) => {
+                    let v = public_view_stored(&rec, false);
+                    let mut events: Vec<Result<Event, Infallible>> = vec![Ok(event("reset", json!({})))];
+                    if let Some(turns) = v["turns"].as_array() {
+                        for (t, turn) in turns.iter().enumerate() {
+                            events.push(Ok(event("turn", json!({"turn": t, "prompt": turn["prompt"]}))));
+                            events.push(Ok(event("delta", json!({"side": "a", "turn": t, "text": turn["a"]}))));
+                            events.push(Ok(event("delta", json!({"side": "b", "turn": t, "text": turn["b"]}))));
+                        }
+                    }
+                    let last = match v["status"].as_str() {
+                        Some("voted") => event("voted", json!({})),
+                        Some("complete") => event("complete", json!({"turns": v["turns"].as_array().map_or(1, Vec::len), "followups": false})),
+                        _ => event("failed", json!({"message": PUBLIC_BACKEND_ERROR})),
+                    };
+                    events.push(Ok(last));
+                    Sse::new(futures_util::stream::iter(events)).into_response()
+                }
+                Ok(None) => error_response(FlowError::NotFound),
+                Err(e) => error_response(e),
+            };
+        }
+    };
+    let rx = battle.changed.subscribe();
+    let st = StreamState { battle, rx, sent_turns: 0, offsets: [Vec::new(), Vec::new()], queue: VecDeque::new(), started: false, finished: false };
+    let stream = futures_util::stream::unfold(st, |mut st| async move {
+        loop {
+            if let Some(e) = st.queue.pop_front() {
+                return Some((Ok::<Event, Infallible>(e), st));
+            }
+            if st.finished {
+                return None;
+            }
+            // Mark the current version seen before reading, so no change is missed.
+            st.rx.borrow_and_update();
+            if st.collect() {
+                st.finished = true;
+                continue;
+            }
+            if !st.queue.is_empty() {
+                continue;
+            }
+            if st.rx.changed().await.is_err() {
+                return None;
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoteBody {
+    winner: String,
+    vote_token: String,
+}
+
+async fn vote(State(state): State<Shared>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let who = client(&state, &headers, addr, false);
+    let body: VoteBody = match parse_json(&body) {
+        Ok(b) => b,
+        Err(e) => return error_response(e),
+    };
+    match state.vote(&id, &body.vote_token, &body.winner, &who.voter, &who.ip_key).await {
+        Ok(r) => json_response(StatusCode::OK, serde_json::to_value(&r).unwrap_or_default()),
+        Err(e) => error_response(e),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TurnBody {
+    prompt: String,
+    vote_token: String,
+}
+
+async fn follow_up(State(state): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body: TurnBody = match parse_json(&body) {
+        Ok(b) => b,
+        Err(e) => return error_response(e),
+    };
+    let Some(battle) = state.battle(&id) else {
+        return error_response(FlowError::Conflict("this battle can no longer be continued".into()));
+    };
+    match state.follow_up(&battle, &body.vote_token, body.prompt).await {
+        Ok(turn) => json_response(StatusCode::OK, json!({"turn": turn, "stream": format!("/api/battles/{id}/stream")})),
+        Err(e) => error_response(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct BoardQuery {
+    #[serde(default)]
+    style: Option<String>,
+}
+
+pub fn want_style(state: &AppState, q: &Option<String>) -> bool {
+    match q.as_deref() {
+        Some("0" | "false" | "no" | "off") => false,
+        Some(_) => true,
+        None => state.settings.style_control,
+    }
+}
+
+async fn api_leaderboard(State(state): State<Shared>, Query(q): Query<BoardQuery>) -> Response {
+    let snap = state.leaderboard.snapshot();
+    match snap.board(want_style(&state, &q.style)) {
+        Ok(b) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], b.json.clone()).into_response(),
+        Err(msg) => json_response(StatusCode::SERVICE_UNAVAILABLE, json!({"error": format!("no leaderboard yet: {msg}"), "counted_votes": snap.counted})),
+    }
+}
+
+async fn api_leaderboard_svg(State(state): State<Shared>, Query(q): Query<BoardQuery>) -> Response {
+    let snap = state.leaderboard.snapshot();
+    match snap.board(want_style(&state, &q.style)) {
+        Ok(b) => (StatusCode::OK, [(header::CONTENT_TYPE, "image/svg+xml")], b.svg.clone()).into_response(),
+        Err(msg) => json_response(StatusCode::SERVICE_UNAVAILABLE, json!({"error": format!("no leaderboard yet: {msg}")})),
+    }
+}
+
+fn model_json(m: &crate::state::ModelEntry, admin: bool) -> serde_json::Value {
+    let c = &m.config;
+    let mut v = json!({
+        "name": c.name,
+        "backend": c.backend,
+        "enabled": m.is_enabled(),
+        "organization": c.organization,
+        "country": c.country,
+        "license": c.license,
+        "open_weights": c.open_weights,
+        "release_date": c.release_date,
+        "input_price": c.input_price,
+        "output_price": c.output_price,
+    });
+    if admin {
+        // The variable's name only, never its value.
+        v["base_url"] = json!(c.base_url);
+        v["model"] = json!(c.model);
+        v["api_key_env"] = json!(c.api_key_env);
+        v["set"] = json!(c.set);
+    }
+    v
+}
+
+async fn api_models(State(state): State<Shared>) -> Response {
+    let list: Vec<serde_json::Value> = state.model_list().iter().filter(|m| m.is_enabled()).map(|m| model_json(m, false)).collect();
+    json_response(StatusCode::OK, json!({"models": list}))
+}
+
+/// Admin endpoints need `Authorization: Bearer <token>` with the token from the environment
+/// variable named by `arena.admin_token_env`, compared in constant time.
+#[allow(clippy::result_large_err)]
+fn check_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+    let Some(expected) = &state.admin_token else {
+        return Err(json_response(StatusCode::FORBIDDEN, json!({"error": "admin endpoints are off: set the admin token's environment variable"})));
+    };
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+    if constant_time_eq(given.trim().as_bytes(), expected.as_bytes()) {
+        Ok(())
+    } else {
+        Err(json_response(StatusCode::UNAUTHORIZED, json!({"error": "admin token required"})))
+    }
+}
+
+async fn admin_models(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    if let Err(r) = check_admin(&state, &headers) {
+        return r;
+    }
+    let list: Vec<serde_json::Value> = state.model_list().iter().map(|m| model_json(m, true)).collect();
+    json_response(StatusCode::OK, json!({"models": list}))
+}
+
+async fn admin_put_model(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = check_admin(&state, &headers) {
+        return r;
+    }
+    let config: ModelConfig = match parse_json(&body) {
+        Ok(c) => c,
+        Err(e) => return error_response(e),
+    };
+    let name = config.name.clone();
+    match state.put_model(config).await {
+        Ok(()) => json_response(StatusCode::OK, json!({"ok": true, "name": name})),
+        Err(e) => error_response(e),
+    }
+}
+
+async fn admin_enable(State(state): State<Shared>, headers: HeaderMap, Path(name): Path<String>) -> Response {
+    admin_toggle(state, headers, name, true).await
+}
+
+async fn admin_disable(State(state): State<Shared>, headers: HeaderMap, Path(name): Path<String>) -> Response {
+    admin_toggle(state, headers, name, false).await
+}
+
+async fn admin_toggle(state: Shared, headers: HeaderMap, name: String, enabled: bool) -> Response {
+    if let Err(r) = check_admin(&state, &headers) {
+        return r;
+    }
+    match state.set_enabled(&name, enabled).await {
+        Ok(()) => json_response(StatusCode::OK, json!({"ok": true, "name": name, "enabled": enabled})),
+        Err(FlowError::NotFound) => json_response(StatusCode::NOT_FOUND, json!({"error": "no such model"})),
+        Err(e) => error_response(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    #[serde(default)]
+    format: Option<String>,
+}
+
+async fn admin_export(State(state): State<Shared>, headers: HeaderMap, Query(q): Query<ExportQuery>) -> Response {
+    if let Err(r) = check_admin(&state, &headers) {
+        return r;
+    }
+    let format = match export::ExportFormat::parse(q.format.as_deref().unwrap_or("json")) {
+        Some(f) => f,
+        None => return json_response(StatusCode::BAD_REQUEST, json!({"error": "format must be json, jsonl or csv"})),
+    };
+    let records = match state.store.voted_battles().await {
+        Ok(r) => r,
+        Err(e) => return error_response(FlowError::Internal(e.to_string())),
+    };
+    match export::render(&records, format) {
+        Ok(text) => (StatusCode::OK, [(header::CONTENT_TYPE, format.content_type())], text).into_response(),
+        Err(e) => error_response(FlowError::Internal(e)),
+    }
+}

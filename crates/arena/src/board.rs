@@ -1,0 +1,270 @@
+//! The arena's leaderboard: the stored votes, rated by versus-rank through versus-leaderboard
+//! (the same report as `versus rank --output json`), recomputed in the background after votes
+//! so voting never waits for it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use versus_battles::{BattleSet, StyleCounts, Winner};
+use versus_leaderboard::{Provenance, Report, ReportOptions};
+use versus_store::VoteRow;
+
+use crate::text::esc;
+
+/// One vote that counts: anonymous and within the dedup cap.
+#[derive(Clone, Debug)]
+pub struct CountedVote {
+    pub seq: i64,
+    pub model_a: Arc<str>,
+    pub model_b: Arc<str>,
+    pub winner: Winner,
+    pub tstamp: f64,
+    pub style: StyleCounts,
+}
+
+impl CountedVote {
+    /// The vote if it counts on the leaderboard.
+    pub fn from_row(v: &VoteRow, names: &mut HashMap<String, Arc<str>>) -> Option<CountedVote> {
+        if !(v.anony && v.counted) {
+            return None;
+        }
+        let winner = Winner::parse(&v.winner)?;
+        let mut intern = |s: &str| names.entry(s.to_string()).or_insert_with(|| Arc::from(s)).clone();
+        Some(CountedVote {
+            seq: v.seq,
+            model_a: intern(&v.model_a),
+            model_b: intern(&v.model_b),
+            winner,
+            tstamp: v.voted_ms as f64 / 1000.0,
+            style: StyleCounts { tokens: v.style.tokens, header: v.style.header, list: v.style.list, bold: v.style.bold },
+        })
+    }
+}
+
+/// The votes as the rating engine takes them: rows in commit order, models in order of first
+/// appearance — exactly what `versus rank` builds when it reads the arena's export.
+pub fn battle_set(votes: &[CountedVote]) -> BattleSet {
+    let mut order: Vec<&CountedVote> = votes.iter().collect();
+    order.sort_by_key(|v| v.seq);
+    let mut set = BattleSet { style: Some(Vec::with_capacity(order.len())), ..BattleSet::default() };
+    let mut ids: HashMap<Arc<str>, u32> = HashMap::new();
+    let mut id = |name: &Arc<str>, set: &mut BattleSet| -> u32 {
+        *ids.entry(name.clone()).or_insert_with(|| {
+            set.models.push(name.to_string());
+            (set.models.len() - 1) as u32
+        })
+    };
+    for v in order {
+        let a = id(&v.model_a, &mut set);
+        let b = id(&v.model_b, &mut set);
+        set.model_a.push(a);
+        set.model_b.push(b);
+        set.winner.push(v.winner);
+        set.count.push(1.0);
+        set.weight.push(1.0);
+        set.tstamp.push(v.tstamp);
+        if let Some(s) = set.style.as_mut() {
+            s.push(v.style);
+        }
+    }
+    set
+}
+
+/// A computed leaderboard.
+#[derive(Debug)]
+pub struct Board {
+    pub report: Report,
+    /// The report as JSON, serialised once.
+    pub json: String,
+    pub svg: String,
+}
+
+/// What the pages, the API and the sampler read.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// Votes that count (anonymous, within the dedup cap) at computation time.
+    pub counted: usize,
+    pub plain: Result<Arc<Board>, String>,
+    pub style: Result<Arc<Board>, String>,
+    /// The default view (style-controlled unless configured otherwise).
+    pub style_default: bool,
+}
+
+impl Snapshot {
+    pub fn empty(style_default: bool) -> Snapshot {
+        let none = || Err("no votes yet".to_string());
+        Snapshot { counted: 0, plain: none(), style: none(), style_default }
+    }
+
+    pub fn board(&self, style: bool) -> &Result<Arc<Board>, String> {
+        if style { &self.style } else { &self.plain }
+    }
+
+    pub fn default_board(&self) -> &Result<Arc<Board>, String> {
+        self.board(self.style_default)
+    }
+
+    /// Per model: (battles, interval) from the default board (else the plain one).
+    pub fn model_stats(&self) -> HashMap<String, (f64, Option<(f64, f64)>)> {
+        let board = match (self.default_board(), &self.plain) {
+            (Ok(b), _) | (Err(_), Ok(b)) => b,
+            _ => return HashMap::new(),
+        };
+        board
+            .report
+            .models
+            .iter()
+            .map(|m| {
+                let interval = (m.lower.is_finite() && m.upper.is_finite()).then_some((m.lower, m.upper));
+                (m.model.clone(), (m.battles, interval))
+            })
+            .collect()
+    }
+}
+
+/// The options of the arena's two views: `versus rank` defaults (Bradley–Terry, sandwich
+/// intervals), with and without style control.
+pub fn options(style: bool) -> ReportOptions {
+    ReportOptions { style, ..ReportOptions::default() }
+}
+
+/// Computes both views from the counted votes.
+pub fn compute(votes: &[CountedVote], style_default: bool) -> Snapshot {
+    if votes.is_empty() {
+        return Snapshot::empty(style_default);
+    }
+    let set = battle_set(votes);
+    let run = |style: bool| -> Result<Arc<Board>, String> {
+        let computed = versus_leaderboard::compute(&options(style), &set, Provenance::default(), &|| {}).map_err(|e| e.0)?;
+        let json = serde_json::to_string(&computed.report).map_err(|e| e.to_string())?;
+        let svg = interval_svg(&computed.report);
+        Ok(Arc::new(Board { report: computed.report, json, svg }))
+    };
+    Snapshot { counted: votes.len(), plain: run(false), style: run(true), style_default }
+}
+
+/// Shared leaderboard state: counted votes and the latest snapshot.
+pub struct Leaderboard {
+    votes: Mutex<Vec<CountedVote>>,
+    names: Mutex<HashMap<String, Arc<str>>>,
+    snapshot: RwLock<Arc<Snapshot>>,
+    dirty: tokio::sync::Notify,
+    style_default: bool,
+    /// Bumped after each recomputation (tests wait on it).
+    generation: tokio::sync::watch::Sender<u64>,
+}
+
+impl Leaderboard {
+    pub fn new(rows: &[VoteRow], style_default: bool) -> Leaderboard {
+        let mut names = HashMap::new();
+        let votes: Vec<CountedVote> = rows.iter().filter_map(|r| CountedVote::from_row(r, &mut names)).collect();
+        let snapshot = compute(&votes, style_default);
+        Leaderboard {
+            votes: Mutex::new(votes),
+            names: Mutex::new(names),
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            dirty: tokio::sync::Notify::new(),
+            style_default,
+            generation: tokio::sync::watch::channel(0).0,
+        }
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Adds a committed vote (if it counts) and schedules a recomputation.
+    pub fn add(&self, row: &VoteRow) {
+        let vote = {
+            let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+            CountedVote::from_row(row, &mut names)
+        };
+        if let Some(v) = vote {
+            self.votes.lock().unwrap_or_else(|e| e.into_inner()).push(v);
+            self.dirty.notify_one();
+        }
+    }
+
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.generation.subscribe()
+    }
+
+    /// Recomputes after each burst of votes, `delay` after the first of the burst, off the
+    /// async workers (rating can take a while with many votes).
+    pub async fn run(self: Arc<Self>, delay: Duration) {
+        loop {
+            self.dirty.notified().await;
+            tokio::time::sleep(delay).await;
+            let votes = self.votes.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let style_default = self.style_default;
+            match tokio::task::spawn_blocking(move || compute(&votes, style_default)).await {
+                Ok(snapshot) => {
+                    *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+                    self.generation.send_modify(|g| *g += 1);
+                }
+                Err(e) => tracing::error!("leaderboard computation panicked: {e}"),
+            }
+        }
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    format!("{x:.0}")
+}
+
+/// The interval plot: one row per model, best first, a dot at the rating and a bar over the
+/// confidence interval. Hand-written SVG with presentation attributes only (no inline CSS,
+/// so the pages' Content-Security-Policy holds); every name goes through [`esc`].
+pub fn interval_svg(report: &Report) -> String {
+    let models = &report.models;
+    let row = 22.0;
+    let left = 270.0;
+    let right = 30.0;
+    let width = 820.0;
+    let top = 30.0;
+    let height = top + row * models.len() as f64 + 30.0;
+    let finite = |x: f64| x.is_finite();
+    let lo = models.iter().map(|m| if finite(m.lower) { m.lower } else { m.rating }).fold(f64::INFINITY, f64::min);
+    let hi = models.iter().map(|m| if finite(m.upper) { m.upper } else { m.rating }).fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() && hi > lo { (lo, hi) } else { (900.0, 1100.0) };
+    let pad = (hi - lo) * 0.05;
+    let (lo, hi) = (lo - pad, hi + pad);
+    let x = |v: f64| left + (v - lo) / (hi - lo) * (width - left - right);
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"Ratings with confidence intervals\" font-family=\"sans-serif\" font-size=\"12\">"
+    );
+    // Grid: about six round ticks.
+    let span = hi - lo;
+    let raw = span / 6.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|k| k * mag).find(|st| *st >= raw).unwrap_or(10.0 * mag);
+    let mut t = (lo / step).ceil() * step;
+    while t <= hi {
+        let xt = x(t);
+        s.push_str(&format!(
+            "<line x1=\"{xt:.1}\" y1=\"{top}\" x2=\"{xt:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/><text x=\"{xt:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
+            height - 25.0,
+            height - 10.0,
+            fmt_num(t)
+        ));
+        t += step;
+    }
+    s.push_str(&format!("<text x=\"{left}\" y=\"18\" fill=\"#333\">rating (95% interval)</text>"));
+    for (i, m) in models.iter().enumerate() {
+        let y = top + row * i as f64 + row / 2.0;
+        s.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#222\">{}. {}</text>",
+            left - 8.0,
+            y + 4.0,
+            m.rank,
+            esc(&m.model)
+        ));
+        if finite(m.lower) && finite(m.upper) {
+            s.push_str(&format!("<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#4a6fa5\" stroke-width=\"3\"/>", x(m.lower), x(m.upper)));
+        }
+        s.push_str(&format!("<circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#c0392b\"/>", x(m.rating)));
+    }
+    s.push_str("</svg>");
+    s
+}

@@ -1,0 +1,55 @@
+//! The versus arena: an HTTP server where people compare two anonymous models' answers and
+//! vote, and a leaderboard computed from those votes.
+//!
+//! * [`config`]: the TOML configuration (recorded and OpenAI-compatible models, limits).
+//! * [`state`]: battles, generation, voting (names hidden until the vote is committed).
+//! * [`api`]: routes — pages, JSON API, server-sent events, admin endpoints.
+//! * [`board`]: the leaderboard, recomputed in the background after votes.
+//! * [`sampler`]: which two models meet. [`text`]: style counts, identity words, escaping.
+//! * [`export`]: LMArena battle-log JSON, JSONL and CSV exports.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod backend;
+pub mod board;
+pub mod config;
+pub mod export;
+mod pages;
+pub mod recorded;
+pub mod sampler;
+pub mod state;
+pub mod text;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub use config::{ArenaConfig, ModelConfig, Settings};
+pub use state::AppState;
+use versus_store::Store;
+
+/// A configured arena, ready to serve.
+pub struct Arena {
+    pub state: Arc<AppState>,
+}
+
+impl Arena {
+    /// Builds the arena on `store` (which must already be migrated) and starts its background
+    /// tasks (call inside a tokio runtime).
+    pub async fn new(config: ArenaConfig, store: Arc<dyn Store>) -> Result<Arena, String> {
+        let state = AppState::new(config, store).await?;
+        state.spawn_background();
+        Ok(Arena { state })
+    }
+
+    pub fn router(&self) -> axum::Router {
+        api::router(self.state.clone())
+    }
+
+    /// Serves on `listener` until `shutdown` completes.
+    pub async fn serve(self, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let app = self.router();
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+    }
+}

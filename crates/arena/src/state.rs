@@ -1,0 +1,886 @@
+//! The arena's shared state and battle flow: models, battles in progress, generation, voting.
+//! HTTP handlers (`api.rs`) are thin wrappers over this.
+
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+use serde_json::json;
+use versus_store::{BattleRecord, BattleStatus, BattleUpdate, NewBattle, NewVote, PromptOrigin, Store, StyleRow, VoteOutcome, VoteRow};
+
+use crate::backend::{Backend, ChatMessage, OpenAiBackend, PromptRef};
+use crate::board::Leaderboard;
+use crate::config::{ArenaConfig, BackendKind, ModelConfig, Settings};
+use crate::recorded::RecordedSet;
+use crate::sampler::{Candidate, draw_pair};
+use crate::text;
+
+/// What the person sees when a backend fails: no model name, no cause.
+pub const PUBLIC_BACKEND_ERROR: &str = "One of the two models could not answer, so this battle has ended without a vote. Please start a new battle.";
+
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// 128 random bits as 32 hex digits (battle ids, vote tokens, voter cookies).
+pub fn random_hex() -> String {
+    let bytes = versus_store::random_bytes(16).expect("the operating system's random source (/dev/urandom) is unreadable");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Equality that takes the same time wherever the first difference is (for secrets).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut diff = 0u8;
+    for (x, y) in a.iter().zip(b) {
+        diff |= x ^ y;
+    }
+    std::hint::black_box(diff) == 0
+}
+
+/// A configured model.
+pub struct ModelEntry {
+    pub config: ModelConfig,
+    pub backend: Backend,
+    pub enabled: AtomicBool,
+}
+
+impl ModelEntry {
+    pub fn name(&self) -> &str {
+        &self.config.name
+    }
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.load(Ordering::Relaxed)
+    }
+}
+
+/// Where a battle is in its life.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Generating,
+    Complete,
+    /// A vote is being committed.
+    Voting,
+    Voted { winner: String, counted: bool },
+    Failed,
+}
+
+/// The mutable part of a battle.
+pub struct Inner {
+    pub prompts: Vec<String>,
+    /// Answers per side, one per turn.
+    pub answers: [Vec<String>; 2],
+    pub phase: Phase,
+    pub anony: bool,
+    /// Style counts of the completed answers (set when a turn completes).
+    pub style: StyleRow,
+}
+
+/// A battle held in memory while people use it.
+pub struct Battle {
+    pub id: String,
+    pub vote_token: String,
+    /// Voter key of the person who started it.
+    pub owner: String,
+    pub created_ms: i64,
+    pub models: [Arc<ModelEntry>; 2],
+    pub prompt_ref: PromptRef,
+    pub origin: PromptOrigin,
+    pub prompt_id: Option<i64>,
+    pub inner: Mutex<Inner>,
+    /// Bumped on every change; streams wait on it.
+    pub changed: tokio::sync::watch::Sender<u64>,
+    pub touched_ms: AtomicI64,
+}
+
+impl Battle {
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn bump(&self) {
+        self.touched_ms.store(now_ms(), Ordering::Relaxed);
+        self.changed.send_modify(|v| *v += 1);
+    }
+
+    /// Follow-up turns need two live models (recorded models answer one fixed prompt).
+    pub fn followups_allowed(&self) -> bool {
+        self.models.iter().all(|m| m.backend.kind() == BackendKind::Openai)
+    }
+}
+
+/// Errors of the battle flow, mapped to HTTP statuses by the API.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FlowError {
+    BadRequest(String),
+    NotFound,
+    Forbidden(String),
+    /// A second vote, a vote before the answers are complete, a follow-up after the vote.
+    Conflict(String),
+    Unprocessable(String),
+    RateLimited(Duration),
+    Internal(String),
+}
+
+/// Token buckets per key.
+pub struct Limiter {
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl Limiter {
+    fn new() -> Limiter {
+        Limiter { buckets: Mutex::new(HashMap::new()) }
+    }
+
+    /// Takes one token from `key`'s bucket (refilling `per_minute`, holding at most `burst`);
+    /// on refusal, how long until a token is back.
+    pub fn take(&self, key: &str, per_minute: f64, burst: f64) -> Result<(), Duration> {
+        let now = Instant::now();
+        let rate = per_minute / 60.0;
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = buckets.entry(key.to_string()).or_insert((burst, now));
+        let refill = now.duration_since(entry.1).as_secs_f64() * rate;
+        entry.0 = (entry.0 + refill).min(burst);
+        entry.1 = now;
+        if entry.0 >= 1.0 {
+            entry.0 -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64(((1.0 - entry.0) / rate).max(0.001)))
+        }
+    }
+
+    /// Forgets buckets idle long enough to be full again.
+    fn sweep(&self, idle: Duration) {
+        let now = Instant::now();
+        self.buckets.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, (_, last)| now.duration_since(*last) < idle);
+    }
+}
+
+/// Everything the handlers share.
+pub struct AppState {
+    pub settings: Settings,
+    pub store: Arc<dyn Store>,
+    pub models: RwLock<Vec<Arc<ModelEntry>>>,
+    pub sets: Vec<Arc<RecordedSet>>,
+    pub battles: Mutex<HashMap<String, Arc<Battle>>>,
+    pub leaderboard: Arc<Leaderboard>,
+    pub limiter: Limiter,
+    secret: (u64, u64),
+    pub admin_token: Option<String>,
+    rng: Mutex<ChaCha8Rng>,
+    pub http: reqwest::Client,
+}
+
+/// Installs ring as rustls's crypto provider (reqwest is built without one); idempotent.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl AppState {
+    /// Builds the state: loads recorded sets, configures models (config file, then models added
+    /// at run time from the database), closes battles a previous run left unfinished, and loads
+    /// the votes for the leaderboard.
+    pub async fn new(config: ArenaConfig, store: Arc<dyn Store>) -> Result<Arc<AppState>, String> {
+        install_crypto_provider();
+        config.validate()?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        // Recorded sets: configured ones, plus the built-in set when a model refers to it.
+        let mut sets: Vec<Arc<RecordedSet>> = Vec::new();
+        let load_set = |name: &str, path: Option<&str>| -> Result<Arc<RecordedSet>, String> {
+            match path {
+                Some(p) => RecordedSet::from_dir(name, std::path::Path::new(p)).map(Arc::new),
+                None if name == crate::recorded::BUILTIN_SET => RecordedSet::builtin(),
+                None => Err(format!("recorded set {name:?} is not built in: give its path")),
+            }
+        };
+        let mut model_configs: Vec<ModelConfig> = Vec::new();
+        for rc in &config.recorded {
+            if sets.iter().any(|s| s.name == rc.name) {
+                return Err(format!("recorded set {:?} is configured twice", rc.name));
+            }
+            let set = load_set(&rc.name, rc.path.as_deref())?;
+            if rc.all_models {
+                for (name, meta) in &set.models {
+                    model_configs.push(ModelConfig::recorded(name, &set.name, meta.clone()));
+                }
+            }
+            sets.push(set);
+        }
+        for m in &config.models {
+            if m.backend == BackendKind::Recorded {
+                let set_name = m.set.as_deref().unwrap_or(crate::recorded::BUILTIN_SET);
+                if !sets.iter().any(|s| s.name == set_name) {
+                    sets.push(load_set(set_name, None)?);
+                }
+            }
+            // An explicit entry replaces the set's default entry of the same name.
+            model_configs.retain(|c| c.name != m.name);
+            model_configs.push(m.clone());
+        }
+        // Models added or changed by the operator at run time.
+        for rec in store.models().await.map_err(|e| e.to_string())? {
+            match serde_json::from_str::<ModelConfig>(&rec.config) {
+                Ok(mut c) => {
+                    c.enabled = rec.enabled;
+                    model_configs.retain(|x| x.name != c.name);
+                    model_configs.push(c);
+                }
+                Err(e) => tracing::warn!("stored model {:?} is unreadable and skipped: {e}", rec.name),
+            }
+        }
+        let mut models = Vec::new();
+        for c in model_configs {
+            models.push(Arc::new(build_model(c, &sets, &http)?));
+        }
+        let secret = store.secret().await.map_err(|e| e.to_string())?;
+        let k0 = u64::from_le_bytes(secret[0..8].try_into().map_err(|_| "short secret")?);
+        let k1 = u64::from_le_bytes(secret[8..16].try_into().map_err(|_| "short secret")?);
+        let closed = store.close_unfinished(now_ms()).await.map_err(|e| e.to_string())?;
+        if closed > 0 {
+            tracing::info!("{closed} battles left unfinished by the previous run are closed (no vote possible)");
+        }
+        let rows = store.vote_rows().await.map_err(|e| e.to_string())?;
+        let leaderboard = Arc::new(Leaderboard::new(&rows, config.arena.style_control));
+        let admin_token = std::env::var(&config.arena.admin_token_env).ok().filter(|t| !t.is_empty());
+        if admin_token.is_none() {
+            tracing::info!("admin endpoints are off ({} is not set)", config.arena.admin_token_env);
+        }
+        let seed = versus_store::random_bytes(8).map_err(|e| e.to_string())?;
+        let rng = ChaCha8Rng::seed_from_u64(u64::from_le_bytes(seed[..8].try_into().unwrap_or([0; 8])));
+        tracing::info!(
+            "arena: {} models ({} enabled), {} recorded prompt sets, {} stored votes",
+            models.len(),
+            models.iter().filter(|m| m.is_enabled()).count(),
+            sets.len(),
+            rows.len()
+        );
+        Ok(Arc::new(AppState {
+            settings: config.arena,
+            store,
+            models: RwLock::new(models),
+            sets,
+            battles: Mutex::new(HashMap::new()),
+            leaderboard,
+            limiter: Limiter::new(),
+            secret: (k0, k1),
+            admin_token,
+            rng: Mutex::new(rng),
+            http,
+        }))
+    }
+
+    /// Starts the background tasks: leaderboard recomputation and the sweeper of idle battles.
+    pub fn spawn_background(self: &Arc<Self>) {
+        let lb = self.leaderboard.clone();
+        tokio::spawn(lb.run(Duration::from_millis(self.settings.leaderboard_delay_ms)));
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                let Some(state) = weak.upgrade() else { return };
+                state.sweep();
+            }
+        });
+    }
+
+    fn sweep(&self) {
+        let cutoff = now_ms() - (self.settings.battle_ttl_secs as i64) * 1000;
+        self.battles.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, b| b.touched_ms.load(Ordering::Relaxed) >= cutoff);
+        self.limiter.sweep(Duration::from_secs(600));
+    }
+
+    /// A keyed hash (SipHash-2-4 with this database's secret): voter keys never store raw IP
+    /// addresses or cookie values.
+    pub fn hash_key(&self, kind: &str, value: &str) -> String {
+        #[allow(deprecated)]
+        let mut h = std::hash::SipHasher::new_with_keys(self.secret.0, self.secret.1);
+        h.write(kind.as_bytes());
+        h.write_u8(0);
+        h.write(value.as_bytes());
+        format!("{kind}:{:016x}", h.finish())
+    }
+
+    pub fn model_list(&self) -> Vec<Arc<ModelEntry>> {
+        self.models.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn find_model(&self, name: &str) -> Option<Arc<ModelEntry>> {
+        self.model_list().into_iter().find(|m| m.name() == name)
+    }
+
+    /// Sets that have at least two enabled models.
+    fn playable_sets(&self) -> Vec<Arc<RecordedSet>> {
+        let models = self.model_list();
+        self.sets
+            .iter()
+            .filter(|s| {
+                models.iter().filter(|m| m.is_enabled() && matches!(&m.backend, Backend::Recorded { set, .. } if set.name == s.name)).count() >= 2
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Whether people may type their own prompts (some enabled model is live).
+    pub fn accepts_free_prompts(&self) -> bool {
+        self.model_list().iter().filter(|m| m.is_enabled() && m.backend.kind() == BackendKind::Openai).count() >= 2
+    }
+
+    /// A bundled prompt by id, if some playable set has it: (id, text).
+    pub fn bundled_prompt(&self, id: i64) -> Option<(i64, String)> {
+        self.playable_sets().iter().find_map(|s| s.index_of_id(id).map(|i| (id, s.prompts[i].text.clone())))
+    }
+
+    /// A bundled prompt drawn at random: (set name, prompt id, text).
+    pub fn random_prompt(&self) -> Option<(String, i64, String)> {
+        use rand::RngExt;
+        let sets = self.playable_sets();
+        if sets.is_empty() {
+            return None;
+        }
+        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        for _ in 0..50 {
+            let set = &sets[rng.random_range(0..sets.len())];
+            let idx = rng.random_range(0..set.prompts.len());
+            let pref = PromptRef { recorded: vec![(set.name.clone(), idx)] };
+            let able = self.model_list().iter().filter(|m| m.is_enabled() && m.backend.can_answer(&pref, 1)).count();
+            if able >= 2 {
+                let p = &set.prompts[idx];
+                return Some((set.name.clone(), p.id, p.text.clone()));
+            }
+        }
+        None
+    }
+
+    pub fn battle(&self, id: &str) -> Option<Arc<Battle>> {
+        let b = self.battles.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned();
+        if let Some(b) = &b {
+            b.touched_ms.store(now_ms(), Ordering::Relaxed);
+        }
+        b
+    }
+
+    /// Starts a battle: resolves the prompt, draws two models, stores the battle, starts both
+    /// answers. Returns the battle (whose model names the caller must not reveal).
+    /// `limit_key` is the voter key for rate limiting (the IP key when the client came without a
+    /// cookie, so that dropping cookies does not escape the limit).
+    pub async fn start_battle(
+        self: &Arc<Self>,
+        owner: &str,
+        limit_key: &str,
+        client_ip_key: &str,
+        prompt: Option<String>,
+        prompt_id: Option<i64>,
+    ) -> Result<Arc<Battle>, FlowError> {
+        let s = &self.settings;
+        self.limiter.take(&format!("battle:{limit_key}"), s.battles_per_minute, s.battle_burst).map_err(FlowError::RateLimited)?;
+        self.limiter
+            .take(&format!("battle-ip:{client_ip_key}"), s.ip_votes_per_minute, s.ip_vote_burst)
+            .map_err(FlowError::RateLimited)?;
+        let (text, prompt_ref, origin, pid) = self.resolve_prompt(prompt, prompt_id)?;
+        let candidates: Vec<Arc<ModelEntry>> =
+            self.model_list().into_iter().filter(|m| m.is_enabled() && m.backend.can_answer(&prompt_ref, 1)).collect();
+        if candidates.len() < 2 {
+            let why = if self.accepts_free_prompts() {
+                "fewer than two enabled models can answer this prompt"
+            } else {
+                "the models of this arena answer only their bundled prompts: ask for a prompt (POST without \"prompt\", or GET /api/prompt)"
+            };
+            return Err(FlowError::Unprocessable(why.into()));
+        }
+        let stats = self.leaderboard.snapshot().model_stats();
+        let cands: Vec<Candidate> = candidates
+            .iter()
+            .map(|m| {
+                let (battles, interval) = stats.get(m.name()).cloned().unwrap_or((0.0, None));
+                Candidate { battles, interval }
+            })
+            .collect();
+        let (ia, ib) = {
+            let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+            draw_pair(s.sampler, &cands, &mut *rng).ok_or_else(|| FlowError::Internal("no pair".into()))?
+        };
+        let models = [candidates[ia].clone(), candidates[ib].clone()];
+        let now = now_ms();
+        let id = random_hex();
+        let vote_token = random_hex();
+        let prompt_key = (origin == PromptOrigin::User).then(|| text::prompt_key([text.as_str()]));
+        let conversation = serde_json::to_string(&[ChatMessage { role: "user".into(), content: text.clone() }]).unwrap_or_default();
+        let record = NewBattle {
+            id: id.clone(),
+            created_ms: now,
+            model_a: models[0].name().to_string(),
+            model_b: models[1].name().to_string(),
+            vote_token: vote_token.clone(),
+            voter: owner.to_string(),
+            origin,
+            prompt_id: pid,
+            prompt_key,
+            conversation,
+        };
+        self.store.create_battle(&record).await.map_err(|e| FlowError::Internal(format!("storing the battle: {e}")))?;
+        let battle = Arc::new(Battle {
+            id: id.clone(),
+            vote_token,
+            owner: owner.to_string(),
+            created_ms: now,
+            models,
+            prompt_ref,
+            origin,
+            prompt_id: pid,
+            inner: Mutex::new(Inner { prompts: vec![text], answers: [vec![String::new()], vec![String::new()]], phase: Phase::Generating, anony: true, style: StyleRow::default() }),
+            changed: tokio::sync::watch::channel(0).0,
+            touched_ms: AtomicI64::new(now),
+        });
+        self.battles.lock().unwrap_or_else(|e| e.into_inner()).insert(id, battle.clone());
+        tokio::spawn(generate(self.clone(), battle.clone(), 0));
+        Ok(battle)
+    }
+
+    fn resolve_prompt(&self, prompt: Option<String>, prompt_id: Option<i64>) -> Result<(String, PromptRef, PromptOrigin, Option<i64>), FlowError> {
+        if let Some(id) = prompt_id {
+            for set in self.playable_sets() {
+                if let Some(idx) = set.index_of_id(id) {
+                    let text = set.prompts[idx].text.clone();
+                    let pref = self.prompt_ref_of(&text, Some((&set, idx)));
+                    return Ok((text, pref, PromptOrigin::Bundled, Some(id)));
+                }
+            }
+            return Err(FlowError::BadRequest(format!("no bundled prompt has id {id}")));
+        }
+        match prompt {
+            Some(p) => {
+                let p = p.trim().to_string();
+                if p.is_empty() {
+                    return Err(FlowError::BadRequest("the prompt is empty".into()));
+                }
+                if p.chars().count() > self.settings.max_prompt_chars {
+                    return Err(FlowError::BadRequest(format!("the prompt is longer than {} characters", self.settings.max_prompt_chars)));
+                }
+                let pref = self.prompt_ref_of(&p, None);
+                // A bundled prompt typed (or pasted) verbatim is a bundled prompt.
+                let (origin, pid) = match pref.recorded.first() {
+                    Some((set_name, idx)) => {
+                        let id = self.sets.iter().find(|s| &s.name == set_name).map(|s| s.prompts[*idx].id);
+                        (PromptOrigin::Bundled, id)
+                    }
+                    None => (PromptOrigin::User, None),
+                };
+                Ok((p, pref, origin, pid))
+            }
+            None => {
+                let (set_name, id, text) = self.random_prompt().ok_or_else(|| FlowError::BadRequest("write a prompt: this arena has no bundled prompts".into()))?;
+                let set = self.sets.iter().find(|s| s.name == set_name).cloned().ok_or_else(|| FlowError::Internal("set vanished".into()))?;
+                let idx = set.index_of_id(id).unwrap_or(0);
+                Ok((text.clone(), self.prompt_ref_of(&text, Some((&set, idx))), PromptOrigin::Bundled, Some(id)))
+            }
+        }
+    }
+
+    fn prompt_ref_of(&self, text: &str, known: Option<(&Arc<RecordedSet>, usize)>) -> PromptRef {
+        let mut recorded = Vec::new();
+        if let Some((set, idx)) = known {
+            recorded.push((set.name.clone(), idx));
+        }
+        for set in &self.sets {
+            if recorded.iter().any(|(n, _)| *n == set.name) {
+                continue;
+            }
+            if let Some(idx) = set.prompt_index(text) {
+                recorded.push((set.name.clone(), idx));
+            }
+        }
+        PromptRef { recorded }
+    }
+
+    /// Adds a follow-up turn (live models only, before the vote; owner's token required).
+    pub async fn follow_up(self: &Arc<Self>, battle: &Arc<Battle>, token: &str, prompt: String) -> Result<usize, FlowError> {
+        if !constant_time_eq(token.as_bytes(), battle.vote_token.as_bytes()) {
+            return Err(FlowError::Forbidden("wrong vote token".into()));
+        }
+        let prompt = prompt.trim().to_string();
+        if prompt.is_empty() || prompt.chars().count() > self.settings.max_prompt_chars {
+            return Err(FlowError::BadRequest("the prompt is empty or too long".into()));
+        }
+        if !battle.followups_allowed() {
+            return Err(FlowError::Conflict("recorded models answer only their bundled prompt: vote, then start a new battle".into()));
+        }
+        let turn = {
+            let mut inner = battle.lock();
+            if inner.phase != Phase::Complete {
+                return Err(FlowError::Conflict("a follow-up needs both answers complete and no vote yet".into()));
+            }
+            if inner.prompts.len() >= self.settings.max_turns {
+                return Err(FlowError::Conflict(format!("at most {} turns per battle", self.settings.max_turns)));
+            }
+            inner.prompts.push(prompt);
+            inner.answers[0].push(String::new());
+            inner.answers[1].push(String::new());
+            inner.phase = Phase::Generating;
+            inner.prompts.len() - 1
+        };
+        // The stored battle leaves "complete" before any answer starts, so no vote can land.
+        let update = self.battle_update(battle, BattleStatus::Generating, None);
+        self.store.update_battle(&update).await.map_err(|e| FlowError::Internal(e.to_string()))?;
+        battle.bump();
+        tokio::spawn(generate(self.clone(), battle.clone(), turn));
+        Ok(turn)
+    }
+
+    /// The stored form of a battle's current state (style counts, anonymity, metadata).
+    fn battle_update(&self, battle: &Battle, status: BattleStatus, error: Option<String>) -> BattleUpdate {
+        let inner = battle.lock();
+        let conv = |side: usize| -> String {
+            let mut msgs = Vec::new();
+            for (t, p) in inner.prompts.iter().enumerate() {
+                msgs.push(ChatMessage { role: "user".into(), content: p.clone() });
+                if let Some(a) = inner.answers[side].get(t)
+                    && (!a.is_empty() || status != BattleStatus::Generating) {
+                        msgs.push(ChatMessage { role: "assistant".into(), content: a.clone() });
+                    }
+            }
+            serde_json::to_string(&msgs).unwrap_or_default()
+        };
+        let a = text::side_counts(inner.answers[0].iter().map(String::as_str));
+        let b = text::side_counts(inner.answers[1].iter().map(String::as_str));
+        let user_tokens: u32 = inner.prompts.iter().map(|p| text::token_count(p)).sum();
+        let meta = text::conv_metadata(user_tokens, a, b, inner.prompts.len());
+        let style = StyleRow {
+            tokens: [a.0 as f64, b.0 as f64],
+            header: [a.1.header_total() as f64, b.1.header_total() as f64],
+            list: [a.1.list_total() as f64, b.1.list_total() as f64],
+            bold: [a.1.bold_total() as f64, b.1.bold_total() as f64],
+        };
+        let prompt_key = (battle.origin == PromptOrigin::User).then(|| text::prompt_key(inner.prompts.iter().map(String::as_str)));
+        BattleUpdate {
+            id: battle.id.clone(),
+            updated_ms: now_ms(),
+            status,
+            conversation_a: conv(0),
+            conversation_b: conv(1),
+            turns: inner.prompts.len() as i64,
+            anony: inner.anony,
+            conv_metadata: meta.to_string(),
+            style,
+            error,
+            prompt_key,
+        }
+    }
+
+    /// Records a vote. The answer is sent only after the vote is committed.
+    pub async fn vote(&self, id: &str, token: &str, winner: &str, voter: &str, ip_key: &str) -> Result<VoteResult, FlowError> {
+        let winner = match winner {
+            "model_a" | "model_b" | "tie" | "both_bad" => winner.to_string(),
+            _ => return Err(FlowError::BadRequest("winner must be model_a, model_b, tie or both_bad".into())),
+        };
+        let s = &self.settings;
+        match self.battle(id) {
+            Some(battle) => {
+                if !constant_time_eq(token.as_bytes(), battle.vote_token.as_bytes()) {
+                    return Err(FlowError::Forbidden("wrong vote token".into()));
+                }
+                {
+                    let mut inner = battle.lock();
+                    match inner.phase {
+                        Phase::Complete => {}
+                        Phase::Voted { .. } | Phase::Voting => return Err(FlowError::Conflict("this battle already has a vote".into())),
+                        Phase::Generating => return Err(FlowError::Conflict("the answers are not complete yet".into())),
+                        Phase::Failed => return Err(FlowError::Conflict("this battle ended without answers".into())),
+                    }
+                    self.limit_vote(voter, ip_key)?;
+                    inner.phase = Phase::Voting;
+                }
+                let anony = battle.lock().anony;
+                let result = self.commit_vote(id, &winner, voter, [battle.models[0].name(), battle.models[1].name()], anony).await;
+                let mut inner = battle.lock();
+                match &result {
+                    Ok(r) => inner.phase = Phase::Voted { winner: winner.clone(), counted: r.counted },
+                    Err(FlowError::Conflict(_)) => inner.phase = Phase::Voted { winner: String::new(), counted: false },
+                    Err(_) => inner.phase = Phase::Complete,
+                }
+                drop(inner);
+                battle.bump();
+                result
+            }
+            None => {
+                // Not in memory (older, or the server restarted): the database decides.
+                let rec = self.store.battle(id).await.map_err(|e| FlowError::Internal(e.to_string()))?.ok_or(FlowError::NotFound)?;
+                if !constant_time_eq(token.as_bytes(), rec.vote_token.as_bytes()) {
+                    return Err(FlowError::Forbidden("wrong vote token".into()));
+                }
+                if rec.vote.is_some() {
+                    return Err(FlowError::Conflict("this battle already has a vote".into()));
+                }
+                if rec.status != BattleStatus::Complete {
+                    return Err(FlowError::Conflict("this battle cannot be voted on".into()));
+                }
+                let _ = s;
+                self.limit_vote(voter, ip_key)?;
+                self.commit_vote(id, &winner, voter, [&rec.model_a, &rec.model_b], rec.anony).await
+            }
+        }
+    }
+
+    fn limit_vote(&self, voter: &str, ip_key: &str) -> Result<(), FlowError> {
+        let s = &self.settings;
+        self.limiter.take(&format!("vote:{voter}"), s.votes_per_minute, s.vote_burst).map_err(FlowError::RateLimited)?;
+        if ip_key != voter {
+            self.limiter.take(&format!("vote-ip:{ip_key}"), s.ip_votes_per_minute, s.ip_vote_burst).map_err(FlowError::RateLimited)?;
+        }
+        Ok(())
+    }
+
+    async fn commit_vote(&self, id: &str, winner: &str, voter: &str, names: [&str; 2], anony: bool) -> Result<VoteResult, FlowError> {
+        let vote = NewVote { battle_id: id.to_string(), winner: winner.to_string(), voter: voter.to_string(), voted_ms: now_ms(), dedup_cap: self.settings.dedup_cap };
+        match self.store.record_vote(&vote).await {
+            Ok(VoteOutcome::Recorded { seq, counted }) => {
+                // Committed: now (and only now) the leaderboard and the voter hear of it.
+                if counted && anony
+                    && let Ok(Some(rec)) = self.store_row_for(id, seq, winner, vote.voted_ms, counted).await {
+                        self.leaderboard.add(&rec);
+                    }
+                Ok(VoteResult { model_a: names[0].to_string(), model_b: names[1].to_string(), winner: winner.to_string(), counted, anonymous: anony })
+            }
+            Ok(VoteOutcome::AlreadyVoted) => Err(FlowError::Conflict("this battle already has a vote".into())),
+            Ok(VoteOutcome::NotVotable) => Err(FlowError::Conflict("this battle cannot be voted on".into())),
+            Err(e) => Err(FlowError::Internal(format!("storing the vote: {e}"))),
+        }
+    }
+
+    /// The leaderboard row of a just-committed vote (style counts from memory when the battle
+    /// is there, else from the database).
+    async fn store_row_for(&self, id: &str, seq: i64, winner: &str, voted_ms: i64, counted: bool) -> Result<Option<VoteRow>, FlowError> {
+        let from_memory = self.battle(id).map(|b| {
+            let inner = b.lock();
+            (b.models[0].name().to_string(), b.models[1].name().to_string(), inner.anony, inner.style)
+        });
+        let (model_a, model_b, anony, style) = match from_memory {
+            Some(x) => x,
+            None => {
+                let rec = self.store.battle(id).await.map_err(|e| FlowError::Internal(e.to_string()))?;
+                let Some(rec) = rec else { return Ok(None) };
+                (rec.model_a, rec.model_b, rec.anony, rec.style)
+            }
+        };
+        Ok(Some(VoteRow { seq, model_a, model_b, winner: winner.to_string(), voted_ms, anony, counted, style }))
+    }
+
+    /// A battle as stored, for battles no longer in memory.
+    pub async fn stored_battle(&self, id: &str) -> Result<Option<BattleRecord>, FlowError> {
+        self.store.battle(id).await.map_err(|e| FlowError::Internal(e.to_string()))
+    }
+
+    /// Adds or replaces a model at run time (persisted).
+    pub async fn put_model(&self, config: ModelConfig) -> Result<(), FlowError> {
+        config.validate().map_err(FlowError::BadRequest)?;
+        let entry = Arc::new(build_model(config.clone(), &self.sets, &self.http).map_err(FlowError::BadRequest)?);
+        let rec = versus_store::ModelRecord {
+            name: config.name.clone(),
+            config: serde_json::to_string(&config).map_err(|e| FlowError::Internal(e.to_string()))?,
+            enabled: config.enabled,
+            updated_ms: now_ms(),
+        };
+        self.store.upsert_model(&rec).await.map_err(|e| FlowError::Internal(e.to_string()))?;
+        let mut models = self.models.write().unwrap_or_else(|e| e.into_inner());
+        models.retain(|m| m.name() != config.name);
+        models.push(entry);
+        tracing::info!("admin: model {} added or replaced ({:?})", config.name, config.backend);
+        Ok(())
+    }
+
+    /// Enables or disables a model (persisted).
+    pub async fn set_enabled(&self, name: &str, enabled: bool) -> Result<(), FlowError> {
+        let entry = self.find_model(name).ok_or(FlowError::NotFound)?;
+        let mut config = entry.config.clone();
+        config.enabled = enabled;
+        let rec = versus_store::ModelRecord {
+            name: name.to_string(),
+            config: serde_json::to_string(&config).map_err(|e| FlowError::Internal(e.to_string()))?,
+            enabled,
+            updated_ms: now_ms(),
+        };
+        self.store.upsert_model(&rec).await.map_err(|e| FlowError::Internal(e.to_string()))?;
+        entry.enabled.store(enabled, Ordering::Relaxed);
+        tracing::info!("admin: model {name} {}", if enabled { "enabled" } else { "disabled" });
+        Ok(())
+    }
+}
+
+/// What a committed vote reveals.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VoteResult {
+    pub model_a: String,
+    pub model_b: String,
+    pub winner: String,
+    /// False when the prompt was over the dedup cap.
+    pub counted: bool,
+    /// False when an answer revealed a model's identity (the vote is kept, not ranked).
+    pub anonymous: bool,
+}
+
+fn build_model(config: ModelConfig, sets: &[Arc<RecordedSet>], http: &reqwest::Client) -> Result<ModelEntry, String> {
+    let backend = match config.backend {
+        BackendKind::Recorded => {
+            let set_name = config.set.as_deref().unwrap_or(crate::recorded::BUILTIN_SET);
+            let set = sets.iter().find(|s| s.name == set_name).ok_or_else(|| format!("model {:?}: recorded set {set_name:?} is not loaded", config.name))?;
+            let source = config.source.clone().unwrap_or_else(|| config.name.clone());
+            if !set.has_model(&source) {
+                return Err(format!("model {:?}: the recorded set {set_name:?} has no answers of {source:?}", config.name));
+            }
+            Backend::Recorded { set: set.clone(), source }
+        }
+        BackendKind::Openai => {
+            if let Some(var) = &config.api_key_env
+                && std::env::var_os(var).is_none() {
+                    tracing::warn!("model {}: environment variable {var} is not set; its battles will fail until it is", config.name);
+                }
+            Backend::OpenAi(OpenAiBackend::new(&config, http.clone()))
+        }
+    };
+    let enabled = AtomicBool::new(config.enabled);
+    Ok(ModelEntry { config, backend, enabled })
+}
+
+/// Generates turn `turn` of both sides, then stores the battle as complete (or failed).
+async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
+    let run_side = |side: usize| {
+        let state = state.clone();
+        let battle = battle.clone();
+        async move {
+            let messages: Vec<ChatMessage> = {
+                let inner = battle.lock();
+                let mut m = Vec::new();
+                for t in 0..=turn {
+                    m.push(ChatMessage { role: "user".into(), content: inner.prompts[t].clone() });
+                    if t < turn {
+                        m.push(ChatMessage { role: "assistant".into(), content: inner.answers[side][t].clone() });
+                    }
+                }
+                m
+            };
+            let b2 = battle.clone();
+            let mut sink = move |chunk: &str| {
+                b2.lock().answers[side][turn].push_str(chunk);
+                b2.bump();
+            };
+            battle.models[side].backend.stream(&messages, &battle.prompt_ref, &state.settings, &mut sink).await
+        }
+    };
+    let result = futures_util::future::try_join(run_side(0), run_side(1)).await;
+    match result {
+        Ok(_) => {
+            {
+                let mut inner = battle.lock();
+                let texts = inner.prompts.iter().chain(inner.answers[0].iter()).chain(inner.answers[1].iter()).map(String::as_str);
+                if let Some(word) = text::identity_word(texts) {
+                    if inner.anony {
+                        tracing::info!("battle {}: the conversation contains the identity word {word:?}; kept as non-anonymous", battle.id);
+                    }
+                    inner.anony = false;
+                }
+            }
+            let update = state.battle_update(&battle, BattleStatus::Complete, None);
+            match state.store.update_battle(&update).await {
+                Ok(()) => {
+                    let mut inner = battle.lock();
+                    inner.style = update.style;
+                    inner.phase = Phase::Complete;
+                }
+                Err(e) => {
+                    tracing::error!("battle {}: storing the answers failed: {e}", battle.id);
+                    battle.lock().phase = Phase::Failed;
+                }
+            }
+        }
+        Err(e) => {
+            // For the operator: which model and why (the text never holds an API key).
+            tracing::warn!("battle {} failed: {} (models {} vs {})", battle.id, e, battle.models[0].name(), battle.models[1].name());
+            let update = state.battle_update(&battle, BattleStatus::Failed, Some(e.0.clone()));
+            if let Err(err) = state.store.update_battle(&update).await {
+                tracing::error!("battle {}: storing the failure failed: {err}", battle.id);
+            }
+            battle.lock().phase = Phase::Failed;
+        }
+    }
+    battle.bump();
+}
+
+/// A battle's public view (no model names unless voted).
+pub fn public_view(battle: &Battle, include_token: bool) -> serde_json::Value {
+    let inner = battle.lock();
+    let last = inner.prompts.len() - 1;
+    let turns: Vec<serde_json::Value> = (0..inner.prompts.len())
+        .map(|t| json!({"prompt": inner.prompts[t], "a": inner.answers[0][t], "b": inner.answers[1][t]}))
+        .collect();
+    let (status, complete) = match &inner.phase {
+        Phase::Generating => ("generating", false),
+        Phase::Complete | Phase::Voting => ("complete", true),
+        Phase::Voted { .. } => ("voted", true),
+        Phase::Failed => ("failed", false),
+    };
+    let mut v = json!({
+        "id": battle.id,
+        "prompt": inner.prompts[0],
+        "answers": {"a": inner.answers[0][last], "b": inner.answers[1][last]},
+        "turns": turns,
+        "complete": complete,
+        "status": status,
+        "followups": battle.followups_allowed() && inner.phase == Phase::Complete,
+    });
+    if include_token && matches!(inner.phase, Phase::Complete | Phase::Generating) {
+        v["vote_token"] = json!(battle.vote_token);
+    }
+    if inner.phase == Phase::Failed {
+        v["error"] = json!(PUBLIC_BACKEND_ERROR);
+    }
+    if let Phase::Voted { winner, .. } = &inner.phase {
+        v["vote"] = json!({"winner": winner, "model_a": battle.models[0].name(), "model_b": battle.models[1].name(), "anonymous": inner.anony});
+    }
+    v
+}
+
+/// The public view of a stored battle (no longer in memory).
+pub fn public_view_stored(rec: &BattleRecord, include_token: bool) -> serde_json::Value {
+    let parse = |s: &str| serde_json::from_str::<Vec<ChatMessage>>(s).unwrap_or_default();
+    let a = parse(&rec.conversation_a);
+    let b = parse(&rec.conversation_b);
+    let prompts: Vec<String> = a.iter().filter(|m| m.role == "user").map(|m| m.content.clone()).collect();
+    let answers = |c: &[ChatMessage]| -> Vec<String> { c.iter().filter(|m| m.role == "assistant").map(|m| m.content.clone()).collect() };
+    let (aa, bb) = (answers(&a), answers(&b));
+    let turns: Vec<serde_json::Value> = prompts
+        .iter()
+        .enumerate()
+        .map(|(t, p)| json!({"prompt": p, "a": aa.get(t).cloned().unwrap_or_default(), "b": bb.get(t).cloned().unwrap_or_default()}))
+        .collect();
+    let voted = rec.vote.is_some();
+    let status = if voted { "voted" } else { rec.status.as_str() };
+    let complete = voted || rec.status == BattleStatus::Complete;
+    let mut v = json!({
+        "id": rec.id,
+        "prompt": prompts.first().cloned().unwrap_or_default(),
+        "answers": {"a": aa.last().cloned().unwrap_or_default(), "b": bb.last().cloned().unwrap_or_default()},
+        "turns": turns,
+        "complete": complete,
+        "status": status,
+        "followups": false,
+    });
+    if include_token && !voted && rec.status == BattleStatus::Complete {
+        v["vote_token"] = json!(rec.vote_token);
+    }
+    if matches!(rec.status, BattleStatus::Failed | BattleStatus::Interrupted) && !voted {
+        v["error"] = json!(PUBLIC_BACKEND_ERROR);
+    }
+    if let Some(vote) = &rec.vote {
+        v["vote"] = json!({"winner": vote.winner, "model_a": rec.model_a, "model_b": rec.model_b, "anonymous": rec.anony});
+    }
+    v
+}

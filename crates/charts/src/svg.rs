@@ -1,0 +1,215 @@
+//! SVG output: one element per shape, numbers with one decimal, every text escaped.
+
+use crate::font::FONT_FAMILY;
+use crate::scene::{Anchor, Fill, Scene, Shape, Stroke};
+use std::fmt::Write as _;
+
+/// Escapes text for XML/HTML content and double- or single-quoted attributes. Chart text is
+/// data (model and organisation names), so nothing is written unescaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A coordinate with one decimal and no "-0.0".
+fn n(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded == 0.0 || !rounded.is_finite() {
+        "0".to_string()
+    } else if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+fn opacity(value: f64) -> String {
+    let rounded = (value.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
+    format!("{rounded}")
+}
+
+fn fill_attrs(fill: Option<Fill>) -> String {
+    match fill {
+        None => " fill=\"none\"".to_string(),
+        Some(f) if f.opacity < 1.0 => format!(
+            " fill=\"{}\" fill-opacity=\"{}\"",
+            f.color.css(),
+            opacity(f.opacity)
+        ),
+        Some(f) => format!(" fill=\"{}\"", f.color.css()),
+    }
+}
+
+fn stroke_attrs(stroke: Option<Stroke>) -> String {
+    let Some(s) = stroke else {
+        return String::new();
+    };
+    let mut out = format!(
+        " stroke=\"{}\" stroke-width=\"{}\"",
+        s.color.css(),
+        n(s.width)
+    );
+    if s.opacity < 1.0 {
+        let _ = write!(out, " stroke-opacity=\"{}\"", opacity(s.opacity));
+    }
+    if let Some((on, off)) = s.dash {
+        let _ = write!(out, " stroke-dasharray=\"{} {}\"", n(on), n(off));
+    }
+    out
+}
+
+fn points(points: &[(f64, f64)]) -> String {
+    points
+        .iter()
+        .map(|(x, y)| format!("{},{}", n(*x), n(*y)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub(crate) fn write(scene: &Scene) -> String {
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\" role=\"img\">",
+        w = n(scene.width),
+        h = n(scene.height)
+    );
+    let _ = writeln!(svg, "<title>{}</title>", escape(&scene.title));
+    let _ = writeln!(
+        svg,
+        "<rect width=\"100%\" height=\"100%\" fill=\"{}\"/>",
+        scene.background.css()
+    );
+    for shape in &scene.shapes {
+        match shape {
+            Shape::Rect {
+                x,
+                y,
+                width,
+                height,
+                fill,
+                stroke,
+            } => {
+                let _ = writeln!(
+                    svg,
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{}{}/>",
+                    n(*x),
+                    n(*y),
+                    n(*width),
+                    n(*height),
+                    fill_attrs(*fill),
+                    stroke_attrs(*stroke)
+                );
+            }
+            Shape::Line { from, to, stroke } => {
+                let _ = writeln!(
+                    svg,
+                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"{}/>",
+                    n(from.0),
+                    n(from.1),
+                    n(to.0),
+                    n(to.1),
+                    stroke_attrs(Some(*stroke))
+                );
+            }
+            Shape::Polyline { points: p, stroke } => {
+                let _ = writeln!(
+                    svg,
+                    "<polyline points=\"{}\" fill=\"none\"{} stroke-linejoin=\"round\"/>",
+                    points(p),
+                    stroke_attrs(Some(*stroke))
+                );
+            }
+            Shape::Polygon {
+                points: p,
+                fill,
+                stroke,
+            } => {
+                let _ = writeln!(
+                    svg,
+                    "<polygon points=\"{}\"{}{}/>",
+                    points(p),
+                    fill_attrs(Some(*fill)),
+                    stroke_attrs(*stroke)
+                );
+            }
+            Shape::Circle {
+                center,
+                radius,
+                fill,
+                stroke,
+            } => {
+                let _ = writeln!(
+                    svg,
+                    "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"{}{}/>",
+                    n(center.0),
+                    n(center.1),
+                    n(*radius),
+                    fill_attrs(*fill),
+                    stroke_attrs(*stroke)
+                );
+            }
+            Shape::Text { at, text, style } => {
+                let mut attrs = if style.rotate != 0.0 {
+                    format!(
+                        "transform=\"translate({},{}) rotate({})\"",
+                        n(at.0),
+                        n(at.1),
+                        n(style.rotate)
+                    )
+                } else {
+                    format!("x=\"{}\" y=\"{}\"", n(at.0), n(at.1))
+                };
+                let _ = write!(attrs, " font-size=\"{}\"", n(style.size));
+                match style.anchor {
+                    Anchor::Start => {}
+                    Anchor::Middle => attrs.push_str(" text-anchor=\"middle\""),
+                    Anchor::End => attrs.push_str(" text-anchor=\"end\""),
+                }
+                if style.bold {
+                    attrs.push_str(" font-weight=\"bold\"");
+                }
+                let _ = writeln!(
+                    svg,
+                    "<text {attrs} fill=\"{}\">{}</text>",
+                    style.color.css(),
+                    escape(text)
+                );
+            }
+        }
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn numbers_are_short_and_stable() {
+        assert_eq!(n(12.0), "12");
+        assert_eq!(n(-0.04), "0");
+        assert_eq!(n(12.3456), "12.3");
+    }
+}

@@ -1,0 +1,640 @@
+//! Battles, votes and models of the versus arena.
+//!
+//! [`Store`] is the narrow, async interface the arena uses; [`SqliteStore`] implements it on an
+//! embedded SQLite file (the default). This crate is the only place in versus that speaks SQL.
+//!
+//! # Durability
+//!
+//! The database runs in WAL mode. A vote is one `INSERT` statement in its own transaction; the
+//! arena answers the voter only after that statement has returned, i.e. after the commit.
+//!
+//! * [`Durability::Normal`] (`synchronous=NORMAL`, the default): a commit appends the
+//!   transaction to the WAL file with `write(2)` before returning, and fsyncs only at
+//!   checkpoints. Once `write(2)` has returned, the data is in the operating system's page cache
+//!   and survives the death of the process at any instant (`kill -9`, a panic, an OOM kill): the
+//!   next open replays the WAL. It does not survive a power cut or a kernel crash, which can lose
+//!   the last transactions (never corrupt the database; SQLite's documentation: "WAL mode is
+//!   always consistent with synchronous=NORMAL, but WAL mode does lose durability").
+//! * [`Durability::Full`] (`synchronous=FULL`): each commit also fsyncs the WAL, so acknowledged
+//!   votes survive power loss too, at the cost of one fsync per vote.
+//!
+//! All writes go through one connection (a pool of one), so writers queue in the pool in
+//! arrival order instead of sleeping in SQLite's busy handler; reads use a separate pool and
+//! never block writers (WAL readers see the last committed snapshot).
+
+#![forbid(unsafe_code)]
+
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::time::Duration;
+
+use sqlx::Row;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+/// A storage failure (the database, not the caller, is at fault).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The future every [`Store`] method returns (boxed so the trait is object-safe).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 'a>>;
+
+/// Where a battle's first prompt came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptOrigin {
+    /// Typed by the person.
+    User,
+    /// One of the bundled prompts of a recorded prompt set, drawn by the server.
+    Bundled,
+}
+
+impl PromptOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PromptOrigin::User => "user",
+            PromptOrigin::Bundled => "bundled",
+        }
+    }
+
+    pub fn parse(s: &str) -> PromptOrigin {
+        if s == "bundled" { PromptOrigin::Bundled } else { PromptOrigin::User }
+    }
+}
+
+/// Life cycle of a battle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BattleStatus {
+    /// Answers are being generated (the first turn or a follow-up).
+    Generating,
+    /// Both answers of the last turn are complete: the battle can be voted on.
+    Complete,
+    /// A backend failed; the battle is closed and cannot be voted on.
+    Failed,
+    /// The server stopped while the answers were being generated.
+    Interrupted,
+}
+
+impl BattleStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BattleStatus::Generating => "generating",
+            BattleStatus::Complete => "complete",
+            BattleStatus::Failed => "failed",
+            BattleStatus::Interrupted => "interrupted",
+        }
+    }
+
+    pub fn parse(s: &str) -> BattleStatus {
+        match s {
+            "complete" => BattleStatus::Complete,
+            "failed" => BattleStatus::Failed,
+            "interrupted" => BattleStatus::Interrupted,
+            _ => BattleStatus::Generating,
+        }
+    }
+}
+
+/// LMArena's style counts of one battle, index 0 = model A, 1 = model B (summed over the
+/// assistant turns; markdown counted after removing fenced code blocks).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StyleRow {
+    pub tokens: [f64; 2],
+    pub header: [f64; 2],
+    pub list: [f64; 2],
+    pub bold: [f64; 2],
+}
+
+/// A battle as created, before any answer.
+#[derive(Clone, Debug)]
+pub struct NewBattle {
+    pub id: String,
+    pub created_ms: i64,
+    pub model_a: String,
+    pub model_b: String,
+    pub vote_token: String,
+    /// Hashed IP address or cookie id of the person who started the battle.
+    pub voter: String,
+    pub origin: PromptOrigin,
+    /// Index of the bundled prompt, for recorded prompt sets.
+    pub prompt_id: Option<i64>,
+    /// Dedup key (normalised user turns); `None` for bundled prompts, which are exempt.
+    pub prompt_key: Option<String>,
+    /// Conversation so far, as JSON `[{"role","content"}]` (the first user turn).
+    pub conversation: String,
+}
+
+/// The state of a battle after a turn finished (or failed).
+#[derive(Clone, Debug)]
+pub struct BattleUpdate {
+    pub id: String,
+    pub updated_ms: i64,
+    pub status: BattleStatus,
+    /// Conversations as JSON `[{"role","content"}]`, both sides.
+    pub conversation_a: String,
+    pub conversation_b: String,
+    pub turns: i64,
+    /// False when an answer (or prompt) reveals a model's identity.
+    pub anony: bool,
+    /// LMArena-style `conv_metadata` JSON object.
+    pub conv_metadata: String,
+    pub style: StyleRow,
+    /// For the operator (model name and cause); never shown to the person.
+    pub error: Option<String>,
+    /// Dedup key of all user turns so far (`None` keeps bundled prompts exempt).
+    pub prompt_key: Option<String>,
+}
+
+/// A vote to record.
+#[derive(Clone, Debug)]
+pub struct NewVote {
+    pub battle_id: String,
+    /// `model_a`, `model_b`, `tie` or `both_bad`.
+    pub winner: String,
+    pub voter: String,
+    pub voted_ms: i64,
+    /// Votes on battles with the same non-null prompt key count towards the leaderboard only
+    /// while fewer than `dedup_cap` of them already do.
+    pub dedup_cap: i64,
+}
+
+/// What happened to a vote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteOutcome {
+    /// Committed. `seq` orders votes by commit; `counted` is false for a prompt over the cap.
+    Recorded { seq: i64, counted: bool },
+    /// The battle already had a vote: nothing written.
+    AlreadyVoted,
+    /// No such battle, or not complete: nothing written.
+    NotVotable,
+}
+
+/// A vote as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VoteRecord {
+    pub seq: i64,
+    pub winner: String,
+    pub voter: String,
+    pub voted_ms: i64,
+    pub counted: bool,
+}
+
+/// A battle as stored, with its vote if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BattleRecord {
+    pub id: String,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    pub model_a: String,
+    pub model_b: String,
+    pub vote_token: String,
+    pub voter: String,
+    pub origin: PromptOrigin,
+    pub prompt_id: Option<i64>,
+    pub prompt_key: Option<String>,
+    pub status: BattleStatus,
+    pub anony: bool,
+    pub turns: i64,
+    pub conversation_a: String,
+    pub conversation_b: String,
+    pub conv_metadata: String,
+    pub style: StyleRow,
+    pub error: Option<String>,
+    pub vote: Option<VoteRecord>,
+}
+
+/// What the leaderboard needs of one vote (no conversations).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VoteRow {
+    pub seq: i64,
+    pub model_a: String,
+    pub model_b: String,
+    pub winner: String,
+    pub voted_ms: i64,
+    pub anony: bool,
+    pub counted: bool,
+    pub style: StyleRow,
+}
+
+/// A model added or changed at run time (by the operator), stored so it survives restarts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelRecord {
+    pub name: String,
+    /// The model's configuration as JSON (never an API key: only the variable's name).
+    pub config: String,
+    pub enabled: bool,
+    pub updated_ms: i64,
+}
+
+/// The storage the arena needs, and nothing more.
+pub trait Store: Send + Sync {
+    /// Stores a new battle (status `generating`).
+    fn create_battle<'a>(&'a self, battle: &'a NewBattle) -> BoxFuture<'a, ()>;
+    /// Stores the answers and status after a turn.
+    fn update_battle<'a>(&'a self, update: &'a BattleUpdate) -> BoxFuture<'a, ()>;
+    /// One battle with its vote.
+    fn battle<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Option<BattleRecord>>;
+    /// Records a vote in its own committed transaction: once this returns `Recorded`, the vote
+    /// is durable (see the crate docs). At most one vote per battle; only complete battles.
+    fn record_vote<'a>(&'a self, vote: &'a NewVote) -> BoxFuture<'a, VoteOutcome>;
+    /// Every vote in commit order, for the leaderboard.
+    fn vote_rows(&self) -> BoxFuture<'_, Vec<VoteRow>>;
+    /// Every voted battle in commit order of the votes, for export.
+    fn voted_battles(&self) -> BoxFuture<'_, Vec<BattleRecord>>;
+    /// Marks battles still `generating` as `interrupted` (at start-up); returns how many.
+    fn close_unfinished(&self, now_ms: i64) -> BoxFuture<'_, u64>;
+    /// Models added or changed at run time.
+    fn models(&self) -> BoxFuture<'_, Vec<ModelRecord>>;
+    fn upsert_model<'a>(&'a self, model: &'a ModelRecord) -> BoxFuture<'a, ()>;
+    /// A random secret made when the database was created (keys the voter hashes).
+    fn secret(&self) -> BoxFuture<'_, Vec<u8>>;
+    /// Counts: (battles, votes).
+    fn counts(&self) -> BoxFuture<'_, (i64, i64)>;
+    /// `PRAGMA integrity_check`: "ok" when the database is intact.
+    fn integrity_check(&self) -> BoxFuture<'_, String>;
+}
+
+/// How hard a commit tries to reach the disk (see the crate docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// WAL + `synchronous=NORMAL`: survives process crashes (kill -9), not power loss.
+    #[default]
+    Normal,
+    /// WAL + `synchronous=FULL`: an fsync per commit; survives power loss.
+    Full,
+}
+
+/// Schema migrations, applied in order; `PRAGMA user_version` is the number applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: battles, votes, models, meta.
+    r#"
+    CREATE TABLE battles (
+        id              TEXT PRIMARY KEY,
+        created_ms      INTEGER NOT NULL,
+        updated_ms      INTEGER NOT NULL,
+        model_a         TEXT NOT NULL,
+        model_b         TEXT NOT NULL,
+        vote_token      TEXT NOT NULL,
+        voter           TEXT NOT NULL,
+        prompt_origin   TEXT NOT NULL,
+        prompt_id       INTEGER,
+        prompt_key      TEXT,
+        status          TEXT NOT NULL,
+        anony           INTEGER NOT NULL DEFAULT 1,
+        turns           INTEGER NOT NULL DEFAULT 1,
+        conversation_a  TEXT NOT NULL,
+        conversation_b  TEXT NOT NULL,
+        conv_metadata   TEXT NOT NULL DEFAULT '{}',
+        tokens_a REAL NOT NULL DEFAULT 0, tokens_b REAL NOT NULL DEFAULT 0,
+        header_a REAL NOT NULL DEFAULT 0, header_b REAL NOT NULL DEFAULT 0,
+        list_a   REAL NOT NULL DEFAULT 0, list_b   REAL NOT NULL DEFAULT 0,
+        bold_a   REAL NOT NULL DEFAULT 0, bold_b   REAL NOT NULL DEFAULT 0,
+        error           TEXT
+    ) STRICT;
+    CREATE INDEX battles_status ON battles(status);
+    CREATE TABLE votes (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        battle_id   TEXT NOT NULL UNIQUE REFERENCES battles(id),
+        winner      TEXT NOT NULL,
+        voter       TEXT NOT NULL,
+        voted_ms    INTEGER NOT NULL,
+        prompt_key  TEXT,
+        counted     INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX votes_prompt_key ON votes(prompt_key) WHERE prompt_key IS NOT NULL;
+    CREATE TABLE models (
+        name        TEXT PRIMARY KEY,
+        config      TEXT NOT NULL,
+        enabled     INTEGER NOT NULL,
+        updated_ms  INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE meta (
+        key         TEXT PRIMARY KEY,
+        value       BLOB NOT NULL
+    ) STRICT;
+    "#,
+];
+
+/// The SQLite [`Store`].
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file at `path` and brings its schema up to date.
+    pub async fn open(path: &Path, durability: Durability) -> StoreResult<SqliteStore> {
+        let sync = match durability {
+            Durability::Normal => SqliteSynchronous::Normal,
+            Durability::Full => SqliteSynchronous::Full,
+        };
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(sync)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await?;
+        migrate(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        Ok(SqliteStore { writer, reader })
+    }
+
+    /// Closes both pools (checkpointing the WAL into the database file).
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
+    let mut conn = pool.acquire().await?;
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *conn).await?;
+    let version = usize::try_from(version).map_err(|_| StoreError::Other(format!("bad schema version {version}")))?;
+    if version > MIGRATIONS.len() {
+        return Err(StoreError::Other(format!(
+            "the database has schema version {version}, newer than this build of versus knows ({}); use a newer versus",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA user_version = {}", i + 1))).execute(&mut *tx).await?;
+        tx.commit().await?;
+    }
+    // The voter-hash secret, made once per database.
+    let secret: Option<Vec<u8>> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'voter_secret'").fetch_optional(&mut *conn).await?;
+    if secret.is_none() {
+        let bytes = random_bytes(32).map_err(|e| StoreError::Other(format!("cannot read /dev/urandom: {e}")))?;
+        sqlx::query("INSERT INTO meta(key, value) VALUES ('voter_secret', $1)").bind(bytes).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// `n` bytes from the operating system's random source.
+pub fn random_bytes(n: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = vec![0u8; n];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut buf)?;
+    Ok(buf)
+}
+
+/// The columns of a battle and its vote (a macro so queries stay `&'static str`).
+macro_rules! battle_columns {
+    () => {
+        "b.id, b.created_ms, b.updated_ms, b.model_a, b.model_b, b.vote_token, b.voter, b.prompt_origin, b.prompt_id, \
+     b.prompt_key, b.status, b.anony, b.turns, b.conversation_a, b.conversation_b, b.conv_metadata, b.tokens_a, b.tokens_b, \
+     b.header_a, b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b, b.error, \
+     v.seq, v.winner, v.voter AS vote_voter, v.voted_ms, v.counted"
+    };
+}
+
+fn style_of(row: &sqlx::sqlite::SqliteRow) -> Result<StyleRow, sqlx::Error> {
+    Ok(StyleRow {
+        tokens: [row.try_get("tokens_a")?, row.try_get("tokens_b")?],
+        header: [row.try_get("header_a")?, row.try_get("header_b")?],
+        list: [row.try_get("list_a")?, row.try_get("list_b")?],
+        bold: [row.try_get("bold_a")?, row.try_get("bold_b")?],
+    })
+}
+
+fn battle_of(row: &sqlx::sqlite::SqliteRow) -> Result<BattleRecord, sqlx::Error> {
+    let seq: Option<i64> = row.try_get("seq")?;
+    let vote = match seq {
+        Some(seq) => Some(VoteRecord {
+            seq,
+            winner: row.try_get("winner")?,
+            voter: row.try_get("vote_voter")?,
+            voted_ms: row.try_get("voted_ms")?,
+            counted: row.try_get::<i64, _>("counted")? != 0,
+        }),
+        None => None,
+    };
+    Ok(BattleRecord {
+        id: row.try_get("id")?,
+        created_ms: row.try_get("created_ms")?,
+        updated_ms: row.try_get("updated_ms")?,
+        model_a: row.try_get("model_a")?,
+        model_b: row.try_get("model_b")?,
+        vote_token: row.try_get("vote_token")?,
+        voter: row.try_get("voter")?,
+        origin: PromptOrigin::parse(row.try_get::<&str, _>("prompt_origin")?),
+        prompt_id: row.try_get("prompt_id")?,
+        prompt_key: row.try_get("prompt_key")?,
+        status: BattleStatus::parse(row.try_get::<&str, _>("status")?),
+        anony: row.try_get::<i64, _>("anony")? != 0,
+        turns: row.try_get("turns")?,
+        conversation_a: row.try_get("conversation_a")?,
+        conversation_b: row.try_get("conversation_b")?,
+        conv_metadata: row.try_get("conv_metadata")?,
+        style: style_of(row)?,
+        error: row.try_get("error")?,
+        vote,
+    })
+}
+
+impl Store for SqliteStore {
+    fn create_battle<'a>(&'a self, b: &'a NewBattle) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO battles (id, created_ms, updated_ms, model_a, model_b, vote_token, voter, prompt_origin, prompt_id, prompt_key, \
+                 status, conversation_a, conversation_b) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, 'generating', $10, $10)",
+            )
+            .bind(&b.id)
+            .bind(b.created_ms)
+            .bind(&b.model_a)
+            .bind(&b.model_b)
+            .bind(&b.vote_token)
+            .bind(&b.voter)
+            .bind(b.origin.as_str())
+            .bind(b.prompt_id)
+            .bind(&b.prompt_key)
+            .bind(&b.conversation)
+            .execute(&self.writer)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn update_battle<'a>(&'a self, u: &'a BattleUpdate) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let s = &u.style;
+            sqlx::query(
+                "UPDATE battles SET updated_ms = $2, status = $3, conversation_a = $4, conversation_b = $5, turns = $6, anony = $7, \
+                 conv_metadata = $8, tokens_a = $9, tokens_b = $10, header_a = $11, header_b = $12, list_a = $13, list_b = $14, \
+                 bold_a = $15, bold_b = $16, error = $17, prompt_key = $18 WHERE id = $1",
+            )
+            .bind(&u.id)
+            .bind(u.updated_ms)
+            .bind(u.status.as_str())
+            .bind(&u.conversation_a)
+            .bind(&u.conversation_b)
+            .bind(u.turns)
+            .bind(u.anony as i64)
+            .bind(&u.conv_metadata)
+            .bind(s.tokens[0])
+            .bind(s.tokens[1])
+            .bind(s.header[0])
+            .bind(s.header[1])
+            .bind(s.list[0])
+            .bind(s.list[1])
+            .bind(s.bold[0])
+            .bind(s.bold[1])
+            .bind(&u.error)
+            .bind(&u.prompt_key)
+            .execute(&self.writer)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn battle<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Option<BattleRecord>> {
+        Box::pin(async move {
+            let sql = concat!("SELECT ", battle_columns!(), " FROM battles b LEFT JOIN votes v ON v.battle_id = b.id WHERE b.id = $1");
+            let row = sqlx::query(sql).bind(id).fetch_optional(&self.reader).await?;
+            Ok(row.as_ref().map(battle_of).transpose()?)
+        })
+    }
+
+    fn record_vote<'a>(&'a self, v: &'a NewVote) -> BoxFuture<'a, VoteOutcome> {
+        Box::pin(async move {
+            // One statement, so one transaction: the dedup count, the insert and the
+            // one-vote-per-battle check (UNIQUE battle_id) are atomic.
+            let row = sqlx::query(
+                "INSERT INTO votes (battle_id, winner, voter, voted_ms, prompt_key, counted) \
+                 SELECT b.id, $2, $3, $4, b.prompt_key, \
+                        b.prompt_key IS NULL OR (SELECT COUNT(*) FROM votes w WHERE w.prompt_key = b.prompt_key AND w.counted = 1) < $5 \
+                 FROM battles b WHERE b.id = $1 AND b.status = 'complete' \
+                 ON CONFLICT (battle_id) DO NOTHING \
+                 RETURNING seq, counted",
+            )
+            .bind(&v.battle_id)
+            .bind(&v.winner)
+            .bind(&v.voter)
+            .bind(v.voted_ms)
+            .bind(v.dedup_cap)
+            .fetch_optional(&self.writer)
+            .await?;
+            if let Some(row) = row {
+                return Ok(VoteOutcome::Recorded { seq: row.try_get("seq")?, counted: row.try_get::<i64, _>("counted")? != 0 });
+            }
+            let exists: Option<i64> = sqlx::query_scalar("SELECT seq FROM votes WHERE battle_id = $1").bind(&v.battle_id).fetch_optional(&self.writer).await?;
+            Ok(if exists.is_some() { VoteOutcome::AlreadyVoted } else { VoteOutcome::NotVotable })
+        })
+    }
+
+    fn vote_rows(&self) -> BoxFuture<'_, Vec<VoteRow>> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT v.seq, b.model_a, b.model_b, v.winner, v.voted_ms, b.anony, v.counted, b.tokens_a, b.tokens_b, b.header_a, \
+                 b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b FROM votes v JOIN battles b ON b.id = v.battle_id ORDER BY v.seq",
+            )
+            .fetch_all(&self.reader)
+            .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(VoteRow {
+                    seq: row.try_get("seq")?,
+                    model_a: row.try_get("model_a")?,
+                    model_b: row.try_get("model_b")?,
+                    winner: row.try_get("winner")?,
+                    voted_ms: row.try_get("voted_ms")?,
+                    anony: row.try_get::<i64, _>("anony")? != 0,
+                    counted: row.try_get::<i64, _>("counted")? != 0,
+                    style: style_of(row)?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    fn voted_battles(&self) -> BoxFuture<'_, Vec<BattleRecord>> {
+        Box::pin(async move {
+            let sql = concat!("SELECT ", battle_columns!(), " FROM votes v JOIN battles b ON b.id = v.battle_id ORDER BY v.seq");
+            let rows = sqlx::query(sql).fetch_all(&self.reader).await?;
+            Ok(rows.iter().map(battle_of).collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn close_unfinished(&self, now_ms: i64) -> BoxFuture<'_, u64> {
+        Box::pin(async move {
+            let r = sqlx::query("UPDATE battles SET status = 'interrupted', updated_ms = $1 WHERE status = 'generating'")
+                .bind(now_ms)
+                .execute(&self.writer)
+                .await?;
+            Ok(r.rows_affected())
+        })
+    }
+
+    fn models(&self) -> BoxFuture<'_, Vec<ModelRecord>> {
+        Box::pin(async move {
+            let rows = sqlx::query("SELECT name, config, enabled, updated_ms FROM models ORDER BY name").fetch_all(&self.reader).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(ModelRecord {
+                    name: row.try_get("name")?,
+                    config: row.try_get("config")?,
+                    enabled: row.try_get::<i64, _>("enabled")? != 0,
+                    updated_ms: row.try_get("updated_ms")?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    fn upsert_model<'a>(&'a self, m: &'a ModelRecord) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO models (name, config, enabled, updated_ms) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (name) DO UPDATE SET config = excluded.config, enabled = excluded.enabled, updated_ms = excluded.updated_ms",
+            )
+            .bind(&m.name)
+            .bind(&m.config)
+            .bind(m.enabled as i64)
+            .bind(m.updated_ms)
+            .execute(&self.writer)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn secret(&self) -> BoxFuture<'_, Vec<u8>> {
+        Box::pin(async move {
+            let v: Vec<u8> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'voter_secret'").fetch_one(&self.reader).await?;
+            Ok(v)
+        })
+    }
+
+    fn counts(&self) -> BoxFuture<'_, (i64, i64)> {
+        Box::pin(async move {
+            let battles: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM battles").fetch_one(&self.reader).await?;
+            let votes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM votes").fetch_one(&self.reader).await?;
+            Ok((battles, votes))
+        })
+    }
+
+    fn integrity_check(&self) -> BoxFuture<'_, String> {
+        Box::pin(async move {
+            let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.writer).await?;
+            Ok(rows.join("; "))
+        })
+    }
+}

@@ -386,7 +386,7 @@ pub struct VotesFit<'a> {
 
 /// Fits the votes once with a bootstrap and computes the gap between the two sides' leaders.
 pub fn votes_gap(fit: &VotesFit<'_>, registry: &Registry, by: GroupBy, a: &str, b: &str) -> Result<versus_race::votes::VotesGapReport> {
-    use versus_rank::{Anchor, Comparisons, IntervalMethod, RatingOptions};
+    use versus_rank::{Comparisons, IntervalMethod, RatingOptions};
     if fit.rounds < 2 {
         return Err(crate::input_error("--rounds must be at least 2"));
     }
@@ -395,15 +395,11 @@ pub fn votes_gap(fit: &VotesFit<'_>, registry: &Registry, by: GroupBy, a: &str, 
     if battles.is_empty() {
         return Err(crate::input_error("no anonymous battles in the vote files"));
     }
-    let anchor = match fit.anchor {
-        None => None,
-        Some(spec) => {
-            let (name, rating) = spec.rsplit_once('=').ok_or_else(|| crate::input_error(format!("--anchor: expected MODEL=RATING, got {spec:?}")))?;
-            let model = battles.model_id(name.trim()).ok_or_else(|| crate::input_error(format!("--anchor: no model {name:?} in the votes")))?;
-            let rating: f64 = rating.trim().parse().map_err(|_| crate::input_error(format!("--anchor: {rating:?} is not a number")))?;
-            Some(Anchor { model: model as usize, rating })
-        }
-    };
+    let anchor = fit
+        .anchor
+        .map(|spec| versus_leaderboard::parse_anchor(spec, &battles))
+        .transpose()
+        .map_err(|e| crate::input_error(e.0))?;
     let outcome: Vec<f64> = battles.winner.iter().map(|w| w.outcome()).collect();
     let comparisons = Comparisons {
         n_models: battles.models.len(),

@@ -197,7 +197,8 @@ pub struct Report {
     pub meta: Meta,
 }
 
-fn parse_anchor(spec: &str, battles: &BattleSet) -> Result<Anchor, ReportError> {
+/// Parses `MODEL=RATING` against the models of `battles`.
+pub fn parse_anchor(spec: &str, battles: &BattleSet) -> Result<Anchor, ReportError> {
     let (name, rating) = spec
         .rsplit_once('=')
         .ok_or_else(|| input_error(format!("--anchor: expected MODEL=RATING, got {spec:?}")))?;

@@ -171,6 +171,8 @@ pub fn multinomial_counts(counts: &[f64], rng: &mut ChaCha8Rng) -> Vec<f64> {
 /// redraws N battles from the observed rows and refits, warm-started at the full-data optimum.
 /// `on_replicate` is called once per finished replicate (from worker threads), for progress.
 pub fn bootstrap(table: &RowTable, fit: &BtFit, rounds: usize, seed: u64, on_replicate: &(dyn Fn() + Sync)) -> Replicates {
+    let oriented = table.oriented();
+    let table = oriented.as_ref().unwrap_or(table);
     let index = PairIndex::new(table);
     let full = PairStats::from_rows(table, &index, None);
     let reference = reference_model(&full, table.n_models);

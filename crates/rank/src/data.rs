@@ -211,6 +211,47 @@ impl RowTable {
         self.unit_weights = false;
     }
 
+    /// The same battles with every row turned to its pair's order (a < b, outcome flipped when
+    /// needed) and rows that become identical merged. The fits see only pair statistics, and
+    /// merging categories of a multinomial leaves a multinomial, so resampling this table is
+    /// the same bootstrap with about half the categories. `None` when merging would mix battles
+    /// of different weights (their mean weight would change under resampling).
+    pub fn oriented(&self) -> Option<RowTable> {
+        let mut slot: HashMap<u64, usize> = HashMap::new();
+        let mut keys = Vec::new();
+        let (mut count, mut wsum, mut w2sum) = (Vec::new(), Vec::new(), Vec::new());
+        for r in 0..self.len() {
+            let (a, b, o) = (self.model_a[r], self.model_b[r], self.outcome[r]);
+            let (i, j, o) = if a < b { (a, b, o) } else { (b, a, 1.0 - o) };
+            let key = ((i as u64) << 34) | ((j as u64) << 2) | outcome_code(o);
+            let k = *slot.entry(key).or_insert_with(|| {
+                keys.push(key);
+                count.push(0.0);
+                wsum.push(0.0);
+                w2sum.push(0.0);
+                keys.len() - 1
+            });
+            if count[k] > 0.0 && wsum[k] / count[k] != self.weight_sum[r] / self.count[r] {
+                return None;
+            }
+            count[k] += self.count[r];
+            wsum[k] += self.weight_sum[r];
+            w2sum[k] += self.weight_sq_sum[r];
+        }
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_unstable_by_key(|&k| keys[k]);
+        Some(RowTable {
+            n_models: self.n_models,
+            model_a: order.iter().map(|&k| (keys[k] >> 34) as u32).collect(),
+            model_b: order.iter().map(|&k| ((keys[k] >> 2) & 0xFFFF_FFFF) as u32).collect(),
+            outcome: order.iter().map(|&k| (keys[k] & 3) as f64 / 2.0).collect(),
+            count: order.iter().map(|&k| count[k]).collect(),
+            weight_sum: order.iter().map(|&k| wsum[k]).collect(),
+            weight_sq_sum: order.iter().map(|&k| w2sum[k]).collect(),
+            unit_weights: self.unit_weights,
+        })
+    }
+
     /// Per-model totals: (battles, wins, losses, ties) with ties of both kinds together.
     pub fn model_totals(&self) -> Vec<[f64; 4]> {
         let mut out = vec![[0.0; 4]; self.n_models];

@@ -178,3 +178,18 @@ fn ties_drop_and_reweighting_change_the_fit_as_documented() {
     assert!(!rw.unit_weights && half.unit_weights);
     let _ = fx.name;
 }
+
+#[test]
+fn oriented_table_keeps_the_pair_statistics() {
+    let fx = load("synthetic-12x5000");
+    let ones = vec![1.0; fx.a.len()];
+    let table = versus_rank::RowTable::build(&comparisons(&fx, &ones), TieHandling::Half, None).expect("table");
+    let oriented = table.oriented().expect("unit weights merge");
+    assert!(oriented.len() < table.len());
+    assert_eq!(oriented.battles(), table.battles());
+    assert!(oriented.model_a.iter().zip(&oriented.model_b).all(|(a, b)| a < b));
+    let (f1, f2) = (bt::fit(&table).expect("fit"), bt::fit(&oriented).expect("fit"));
+    assert!(max_abs_diff(&f1.theta, &f2.theta) < 1e-12);
+    let (s1, s2) = (bt::sandwich_variances(&table, &f1), bt::sandwich_variances(&oriented, &f2));
+    assert!(max_abs_diff(&s1, &s2) < 1e-12);
+}

@@ -18,6 +18,7 @@ use serde_json::json;
 use crate::config::ModelConfig;
 use crate::export;
 use crate::pages;
+use crate::race_pages;
 use crate::state::{AppState, Battle, FlowError, PUBLIC_BACKEND_ERROR, Phase, constant_time_eq, public_view, public_view_stored, random_hex};
 
 pub type Shared = Arc<AppState>;
@@ -128,6 +129,9 @@ pub fn router(state: Shared) -> Router {
         .route("/", get(pages::index))
         .route("/battle/{id}", get(pages::battle_page))
         .route("/leaderboard", get(pages::leaderboard_page))
+        .route("/race", get(race_pages::gap_page))
+        .route("/value", get(race_pages::value_page))
+        .route("/compute", get(race_pages::compute_page))
         .route("/static/arena.js", get(pages::script))
         .route("/static/arena.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
@@ -140,6 +144,9 @@ pub fn router(state: Shared) -> Router {
         .route("/api/leaderboard", get(api_leaderboard))
         .route("/api/leaderboard.svg", get(api_leaderboard_svg))
         .route("/api/models", get(api_models))
+        .route("/api/race/gap", get(race_pages::api_gap))
+        .route("/api/race/value", get(race_pages::api_value))
+        .route("/api/race/compute", get(race_pages::api_compute))
         .route("/api/admin/models", get(admin_models).post(admin_put_model))
         .route("/api/admin/models/{name}/enable", post(admin_enable))
         .route("/api/admin/models/{name}/disable", post(admin_disable))

@@ -7,6 +7,7 @@
 //! * [`board`]: the leaderboard, recomputed in the background after votes.
 //! * [`sampler`]: which two models meet. [`text`]: style counts, identity words, escaping.
 //! * [`export`]: LMArena battle-log JSON, JSONL and CSV exports.
+//! * [`race_pages`]: the race views (`/race`, `/value`, `/compute`) and their JSON, from `versus-race`.
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +17,7 @@ pub mod board;
 pub mod config;
 pub mod export;
 mod pages;
+pub mod race_pages;
 pub mod recorded;
 pub mod sampler;
 pub mod state;

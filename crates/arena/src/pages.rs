@@ -24,11 +24,11 @@ pub async fn stylesheet() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], STYLE).into_response()
 }
 
-fn layout(title: &str, body: &str) -> String {
+pub(crate) fn layout(title: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><link rel=\"stylesheet\" href=\"/static/arena.css\"></head><body>\
-         <header class=\"top\"><a class=\"brand\" href=\"/\">versus arena</a><nav><a href=\"/\">Battle</a><a href=\"/leaderboard\">Leaderboard</a></nav></header>\
+         <header class=\"top\"><a class=\"brand\" href=\"/\">versus arena</a><nav><a href=\"/\">Battle</a><a href=\"/leaderboard\">Leaderboard</a><a href=\"/race\">Race</a><a href=\"/value\">Value</a><a href=\"/compute\">Compute</a></nav></header>\
          {body}</body></html>\n",
         esc(title)
     )

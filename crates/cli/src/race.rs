@@ -5,14 +5,15 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use versus_race::build::{self, SharedPaths};
-use versus_race::compute::{self, ComputeQuery, Measure};
-use versus_race::gap::{self, Every, GapQuery, SnapshotSelection};
+use versus_race::compute::{self, Measure, Period};
+use versus_race::gap::{self, Every};
 use versus_race::group::GroupBy;
 use versus_race::history::{History, Source};
+use versus_race::options::{ComputeOptions, ComputeOutput, GapOptions, LeaderboardOptions, OptionError, ValueOptions};
 use versus_race::registry::Registry;
+use versus_race::svg;
 use versus_race::table::OutputFormat;
-use versus_race::value::{self, PriceBound, ValueQuery};
-use versus_race::{Date, svg};
+use versus_race::value;
 
 #[derive(Debug, Args)]
 pub struct RaceArgs {
@@ -262,27 +263,9 @@ pub struct BuildComputeArgs {
     pub out: PathBuf,
 }
 
-fn date_arg(flag: &str, text: &str, end: bool) -> Result<Date> {
-    Date::parse_bound(text, end)
-        .with_context(|| format!("--{flag} `{text}`: expected YYYY, YYYY-MM or YYYY-MM-DD"))
-}
-
-fn exact_date_arg(flag: &str, text: &str) -> Result<Date> {
-    Date::parse(text).with_context(|| format!("--{flag} `{text}`: expected YYYY-MM-DD"))
-}
-
-/// Resolves the two sides, falling back to the grouping's defaults.
-fn sides(
-    by: GroupBy,
-    a: Option<&str>,
-    b: Option<&str>,
-    registry: &Registry,
-) -> Result<(String, String)> {
-    let defaults = by.default_sides();
-    let (Some(a), Some(b)) = (a.or(defaults.map(|d| d.0)), b.or(defaults.map(|d| d.1))) else {
-        bail!("--by {} needs --a and --b", by.name());
-    };
-    Ok((by.resolve(a, registry)?, by.resolve(b, registry)?))
+/// An option the race crate refused, spelt as the flag the user typed.
+fn flag_error(e: OptionError) -> anyhow::Error {
+    crate::input_error(format!("--{}: {}", e.option.replace('_', "-"), e.message))
 }
 
 /// Writes a chart to the requested SVG and PNG files (either may be absent).
@@ -300,14 +283,63 @@ fn write_chart(scene: &svg::Scene, svg_path: Option<&Path>, png_path: Option<&Pa
     Ok(())
 }
 
-fn selection(leaderboard: &LeaderboardArgs) -> SnapshotSelection {
-    SnapshotSelection {
-        category: leaderboard.category.clone(),
-        style_control: leaderboard.style_control,
-        source: leaderboard.source.map(Source::from),
-        from: None,
-        to: None,
-        snapshot: None,
+impl LeaderboardArgs {
+    fn options(&self) -> LeaderboardOptions {
+        LeaderboardOptions {
+            category: self.category.clone(),
+            style_control: self.style_control,
+            source: self.source.map(Source::from),
+        }
+    }
+}
+
+impl GapArgs {
+    fn options(&self) -> GapOptions {
+        GapOptions {
+            by: self.by.into(),
+            a: self.a.clone(),
+            b: self.b.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            snapshot: self.snapshot.clone(),
+            every: match self.every {
+                EveryArg::Snapshot => Every::Snapshot,
+                EveryArg::Month => Every::Month,
+            },
+            leaderboard: self.leaderboard.options(),
+        }
+    }
+}
+
+impl ValueArgs {
+    fn options(&self) -> ValueOptions {
+        ValueOptions {
+            by: self.by.into(),
+            a: self.a.clone(),
+            b: self.b.clone(),
+            snapshot: self.snapshot.clone(),
+            max_price: self.max_price,
+            max_price_fraction: self.max_price_fraction,
+            leaderboard: self.leaderboard.options(),
+        }
+    }
+}
+
+impl ComputeArgs {
+    fn options(&self) -> ComputeOptions {
+        ComputeOptions {
+            as_of: self.as_of.clone(),
+            every: self.every.map(|p| match p {
+                PeriodArg::Year => Period::Year,
+                PeriodArg::Month => Period::Month,
+            }),
+            from: self.from.clone(),
+            measure: match self.measure {
+                MeasureArg::Op16 => Measure::Op16,
+                MeasureArg::H100e => Measure::H100Equivalents,
+            },
+            all_clusters: self.all_clusters,
+        }
     }
 }
 
@@ -323,43 +355,14 @@ pub fn run(args: RaceArgs) -> Result<()> {
 
 fn run_gap(args: GapArgs) -> Result<()> {
     let registry = Registry::shipped()?;
-    let history = History::shipped()?;
-    let by = GroupBy::from(args.by);
-    let (a, b) = sides(by, args.a.as_deref(), args.b.as_deref(), &registry)?;
-    let mut selection = selection(&args.leaderboard);
-    selection.from = args
-        .from
-        .as_deref()
-        .map(|t| date_arg("from", t, false))
-        .transpose()?;
-    selection.to = args
-        .to
-        .as_deref()
-        .map(|t| date_arg("to", t, true))
-        .transpose()?;
-    selection.snapshot = args
-        .snapshot
-        .as_deref()
-        .map(|t| exact_date_arg("snapshot", t))
-        .transpose()?;
+    let options = args.options();
     if !args.votes.is_empty() {
-        return run_votes_gap(&args, &registry, by, a, b);
+        let (a, b) = options.sides(&registry).map_err(flag_error)?;
+        return run_votes_gap(&args, &registry, options.by, a, b);
     }
-    let every = match args.every {
-        EveryArg::Snapshot => Every::Snapshot,
-        EveryArg::Month => Every::Month,
-    };
-    let report = gap::gap(
-        &registry,
-        &history,
-        &GapQuery {
-            by,
-            a,
-            b,
-            every,
-            selection,
-        },
-    )?;
+    let query = options.query(&registry).map_err(flag_error)?;
+    let history = History::shipped()?;
+    let report = gap::gap(&registry, &history, &query)?;
     print!("{}", report.render(args.output.into())?);
     if args.svg.is_some() || args.png.is_some() {
         write_chart(&svg::gap_scene(&report), args.svg.as_deref(), args.png.as_deref())?;
@@ -432,34 +435,9 @@ pub fn votes_gap(fit: &VotesFit<'_>, registry: &Registry, by: GroupBy, a: &str, 
 
 fn run_value(args: ValueArgs) -> Result<()> {
     let registry = Registry::shipped()?;
+    let query = args.options().query(&registry).map_err(flag_error)?;
     let history = History::shipped()?;
-    let by = GroupBy::from(args.by);
-    let (a, b) = sides(by, args.a.as_deref(), args.b.as_deref(), &registry)?;
-    let mut selection = selection(&args.leaderboard);
-    selection.snapshot = args
-        .snapshot
-        .as_deref()
-        .map(|t| exact_date_arg("snapshot", t))
-        .transpose()?;
-    let price_bound = match (args.max_price, args.max_price_fraction) {
-        (Some(usd), _) if usd.is_finite() && usd >= 0.0 => Some(PriceBound::Absolute(usd)),
-        (None, Some(fraction)) if fraction.is_finite() && fraction > 0.0 => {
-            Some(PriceBound::FractionOfA(fraction))
-        }
-        (None, None) => None,
-        _ => bail!("price bounds must be positive numbers"),
-    };
-    let report = value::value(
-        &registry,
-        &history,
-        &ValueQuery {
-            by,
-            a,
-            b,
-            price_bound,
-            selection,
-        },
-    )?;
+    let report = value::value(&registry, &history, &query)?;
     print!("{}", report.render(args.output.into())?);
     if args.svg.is_some() || args.png.is_some() {
         write_chart(&svg::value_scene(&report), args.svg.as_deref(), args.png.as_deref())?;
@@ -469,36 +447,12 @@ fn run_value(args: ValueArgs) -> Result<()> {
 
 fn run_compute(args: ComputeArgs) -> Result<()> {
     let clusters = compute::shipped_clusters()?;
-    let query = ComputeQuery {
-        measure: match args.measure {
-            MeasureArg::Op16 => Measure::Op16,
-            MeasureArg::H100e => Measure::H100Equivalents,
-        },
-        standard_only: !args.all_clusters,
-    };
-    let as_of = match args.as_of.as_deref() {
-        Some(text) => date_arg("as-of", text, true)?,
-        None => compute::latest_date(&clusters, query).context("no dated cluster in the data")?,
-    };
-    let output = args.output.into();
-    match args.every {
-        None => print!(
-            "{}",
-            compute::shares_at(&clusters, query, as_of).render(output)?
-        ),
-        Some(period) => {
-            let from = match args.from.as_deref() {
-                Some(text) => date_arg("from", text, false)?,
-                None => Date::new(2018, 1, 1).context("bad default date")?,
-            };
-            let dates = compute::period_ends(from, as_of, matches!(period, PeriodArg::Month));
-            let series =
-                compute::series(&clusters, query, &dates).context("--from is after --as-of")?;
-            print!("{}", series.render(output)?);
-            if args.svg.is_some() || args.png.is_some() {
-                write_chart(&svg::compute_scene(&series), args.svg.as_deref(), args.png.as_deref())?;
-            }
-        }
+    let output = args.options().compute(&clusters).map_err(flag_error)?;
+    print!("{}", output.render(args.output.into())?);
+    if let ComputeOutput::Series(series) = &output
+        && (args.svg.is_some() || args.png.is_some())
+    {
+        write_chart(&svg::compute_scene(series), args.svg.as_deref(), args.png.as_deref())?;
     }
     Ok(())
 }

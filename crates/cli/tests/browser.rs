@@ -3,8 +3,11 @@
 //! person starts a battle, watches both answers stream in, votes, sees the names, and the
 //! leaderboard changes. Skips with a message when Chromium is absent (`.ci/run` installs it).
 //!
-//! With `VERSUS_SCREENSHOTS=DIR` it saves the battle and leaderboard pages as PNG files there
-//! (the ones in docs/screenshots/ come from this test).
+//! A second test loads the race page (`/race`): the gap chart is drawn, the latest snapshot's
+//! two leaders (computed here with the race crate) are named, and its GET form works.
+//!
+//! With `VERSUS_SCREENSHOTS=DIR` they save the battle, leaderboard and race pages as PNG files
+//! there (the ones in docs/screenshots/ come from these tests).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -13,6 +16,10 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{ClientBuilder, Locator};
 use serde_json::json;
+use versus_race::gap::{self, Every};
+use versus_race::history::History;
+use versus_race::options::GapOptions;
+use versus_race::registry::Registry;
 
 const BIN: &str = env!("CARGO_BIN_EXE_versus");
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -77,48 +84,65 @@ where
     }
 }
 
+fn chromium_present() -> bool {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return true;
+    }
+    eprintln!("SKIPPED: browser end-to-end test needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver; .ci/run does)");
+    false
+}
+
+/// Starts chromedriver on a free port (stopped when the guard drops).
+fn start_driver() -> (Killed, u16) {
+    let port = free_port();
+    let driver = Killed(Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
+    (driver, port)
+}
+
+/// A headless Chromium session through the chromedriver on `port`, with a window of this size.
+async fn chromium(port: u16, window: (u32, u32)) -> fantoccini::Client {
+    let webdriver = format!("http://127.0.0.1:{port}");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({"binary": CHROMIUM, "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", format!("--window-size={},{}", window.0, window.1), "--hide-scrollbars"]}),
+    );
+    let started = Instant::now();
+    loop {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(caps.clone()).connect(&webdriver).await {
+            Ok(c) => return c,
+            Err(e) => {
+                assert!(started.elapsed() < Duration::from_secs(30), "chromedriver: {e}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+}
+
+/// Saves a screenshot in `$VERSUS_SCREENSHOTS` when that is set.
+fn save_shot(name: &str, png: Vec<u8>) {
+    if let Some(d) = std::env::var_os("VERSUS_SCREENSHOTS").map(PathBuf::from) {
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join(name), png).unwrap();
+    }
+}
+
 #[test]
 fn a_person_battles_votes_and_sees_the_leaderboard_change() {
-    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
-        eprintln!("SKIPPED: browser end-to-end test needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver; .ci/run does)");
+    if !chromium_present() {
         return;
     }
     let dir = std::env::temp_dir().join(format!("versus-browser-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let shots: Option<PathBuf> = std::env::var_os("VERSUS_SCREENSHOTS").map(PathBuf::from);
     let prompt_id = clean_prompt();
     let model_names: Vec<String> = versus_arena::recorded::RecordedSet::builtin().unwrap().models.iter().map(|(m, _)| m.clone()).collect();
     let (_server, base) = start_server(&dir.join("arena.db"));
-    let port = free_port();
-    let _driver = Killed(Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
+    let (_driver, port) = start_driver();
 
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-        let webdriver = format!("http://127.0.0.1:{port}");
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({"binary": CHROMIUM, "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--window-size=1280,1000", "--hide-scrollbars"]}),
-        );
-        let mut client = None;
-        let started = Instant::now();
-        while client.is_none() {
-            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(caps.clone()).connect(&webdriver).await {
-                Ok(c) => client = Some(c),
-                Err(e) => {
-                    assert!(started.elapsed() < Duration::from_secs(30), "chromedriver: {e}");
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-            }
-        }
-        let c = client.unwrap();
-        let shot = |name: &'static str, png: Vec<u8>| {
-            if let Some(d) = &shots {
-                std::fs::create_dir_all(d).unwrap();
-                std::fs::write(d.join(name), png).unwrap();
-            }
-        };
+        let c = chromium(port, (1280, 1000)).await;
 
         // Before any vote there is no leaderboard.
         c.goto(&format!("{base}/leaderboard")).await.unwrap();
@@ -141,7 +165,7 @@ fn a_person_battles_votes_and_sees_the_leaderboard_change() {
         }
         assert_eq!(c.find(Locator::Id("name-a")).await.unwrap().text().await.unwrap(), "");
         c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
-        shot("battle.png", c.screenshot().await.unwrap());
+        save_shot("battle.png", c.screenshot().await.unwrap());
 
         // The vote reveals the names.
         c.find(Locator::Css("#vote button[data-winner='tie']")).await.unwrap().click().await.unwrap();
@@ -151,7 +175,7 @@ fn a_person_battles_votes_and_sees_the_leaderboard_change() {
         assert!(model_names.contains(&name_a) && model_names.contains(&name_b) && name_a != name_b, "{name_a} / {name_b}");
         assert!(c.find(Locator::Id("notice")).await.unwrap().text().await.unwrap().contains("Thanks"));
         c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
-        shot("battle-voted.png", c.screenshot().await.unwrap());
+        save_shot("battle-voted.png", c.screenshot().await.unwrap());
 
         // The leaderboard now ranks the two models (recomputed in the background).
         wait_until("the leaderboard", Duration::from_secs(20), || async {
@@ -160,7 +184,7 @@ fn a_person_battles_votes_and_sees_the_leaderboard_change() {
             s.contains(&name_a) && s.contains(&name_b) && s.contains("<svg")
         })
         .await;
-        shot("leaderboard-first-vote.png", c.screenshot().await.unwrap());
+        save_shot("leaderboard-first-vote.png", c.screenshot().await.unwrap());
 
         // A new battle starts from the button.
         c.goto(&format!("{base}/battle/{}", url.path().trim_start_matches("/battle/"))).await.unwrap();
@@ -168,6 +192,58 @@ fn a_person_battles_votes_and_sees_the_leaderboard_change() {
             c.find(Locator::Id("name-a")).await.unwrap().text().await.unwrap() == name_a
         })
         .await;
+        c.close().await.unwrap();
+    });
+}
+
+#[test]
+fn the_race_page_draws_the_gap_and_names_the_leaders() {
+    if !chromium_present() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("versus-browser-race-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // What `versus race gap` (all defaults: United States vs China, every snapshot) says.
+    let registry = Registry::shipped().unwrap();
+    let history = History::shipped().unwrap();
+    let report = |options: GapOptions| gap::gap(&registry, &history, &options.query(&registry).unwrap()).unwrap();
+    let by_snapshot = report(GapOptions::default());
+    let monthly = report(GapOptions { every: Every::Month, ..GapOptions::default() });
+    let last = by_snapshot.points.last().unwrap().clone();
+    let (_server, base) = start_server(&dir.join("arena.db"));
+    let (_driver, port) = start_driver();
+
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        // Tall enough for the whole chart in the screenshot.
+        let c = chromium(port, (1280, 1500)).await;
+        // From the battle page's header to the race page.
+        c.goto(&format!("{base}/")).await.unwrap();
+        c.find(Locator::LinkText("Race")).await.unwrap().click().await.unwrap();
+        let chart_drawn = "const s = document.querySelector('#chart svg'); return s !== null && s.getBoundingClientRect().width > 400 && s.querySelectorAll('polyline').length >= 2 && s.querySelectorAll('circle').length > 10";
+        wait_until("the gap chart", Duration::from_secs(30), || async { c.execute(chart_drawn, vec![]).await.unwrap() == json!(true) }).await;
+        assert_eq!(c.current_url().await.unwrap().path(), "/race");
+        // The latest snapshot's two leaders, as the race crate computes them.
+        let a = c.find(Locator::Css("#latest .leader-a")).await.unwrap().text().await.unwrap();
+        let b = c.find(Locator::Css("#latest .leader-b")).await.unwrap().text().await.unwrap();
+        assert_eq!((a.as_str(), b.as_str()), (last.a.name.as_str(), last.b.name.as_str()));
+        let latest = c.find(Locator::Id("latest")).await.unwrap().text().await.unwrap();
+        assert!(latest.contains(&format!("Gap {:.1} points", last.gap)) && latest.contains(&last.snapshot.to_string()), "{latest}");
+        let rows = "return document.querySelectorAll('#points tbody tr').length";
+        assert_eq!(c.execute(rows, vec![]).await.unwrap(), json!(by_snapshot.points.len()));
+        c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+        save_shot("race.png", c.screenshot().await.unwrap());
+
+        // The form asks again by month: a GET with the command's option names.
+        c.find(Locator::Css("select[name=every]")).await.unwrap().select_by_value("month").await.unwrap();
+        c.find(Locator::Css(".race-form button[type=submit]")).await.unwrap().click().await.unwrap();
+        wait_until("the monthly view", Duration::from_secs(30), || async {
+            c.current_url().await.unwrap().query().is_some_and(|q| q.contains("every=month")) && c.execute(chart_drawn, vec![]).await.unwrap() == json!(true)
+        })
+        .await;
+        assert_eq!(c.execute(rows, vec![]).await.unwrap(), json!(monthly.points.len()));
+        let month_last = monthly.points.last().unwrap();
+        assert_eq!(c.find(Locator::Css("#latest .leader-a")).await.unwrap().text().await.unwrap(), month_last.a.name);
         c.close().await.unwrap();
     });
 }

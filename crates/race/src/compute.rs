@@ -45,6 +45,20 @@ pub enum Measure {
 }
 
 impl Measure {
+    pub const ALL: [Measure; 2] = [Measure::Op16, Measure::H100Equivalents];
+
+    /// The code used on the command line (`op16`, `h100e`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Measure::Op16 => "op16",
+            Measure::H100Equivalents => "h100e",
+        }
+    }
+
+    pub fn from_code(text: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.code() == text.trim())
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Measure::Op16 => "16-bit OP/s",
@@ -312,6 +326,28 @@ pub fn shares_at(clusters: &[Cluster], query: ComputeQuery, as_of: Date) -> Comp
     }
 }
 
+/// The step of a compute series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    Year,
+    Month,
+}
+
+impl Period {
+    pub const ALL: [Period; 2] = [Period::Year, Period::Month];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Period::Year => "year",
+            Period::Month => "month",
+        }
+    }
+
+    pub fn from_name(text: &str) -> Option<Period> {
+        Period::ALL.into_iter().find(|p| p.name() == text.trim())
+    }
+}
+
 /// Dates at the end of each year or month from `from` to `to`, plus `to` itself.
 pub fn period_ends(from: Date, to: Date, monthly: bool) -> Vec<Date> {
     let mut dates = Vec::new();
@@ -383,9 +419,14 @@ fn notes(provenance: &ComputeProvenance) -> Vec<String> {
 
 impl ComputeShares {
     pub fn render(&self, format: OutputFormat) -> Result<String> {
-        if format == OutputFormat::Json {
-            return table::to_json(self);
+        match format {
+            OutputFormat::Json => table::to_json(self),
+            other => self.to_table().render(other),
         }
+    }
+
+    /// The shares as a table, with the data, counting rule, filter and exclusions as notes.
+    pub fn to_table(&self) -> TextTable {
         let mut out = TextTable::new(
             format!(
                 "Share of AI-cluster compute ({}) by country, as of {}",
@@ -413,15 +454,20 @@ impl ComputeShares {
             self.provenance.excluded.decommissioned,
             self.provenance.excluded.no_value_for_measure,
         ));
-        out.render(format)
+        out
     }
 }
 
 impl ComputeSeries {
     pub fn render(&self, format: OutputFormat) -> Result<String> {
-        if format == OutputFormat::Json {
-            return table::to_json(self);
+        match format {
+            OutputFormat::Json => table::to_json(self),
+            other => self.to_table().render(other),
         }
+    }
+
+    /// One row per date and country, with the data, counting rule and filter as notes.
+    pub fn to_table(&self) -> TextTable {
         let mut out = TextTable::new(
             format!(
                 "Share of AI-cluster compute ({}) by country over time",
@@ -440,7 +486,7 @@ impl ComputeSeries {
             }
         }
         out.notes = notes(&self.provenance);
-        out.render(format)
+        out
     }
 }
 

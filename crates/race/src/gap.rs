@@ -61,6 +61,21 @@ pub enum Every {
     Month,
 }
 
+impl Every {
+    pub const ALL: [Every; 2] = [Every::Snapshot, Every::Month];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Every::Snapshot => "snapshot",
+            Every::Month => "month",
+        }
+    }
+
+    pub fn from_name(text: &str) -> Option<Every> {
+        Every::ALL.into_iter().find(|e| e.name() == text.trim())
+    }
+}
+
 pub const MONTH_RULE: &str = "each month is represented by its last selected snapshot in which both sides have a rated model";
 
 /// Which snapshots of the history to use.

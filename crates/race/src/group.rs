@@ -19,6 +19,19 @@ pub const PROPRIETARY_GROUP: &str = "proprietary";
 pub const UNKNOWN_GROUP: &str = "unknown";
 
 impl GroupBy {
+    pub const ALL: [GroupBy; 3] = [GroupBy::Country, GroupBy::Licence, GroupBy::Organisation];
+
+    /// Parses a grouping as the command line spells it (`country`, `licence`/`license`,
+    /// `organisation`/`organization`/`org`), ignoring case.
+    pub fn from_name(text: &str) -> Option<GroupBy> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "country" => Some(GroupBy::Country),
+            "licence" | "license" => Some(GroupBy::Licence),
+            "organisation" | "organization" | "org" => Some(GroupBy::Organisation),
+            _ => None,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             GroupBy::Country => "country",

@@ -6,6 +6,7 @@
 //! - [`gap`]: best model of one side against the best of another, snapshot by snapshot.
 //! - [`value`]: rating against price, the Pareto frontier, "95% of the performance for less".
 //! - [`compute`]: share of AI-cluster compute by country (Epoch AI's GPU clusters).
+//! - [`options`]: the commands' options (CLI flags, the arena's query parameters) as queries.
 //! - [`svg`]: the charts (SVG and PNG through `versus-charts`); [`report`]: the HTML report.
 //! - [`build`]: rebuilds the shipped data from the public data sets (the only code that reads
 //!   outside the repository).
@@ -20,6 +21,7 @@ pub mod error;
 pub mod gap;
 pub mod group;
 pub mod history;
+pub mod options;
 pub mod registry;
 pub mod report;
 pub mod svg;

@@ -142,11 +142,12 @@ impl Section {
     }
 }
 
-const CAVEAT_DRIFT: &str = "Rating drift between snapshots: every leaderboard publication refits the whole scale, so a model's rating moves without the model changing. Only differences inside one snapshot are compared; the series is a sequence of within-snapshot gaps, and sources (LMArena's JSON, the pickle extraction, scraped tables) are not mixed within a moment.";
-const CAVEAT_ANCHOR: &str = "The anchor is arbitrary: adding a constant to every rating changes no prediction, so a gap as a percentage of a rating (gap_percent) or 'x% of the rating' depends on where the scale's zero happens to be. The gap in points and the win probability do not.";
-const CAVEAT_STYLE: &str = "Style control: raw arena ratings reward longer, more formatted answers. LMArena publishes style-controlled ratings only from 2025-03 on (in its own JSON); earlier numbers are raw.";
-const CAVEAT_TIES: &str = "Statistical ties: 'separable' means the two leaders' 95% intervals do not overlap (a conservative test); when they overlap the leaders are not told apart, and the elo-history source (2023-05 to 2025-03) publishes no intervals at all, so its separability is unknown.";
-const CAVEAT_COUNTRY: &str = "Country and licence come from the registry (Epoch AI's organisation table plus hand-kept overrides in data/registry); a model counts for its developer's country, not where it is served or trained.";
+// Caveats of the report, shown on the arena's race pages too.
+pub const CAVEAT_DRIFT: &str = "Rating drift between snapshots: every leaderboard publication refits the whole scale, so a model's rating moves without the model changing. Only differences inside one snapshot are compared; the series is a sequence of within-snapshot gaps, and sources (LMArena's JSON, the pickle extraction, scraped tables) are not mixed within a moment.";
+pub const CAVEAT_ANCHOR: &str = "The anchor is arbitrary: adding a constant to every rating changes no prediction, so a gap as a percentage of a rating (gap_percent) or 'x% of the rating' depends on where the scale's zero happens to be. The gap in points and the win probability do not.";
+pub const CAVEAT_STYLE: &str = "Style control: raw arena ratings reward longer, more formatted answers. LMArena publishes style-controlled ratings only from 2025-03 on (in its own JSON); earlier numbers are raw.";
+pub const CAVEAT_TIES: &str = "Statistical ties: 'separable' means the two leaders' 95% intervals do not overlap (a conservative test); when they overlap the leaders are not told apart, and the elo-history source (2023-05 to 2025-03) publishes no intervals at all, so its separability is unknown.";
+pub const CAVEAT_COUNTRY: &str = "Country and licence come from the registry (Epoch AI's organisation table plus hand-kept overrides in data/registry); a model counts for its developer's country, not where it is served or trained.";
 
 fn rating_cell(rating: f64, lower: Option<f64>, upper: Option<f64>) -> String {
     match (lower, upper) {

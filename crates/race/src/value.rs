@@ -273,9 +273,14 @@ pub fn value(registry: &Registry, history: &History, query: &ValueQuery) -> Resu
 
 impl ValueReport {
     pub fn render(&self, format: OutputFormat) -> Result<String> {
-        if format == OutputFormat::Json {
-            return table::to_json(self);
+        match format {
+            OutputFormat::Json => table::to_json(self),
+            other => self.to_table().render(other),
         }
+    }
+
+    /// The models as a table, with the comparison, blend, frontier rule and data as notes.
+    pub fn to_table(&self) -> TextTable {
         let mut out = TextTable::new(
             format!(
                 "Rating vs blended price, {} snapshot of {} (category `{}`{})",
@@ -356,7 +361,7 @@ impl ValueReport {
         for note in &self.provenance.notes {
             out.notes.push(note.to_string());
         }
-        out.render(format)
+        out
     }
 }
 

@@ -1,0 +1,651 @@
+//! The race views as pages of the arena — `/race` (best model of one side against the best of
+//! another, snapshot by snapshot), `/value` (rating against price), `/compute` (compute share by
+//! country) — and their JSON: `/api/race/gap`, `/api/race/value` and `/api/race/compute` answer
+//! exactly what `versus race gap|value|compute … --output json` prints for the same options.
+//!
+//! Query parameters mirror the command's flags in snake case (`?every=month&style_control=1`);
+//! they become queries through `versus_race::options`, the code the command line uses too, so
+//! nothing is computed here. A parameter that cannot be used is a 400 naming it. The shipped data
+//! are parsed once per process, on first use. Every piece of text from the data or the request
+//! goes through [`esc`]; charts are the race crate's SVG, whose writer escapes its own text.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use axum::extract::Query;
+use axum::extract::rejection::QueryRejection;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+use versus_race::compute::{self, Cluster, ComputeSeries, ComputeShares, Measure, Period};
+use versus_race::gap::{self, Every, GapReport};
+use versus_race::group::GroupBy;
+use versus_race::history::{self, History, Source};
+use versus_race::options::{ComputeOptions, ComputeOutput, GapOptions, LeaderboardOptions, OptionError, ValueOptions};
+use versus_race::registry::Registry;
+use versus_race::table::{OutputFormat, TextTable};
+use versus_race::value::{self, ValueReport};
+use versus_race::{report, svg};
+
+use crate::pages::layout;
+use crate::text::esc;
+
+/// The shipped registry, leaderboard history and GPU clusters.
+pub struct RaceData {
+    pub registry: Registry,
+    pub history: History,
+    pub clusters: Vec<Cluster>,
+}
+
+static DATA: OnceLock<Result<RaceData, String>> = OnceLock::new();
+
+/// The shipped data, parsed on first use and kept for the life of the process.
+pub fn race_data() -> Result<&'static RaceData, &'static str> {
+    DATA.get_or_init(|| {
+        Ok(RaceData {
+            registry: Registry::shipped().map_err(|e| e.to_string())?,
+            history: History::shipped().map_err(|e| e.to_string())?,
+            clusters: compute::shipped_clusters().map_err(|e| e.to_string())?,
+        })
+    })
+    .as_ref()
+    .map_err(String::as_str)
+}
+
+const GAP_PARAMS: &[&str] = &["by", "a", "b", "from", "to", "snapshot", "every", "category", "style_control", "source"];
+const VALUE_PARAMS: &[&str] = &["by", "a", "b", "snapshot", "max_price", "max_price_fraction", "category", "style_control", "source"];
+const COMPUTE_PARAMS: &[&str] = &["as_of", "every", "from", "measure", "all_clusters"];
+/// Parameters that are switches (`=1` / `=0`), written as bare flags on the command line.
+const SWITCHES: &[&str] = &["style_control", "all_clusters"];
+
+/// The query string as name–value pairs (a malformed one is answered as a bad parameter).
+type RawQuery = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+/// Why a request gets no answer.
+#[derive(Debug)]
+enum Problem {
+    /// A parameter that cannot be used (400).
+    Param { name: String, message: String },
+    /// A question the data cannot answer, such as a category no snapshot publishes (400).
+    Unanswerable(String),
+    /// The shipped data did not parse or a computation failed (500).
+    Internal(String),
+}
+
+impl Problem {
+    fn param(name: &str, message: impl Into<String>) -> Problem {
+        Problem::Param { name: name.to_string(), message: message.into() }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Problem::Param { name, message } => format!("parameter `{name}`: {message}"),
+            Problem::Unanswerable(m) => m.clone(),
+            Problem::Internal(_) => "internal error".to_string(),
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Problem::Internal(m) => {
+                tracing::error!("race: {m}");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    fn json(&self) -> Response {
+        let status = self.status();
+        let mut body = json!({"error": self.message()});
+        if let Problem::Param { name, .. } = self {
+            body["parameter"] = json!(name);
+        }
+        (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    }
+
+    fn page(&self, path: &str) -> Response {
+        let status = self.status();
+        let body = format!(
+            "<main class=\"race\"><h1>Cannot show this view</h1><p class=\"empty\" id=\"problem\">{}</p><p><a href=\"{}\">Back to the default view</a></p></main>",
+            esc(&self.message()),
+            esc(path)
+        );
+        (status, Html(layout("versus: bad request", &body))).into_response()
+    }
+}
+
+impl From<OptionError> for Problem {
+    fn from(e: OptionError) -> Problem {
+        Problem::param(e.option, e.message)
+    }
+}
+
+impl From<versus_race::Error> for Problem {
+    fn from(e: versus_race::Error) -> Problem {
+        match e {
+            versus_race::Error::Query(m) => Problem::Unanswerable(m),
+            other => Problem::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The query parameters of a request: known names only, each at most once; an empty value (an
+/// empty form field) is no value.
+struct Params {
+    allowed: &'static [&'static str],
+    values: BTreeMap<&'static str, String>,
+}
+
+impl Params {
+    fn parse(query: RawQuery, allowed: &'static [&'static str]) -> Result<Params, Problem> {
+        let Query(pairs) = query.map_err(|e| Problem::param("query string", e.body_text()))?;
+        let mut values = BTreeMap::new();
+        for (key, value) in pairs {
+            let Some(name) = allowed.iter().copied().find(|a| *a == key) else {
+                return Err(Problem::param(&key, format!("unknown parameter; known: {}", allowed.join(", "))));
+            };
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            if values.insert(name, value.to_string()).is_some() {
+                return Err(Problem::param(name, "given more than once"));
+            }
+        }
+        Ok(Params { allowed, values })
+    }
+
+    fn text(&self, name: &str) -> Option<String> {
+        self.values.get(name).cloned()
+    }
+
+    /// One of a fixed set of names (`parse` accepts the command line's spellings).
+    fn choice<T>(&self, name: &str, parse: impl Fn(&str) -> Option<T>, names: &[&str]) -> Result<Option<T>, Problem> {
+        let Some(text) = self.values.get(name) else { return Ok(None) };
+        parse(&text.to_ascii_lowercase())
+            .map(Some)
+            .ok_or_else(|| Problem::param(name, format!("`{text}` is not one of {}", names.join(", "))))
+    }
+
+    fn switch(&self, name: &str) -> Result<bool, Problem> {
+        match self.values.get(name).map(|v| v.to_ascii_lowercase()).as_deref() {
+            None | Some("0" | "false" | "no" | "off") => Ok(false),
+            Some("1" | "true" | "yes" | "on") => Ok(true),
+            Some(_) => Err(Problem::param(name, "must be 1 or 0 (true or false)")),
+        }
+    }
+
+    fn number(&self, name: &str) -> Result<Option<f64>, Problem> {
+        self.values
+            .get(name)
+            .map(|text| text.parse::<f64>().map_err(|_| Problem::param(name, format!("`{text}` is not a number"))))
+            .transpose()
+    }
+
+    /// The parameters as a canonical query string (for links), `&` not yet escaped for HTML.
+    fn query_string(&self) -> String {
+        let parts: Vec<String> = self.allowed.iter().filter_map(|n| self.values.get(n).map(|v| format!("{n}={}", url_encode(v)))).collect();
+        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+    }
+
+    /// The same options as `versus race …` flags.
+    fn flags(&self) -> String {
+        let mut out = String::new();
+        for name in self.allowed {
+            let Some(value) = self.values.get(name) else { continue };
+            let flag = name.replace('_', "-");
+            if SWITCHES.contains(name) {
+                if self.switch(name).unwrap_or(false) {
+                    let _ = write!(out, " --{flag}");
+                }
+            } else {
+                let _ = write!(out, " --{flag} {}", shell_word(value));
+            }
+        }
+        out
+    }
+}
+
+fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// A value as one word for a POSIX shell.
+fn shell_word(text: &str) -> String {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'=')) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+fn leaderboard_options(p: &Params) -> Result<LeaderboardOptions, Problem> {
+    Ok(LeaderboardOptions {
+        category: p.text("category").unwrap_or_else(|| history::OVERALL_CATEGORY.to_string()),
+        style_control: p.switch("style_control")?,
+        source: p.choice("source", Source::from_code, &Source::ALL.map(|s| s.code()))?,
+    })
+}
+
+fn gap_options(p: &Params) -> Result<GapOptions, Problem> {
+    Ok(GapOptions {
+        by: p.choice("by", GroupBy::from_name, &GroupBy::ALL.map(|g| g.name()))?.unwrap_or(GroupBy::Country),
+        a: p.text("a"),
+        b: p.text("b"),
+        from: p.text("from"),
+        to: p.text("to"),
+        snapshot: p.text("snapshot"),
+        every: p.choice("every", Every::from_name, &Every::ALL.map(|e| e.name()))?.unwrap_or(Every::Snapshot),
+        leaderboard: leaderboard_options(p)?,
+    })
+}
+
+fn value_options(p: &Params) -> Result<ValueOptions, Problem> {
+    Ok(ValueOptions {
+        by: p.choice("by", GroupBy::from_name, &GroupBy::ALL.map(|g| g.name()))?.unwrap_or(GroupBy::Country),
+        a: p.text("a"),
+        b: p.text("b"),
+        snapshot: p.text("snapshot"),
+        max_price: p.number("max_price")?,
+        max_price_fraction: p.number("max_price_fraction")?,
+        leaderboard: leaderboard_options(p)?,
+    })
+}
+
+fn compute_options(p: &Params) -> Result<ComputeOptions, Problem> {
+    Ok(ComputeOptions {
+        as_of: p.text("as_of"),
+        every: p.choice("every", Period::from_name, &Period::ALL.map(|e| e.name()))?,
+        from: p.text("from"),
+        measure: p.choice("measure", Measure::from_code, &Measure::ALL.map(|m| m.code()))?.unwrap_or(Measure::Op16),
+        all_clusters: p.switch("all_clusters")?,
+    })
+}
+
+fn gap_report(data: &RaceData, p: &Params) -> Result<GapReport, Problem> {
+    let query = gap_options(p)?.query(&data.registry)?;
+    Ok(gap::gap(&data.registry, &data.history, &query)?)
+}
+
+fn value_report(data: &RaceData, p: &Params) -> Result<ValueReport, Problem> {
+    let query = value_options(p)?.query(&data.registry)?;
+    Ok(value::value(&data.registry, &data.history, &query)?)
+}
+
+/// Parses the parameters, then computes off the async runtime (the first request also parses
+/// the shipped data) and answers with HTML or JSON.
+async fn answer(
+    query: RawQuery,
+    allowed: &'static [&'static str],
+    path: &'static str,
+    page: bool,
+    compute: fn(&RaceData, &Params) -> Result<String, Problem>,
+) -> Response {
+    let result = match Params::parse(query, allowed) {
+        Err(problem) => Err(problem),
+        Ok(params) => tokio::task::spawn_blocking(move || {
+            let data = race_data().map_err(|e| Problem::Internal(format!("the shipped race data: {e}")))?;
+            compute(data, &params)
+        })
+        .await
+        .unwrap_or_else(|e| Err(Problem::Internal(format!("{path}: {e}")))),
+    };
+    match result {
+        Ok(body) if page => Html(body).into_response(),
+        Ok(body) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Err(problem) if page => problem.page(path),
+        Err(problem) => problem.json(),
+    }
+}
+
+/// `GET /api/race/gap`: `versus race gap --output json`.
+pub async fn api_gap(query: RawQuery) -> Response {
+    answer(query, GAP_PARAMS, "/race", false, |data, p| Ok(gap_report(data, p)?.render(OutputFormat::Json)?)).await
+}
+
+/// `GET /api/race/value`: `versus race value --output json`.
+pub async fn api_value(query: RawQuery) -> Response {
+    answer(query, VALUE_PARAMS, "/value", false, |data, p| Ok(value_report(data, p)?.render(OutputFormat::Json)?)).await
+}
+
+/// `GET /api/race/compute`: `versus race compute --output json` (shares at a date, or a series
+/// with `every`).
+pub async fn api_compute(query: RawQuery) -> Response {
+    answer(query, COMPUTE_PARAMS, "/compute", false, |data, p| Ok(compute_options(p)?.compute(&data.clusters)?.render(OutputFormat::Json)?)).await
+}
+
+/// `GET /race`.
+pub async fn gap_page(query: RawQuery) -> Response {
+    answer(query, GAP_PARAMS, "/race", true, |data, p| Ok(gap_html(&gap_report(data, p)?, p))).await
+}
+
+/// `GET /value`.
+pub async fn value_page(query: RawQuery) -> Response {
+    answer(query, VALUE_PARAMS, "/value", true, |data, p| Ok(value_html(&value_report(data, p)?, p))).await
+}
+
+/// `GET /compute`.
+pub async fn compute_page(query: RawQuery) -> Response {
+    answer(query, COMPUTE_PARAMS, "/compute", true, |data, p| {
+        let options = compute_options(p)?;
+        // Checked and computed as the command would; the page adds the shares at the date and,
+        // without `every`, a yearly series for the chart.
+        let requested = options.compute(&data.clusters)?;
+        let shares = compute::shares_at(&data.clusters, options.query(), options.as_of(&data.clusters)?);
+        let series = match requested {
+            ComputeOutput::Series(series) => series,
+            ComputeOutput::Shares(_) => match (ComputeOptions { every: Some(Period::Year), ..options.clone() }).compute(&data.clusters)? {
+                ComputeOutput::Series(series) => series,
+                ComputeOutput::Shares(_) => return Err(Problem::Internal("a yearly series came back as shares".into())),
+            },
+        };
+        Ok(compute_html(&shares, &series, options.every.is_some(), p))
+    })
+    .await
+}
+
+// ---- HTML ----
+
+fn table_html(table: &TextTable, id: &str) -> String {
+    let mut out = format!("<div class=\"scroll\"><table id=\"{}\"><caption>{}</caption><thead><tr>", esc(id), esc(&table.title));
+    for h in &table.header {
+        let _ = write!(out, "<th>{}</th>", esc(h));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in &table.rows {
+        out.push_str("<tr>");
+        for cell in row {
+            let _ = write!(out, "<td>{}</td>", esc(cell));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>");
+    out
+}
+
+fn list_html(class: &str, items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    let mut out = format!("<ul class=\"{}\">", esc(class));
+    for item in items {
+        let _ = write!(out, "<li>{}</li>", esc(item.as_ref()));
+    }
+    out.push_str("</ul>");
+    out
+}
+
+fn chart_html(svg: &str) -> String {
+    format!("<div class=\"plot\" id=\"chart\">{svg}</div>")
+}
+
+/// The notes and caveats, the JSON link and the equivalent command.
+fn footer_html(notes: &[String], caveats: &[&str], api: &str, command: &str, p: &Params) -> String {
+    let qs = p.query_string();
+    format!(
+        "<h2>Provenance and notes</h2>{}<h2>Caveats</h2>{}<p class=\"hint\">JSON: <a href=\"{api}{q}\">{api}{q}</a>, the same as <code>{}</code>.</p>",
+        list_html("notes", notes),
+        list_html("caveats", caveats),
+        esc(&format!("versus race {command}{} --output json", p.flags())),
+        q = esc(&qs),
+    )
+}
+
+fn field(name: &str, label: &str, p: &Params, placeholder: &str) -> String {
+    format!(
+        "<label>{}<input type=\"text\" name=\"{}\" value=\"{}\" placeholder=\"{}\" size=\"12\"></label>",
+        esc(label),
+        esc(name),
+        esc(&p.text(name).unwrap_or_default()),
+        esc(placeholder)
+    )
+}
+
+fn select(name: &str, label: &str, p: &Params, choices: &[(&str, &str)]) -> String {
+    let current = p.text(name).unwrap_or_default().to_ascii_lowercase();
+    let mut out = format!("<label>{}<select name=\"{}\">", esc(label), esc(name));
+    for (value, text) in choices {
+        let selected = if *value == current { " selected" } else { "" };
+        let _ = write!(out, "<option value=\"{}\"{selected}>{}</option>", esc(value), esc(text));
+    }
+    out.push_str("</select></label>");
+    out
+}
+
+fn checkbox(name: &str, label: &str, p: &Params) -> String {
+    let checked = if p.switch(name).unwrap_or(false) { " checked" } else { "" };
+    format!("<label class=\"check\"><input type=\"checkbox\" name=\"{}\" value=\"1\"{checked}>{}</label>", esc(name), esc(label))
+}
+
+fn form(action: &str, fields: &[String]) -> String {
+    format!(
+        "<form class=\"race-form\" method=\"get\" action=\"{}\">{}<button type=\"submit\" class=\"primary\">Show</button><a href=\"{}\">Reset</a></form>",
+        esc(action),
+        fields.concat(),
+        esc(action)
+    )
+}
+
+const BY_CHOICES: &[(&str, &str)] = &[("country", "country"), ("licence", "licence (open weights?)"), ("organisation", "organisation")];
+const SOURCE_CHOICES: &[(&str, &str)] = &[("", "all (precedence rule)"), ("catalog", "LMArena JSON"), ("elo", "pickle extraction"), ("scrape", "scraped tables")];
+
+fn leaderboard_fields(p: &Params) -> Vec<String> {
+    vec![field("category", "category", p, "full"), select("source", "source", p, SOURCE_CHOICES), checkbox("style_control", "style control", p)]
+}
+
+fn rating(rating: f64, lower: Option<f64>, upper: Option<f64>) -> String {
+    match (lower, upper) {
+        (Some(l), Some(u)) => format!("{rating:.1} [{l:.1}, {u:.1}]"),
+        _ => format!("{rating:.1}"),
+    }
+}
+
+fn gap_html(report: &GapReport, p: &Params) -> String {
+    let style = if report.provenance.style_control { ", style-controlled" } else { "" };
+    let mut body = format!(
+        "<main class=\"race\"><h1>Best {a} vs best {b} model</h1><p class=\"hint\">At each LMArena text-leaderboard snapshot: the highest-rated model of each side (grouped by {by}), \
+         the gap between them in rating points, and what the gap means as the chance that the {a} leader wins a single vote. Category <code>{cat}</code>{style}.</p>",
+        a = esc(&report.a),
+        b = esc(&report.b),
+        by = esc(report.by.name()),
+        cat = esc(&report.provenance.category),
+    );
+    let mut fields = vec![
+        select("by", "sides by", p, BY_CHOICES),
+        field("a", "side A", p, report.by.default_sides().map_or("", |d| d.0)),
+        field("b", "side B", p, report.by.default_sides().map_or("", |d| d.1)),
+        select("every", "one point per", p, &[("snapshot", "snapshot"), ("month", "month")]),
+        field("from", "from", p, "YYYY-MM"),
+        field("to", "to", p, "YYYY-MM"),
+        field("snapshot", "single snapshot", p, "YYYY-MM-DD"),
+    ];
+    fields.extend(leaderboard_fields(p));
+    body.push_str(&form("/race", &fields));
+    match report.points.last() {
+        Some(last) => {
+            let _ = write!(
+                body,
+                "<p class=\"key\" id=\"latest\">Latest point, {date} (snapshot {snapshot}, {source}): <strong class=\"leader-a\">{an}</strong> ({ao}) {ar} vs <strong class=\"leader-b\">{bn}</strong> ({bo}) {br}. \
+                 Gap <strong>{gap:.1}</strong> points: the {a} leader wins a vote with probability {wp:.3}; intervals separable: {sep}.</p>",
+                date = esc(&last.date),
+                snapshot = last.snapshot,
+                source = esc(last.source.name()),
+                an = esc(&last.a.name),
+                ao = esc(&last.a.organization),
+                ar = esc(&rating(last.a.rating, last.a.lower, last.a.upper)),
+                bn = esc(&last.b.name),
+                bo = esc(&last.b.organization),
+                br = esc(&rating(last.b.rating, last.b.lower, last.b.upper)),
+                gap = last.gap,
+                a = esc(&report.a),
+                wp = last.win_probability,
+                sep = esc(last.separable.as_str()),
+            );
+        }
+        None => body.push_str("<p class=\"empty\" id=\"latest\">No selected snapshot has a rated model of both sides.</p>"),
+    }
+    body.push_str(&chart_html(&svg::gap_scene(report).to_svg()));
+    let table = report.to_table();
+    body.push_str(&table_html(&table, "points"));
+    body.push_str(&footer_html(
+        &table.notes,
+        &[report::CAVEAT_DRIFT, report::CAVEAT_ANCHOR, report::CAVEAT_STYLE, report::CAVEAT_TIES, report::CAVEAT_COUNTRY],
+        "/api/race/gap",
+        "gap",
+        p,
+    ));
+    body.push_str("</main>");
+    layout(&format!("versus: best {} vs best {} model", report.a, report.b), &body)
+}
+
+fn value_html(report: &ValueReport, p: &Params) -> String {
+    let style = if report.provenance.style_control { ", style-controlled" } else { "" };
+    let mut body = format!(
+        "<main class=\"race\"><h1>Rating against price, {} snapshot of {}</h1><p class=\"hint\">Each priced model of one LMArena snapshot by rating and blended API price ({}); \
+         the Pareto frontier (nothing cheaper rates higher); and the best model of side B under a price bound against the best priced model of side A. Category <code>{}</code>{style}.</p>",
+        esc(report.provenance.source.name()),
+        report.snapshot,
+        esc(report.blend),
+        esc(&report.provenance.category),
+    );
+    let mut fields = vec![
+        select("by", "sides by", p, BY_CHOICES),
+        field("a", "side A", p, "United States"),
+        field("b", "side B", p, "China"),
+        field("max_price_fraction", "B's price ≤ fraction of A's", p, "0.1"),
+        field("max_price", "or ≤ USD/Mtok", p, ""),
+        field("snapshot", "snapshot", p, "latest"),
+    ];
+    fields.extend(leaderboard_fields(p));
+    body.push_str(&form("/value", &fields));
+    match &report.comparison {
+        Some(c) => {
+            let bound = c.price_bound_usd.map(|u| format!(" at or below {u:.3} USD/Mtok")).unwrap_or_default();
+            let ratio = c.price_ratio.map_or_else(|| "B is free".to_string(), |r| format!("1/{r:.2} of the price"));
+            let _ = write!(
+                body,
+                "<p class=\"key\" id=\"comparison\">Best priced {a} model: <strong>{an}</strong> ({ar:.1}, {ap:.3} USD/Mtok). Best {b} model{bound}: <strong>{bn}</strong> ({br:.1}, {bp:.3} USD/Mtok). \
+                 Gap <strong>{gap:.1}</strong> points (the {a} model wins a vote with probability {wp:.3}); the {b} model has {rp:.2}% of the rating for {ratio}; intervals separable: {sep}.</p>",
+                a = esc(&c.a),
+                an = esc(&c.a_best.name),
+                ar = c.a_best.rating,
+                ap = c.a_best.price,
+                b = esc(&c.b),
+                bound = esc(&bound),
+                bn = esc(&c.b_best.name),
+                br = c.b_best.rating,
+                bp = c.b_best.price,
+                gap = c.gap,
+                wp = c.win_probability,
+                rp = c.rating_percent,
+                ratio = esc(&ratio),
+                sep = esc(c.separable.as_str()),
+            );
+        }
+        None => {
+            let _ = write!(body, "<p class=\"empty\" id=\"comparison\">No comparison: {}.</p>", esc(report.provenance.comparison_note.as_deref().unwrap_or("no priced model of a side")));
+        }
+    }
+    body.push_str(&chart_html(&svg::value_scene(report).to_svg()));
+    let table = report.to_table();
+    body.push_str(&table_html(&table, "models"));
+    body.push_str(&footer_html(&table.notes, &[report::CAVEAT_ANCHOR, report::CAVEAT_STYLE, report::CAVEAT_COUNTRY], "/api/race/value", "value", p));
+    body.push_str("</main>");
+    layout(&format!("versus: rating against price, {}", report.snapshot), &body)
+}
+
+fn compute_html(shares: &ComputeShares, series: &ComputeSeries, show_series: bool, p: &Params) -> String {
+    let mut body = format!(
+        "<main class=\"race\"><h1>Share of AI-cluster compute by country, as of {}</h1><p class=\"hint\">Each country's share of the {} of the AI clusters operational at a date, \
+         from Epoch AI's GPU Clusters dataset. The chart shows the share over time ({}).</p>",
+        shares.as_of,
+        esc(shares.measure.name()),
+        if show_series { "as requested" } else { "at each year end" },
+    );
+    let fields = vec![
+        field("as_of", "as of", p, "latest"),
+        select("every", "series every", p, &[("", "year (chart only)"), ("year", "year"), ("month", "month")]),
+        field("from", "series from", p, "2018"),
+        select("measure", "measure", p, &[("op16", "16-bit OP/s"), ("h100e", "H100 equivalents")]),
+        checkbox("all_clusters", "all clusters (not only Epoch's standard analysis)", p),
+    ];
+    body.push_str(&form("/compute", &fields));
+    let top: Vec<String> = shares.shares.iter().take(4).map(|s| format!("{} {:.2}%", s.country, s.share)).collect();
+    let _ = write!(
+        body,
+        "<p class=\"key\" id=\"shares\">As of {}: {} of the recorded clusters' {} ({} clusters counted).</p>",
+        shares.as_of,
+        esc(&top.join(", ")),
+        esc(shares.measure.name()),
+        shares.provenance.clusters_counted
+    );
+    body.push_str(&chart_html(&svg::compute_scene(series).to_svg()));
+    let table = shares.to_table();
+    body.push_str(&table_html(&table, "shares"));
+    if show_series {
+        body.push_str("<details><summary>The whole series</summary>");
+        body.push_str(&table_html(&series.to_table(), "series"));
+        body.push_str("</details>");
+    }
+    let notes: Vec<String> = table.notes.iter().filter(|n| n.as_str() != compute::COVERAGE_CAVEAT).cloned().collect();
+    body.push_str(&footer_html(&notes, &[compute::COVERAGE_CAVEAT], "/api/race/compute", "compute", p));
+    body.push_str("</main>");
+    layout(&format!("versus: compute share by country, {}", shares.as_of), &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use versus_race::Date;
+    use versus_race::gap::{GapQuery, RatedModel, RatedSnapshot, SnapshotSelection};
+    use versus_race::history::SnapshotId;
+
+    fn params(pairs: &[(&str, &str)], allowed: &'static [&'static str]) -> Result<Params, Problem> {
+        Params::parse(Ok(Query(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())), allowed)
+    }
+
+    #[test]
+    fn model_names_are_escaped_on_the_page() {
+        let hostile = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+        let csv = format!(
+            "key,display_name,other_names,organization,country,license,open_weights,first_seen,input_usd_per_mtok,output_usd_per_mtok,price_date,price_source\n\
+             m1,\"{hostile}\",,\"Org <b>\",United States,Proprietary,no,,,,,\nm2,Other,,Org2,China,MIT,yes,,,,,\n"
+        );
+        let registry = Registry::parse("inline", &csv).unwrap();
+        let query = GapQuery { by: GroupBy::Country, a: "United States".into(), b: "China".into(), every: Every::Snapshot, selection: SnapshotSelection::overall() };
+        let snapshot = RatedSnapshot {
+            id: SnapshotId { date: Date::parse("2025-01-02").unwrap(), source: Source::ArenaCatalog },
+            ratings: vec![
+                RatedModel { key: "m1".into(), rating: 1300.0, lower: Some(1290.0), upper: Some(1310.0) },
+                RatedModel { key: "m2".into(), rating: 1250.0, lower: Some(1240.0), upper: Some(1260.0) },
+            ],
+        };
+        let report = gap::gap_report(&registry, &query, &[snapshot]);
+        let page = gap_html(&report, &params(&[("a", "\"><script>x</script>")], GAP_PARAMS).unwrap_or_else(|_| panic!("params")));
+        assert!(!page.contains("<script") && !page.contains("<img") && !page.contains("<b>"), "{page}");
+        assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        assert!(page.contains("<svg"));
+    }
+
+    #[test]
+    fn parameters_are_checked_by_name() {
+        let Err(Problem::Param { name, .. }) = params(&[("bye", "country")], GAP_PARAMS) else { panic!("unknown name accepted") };
+        assert_eq!(name, "bye");
+        let Err(Problem::Param { name, .. }) = params(&[("a", "x"), ("a", "y")], GAP_PARAMS) else { panic!("twice accepted") };
+        assert_eq!(name, "a");
+        let p = params(&[("every", "weekly"), ("style_control", "maybe"), ("a", "")], GAP_PARAMS).unwrap_or_else(|_| panic!("params"));
+        assert!(matches!(p.choice("every", Every::from_name, &["snapshot", "month"]), Err(Problem::Param { .. })));
+        assert!(matches!(p.switch("style_control"), Err(Problem::Param { .. })));
+        assert_eq!(p.text("a"), None);
+        let p = params(&[("a", "United States"), ("style_control", "1"), ("by", "country")], GAP_PARAMS).unwrap_or_else(|_| panic!("params"));
+        assert_eq!(p.query_string(), "?by=country&a=United%20States&style_control=1");
+        assert_eq!(p.flags(), " --by country --a 'United States' --style-control");
+    }
+}

@@ -9,6 +9,7 @@
 //! are parsed once per process, on first use. Every piece of text from the data or the request
 //! goes through [`esc`]; charts are the race crate's SVG, whose writer escapes its own text.
 
+use versus_race::table::Tabular;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;

@@ -5,6 +5,7 @@
 
 mod common;
 
+use versus_race::table::Tabular;
 use std::sync::OnceLock;
 
 use common::*;

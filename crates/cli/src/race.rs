@@ -1,6 +1,7 @@
 //! `versus race …`: the AI-race claims as commands. Flag parsing only; the computations, the
 //! shipped data and the rendering live in the `versus-race` crate.
 
+use versus_race::table::Tabular;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};

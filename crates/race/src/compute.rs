@@ -5,7 +5,7 @@ use crate::csvio::{self, CsvText};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::registry::short_country_name;
-use crate::table::{self, OutputFormat, TextTable};
+use crate::table::{self, Tabular, TextTable};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -417,16 +417,9 @@ fn notes(provenance: &ComputeProvenance) -> Vec<String> {
     ]
 }
 
-impl ComputeShares {
-    pub fn render(&self, format: OutputFormat) -> Result<String> {
-        match format {
-            OutputFormat::Json => table::to_json(self),
-            other => self.to_table().render(other),
-        }
-    }
-
+impl Tabular for ComputeShares {
     /// The shares as a table, with the data, counting rule, filter and exclusions as notes.
-    pub fn to_table(&self) -> TextTable {
+    fn to_table(&self) -> TextTable {
         let mut out = TextTable::new(
             format!(
                 "Share of AI-cluster compute ({}) by country, as of {}",
@@ -458,16 +451,9 @@ impl ComputeShares {
     }
 }
 
-impl ComputeSeries {
-    pub fn render(&self, format: OutputFormat) -> Result<String> {
-        match format {
-            OutputFormat::Json => table::to_json(self),
-            other => self.to_table().render(other),
-        }
-    }
-
+impl Tabular for ComputeSeries {
     /// One row per date and country, with the data, counting rule and filter as notes.
-    pub fn to_table(&self) -> TextTable {
+    fn to_table(&self) -> TextTable {
         let mut out = TextTable::new(
             format!(
                 "Share of AI-cluster compute ({}) by country over time",

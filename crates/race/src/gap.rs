@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::group::GroupBy;
 use crate::history::{self, History, SnapshotId, Source};
 use crate::registry::{self, Registry};
-use crate::table::{self, OutputFormat, TextTable};
+use crate::table::{self, Tabular, TextTable};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -452,8 +452,8 @@ pub fn gap(registry: &Registry, history: &History, query: &GapQuery) -> Result<G
     Ok(gap_report(registry, query, &snapshots))
 }
 
-impl GapReport {
-    pub fn to_table(&self) -> TextTable {
+impl Tabular for GapReport {
+    fn to_table(&self) -> TextTable {
         let title = format!(
             "Best {a} vs best {b} model ({by}), LMArena text, category `{cat}`{style}",
             a = self.a,
@@ -537,15 +537,7 @@ impl GapReport {
             table.notes.push(note.to_string());
         }
         table
-    }
-
-    pub fn render(&self, format: OutputFormat) -> Result<String> {
-        match format {
-            OutputFormat::Json => table::to_json(self),
-            other => self.to_table().render(other),
-        }
-    }
-}
+    }}
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@
 //! naming the option by its snake-case name (`as_of`), which each front-end spells its own way
 //! (`--as-of`, `?as_of=`).
 
+use crate::table::Tabular;
 use std::fmt;
 
 use crate::compute::{self, Cluster, ComputeQuery, ComputeSeries, ComputeShares, Measure, Period};

@@ -14,6 +14,20 @@ pub enum OutputFormat {
     Json,
 }
 
+/// A result that prints as a table (text, Markdown, CSV) or as its own JSON, so every race
+/// command offers the same `--output` choices.
+pub trait Tabular: Serialize {
+    /// The result as a table, with its provenance as notes.
+    fn to_table(&self) -> TextTable;
+
+    fn render(&self, format: OutputFormat) -> Result<String> {
+        match format {
+            OutputFormat::Json => to_json(self),
+            other => self.to_table().render(other),
+        }
+    }
+}
+
 /// A header, rows of cells, and notes printed under text and Markdown tables (CSV stays pure
 /// data; JSON carries the notes in its provenance object).
 #[derive(Clone, Debug, Default)]
@@ -133,7 +147,7 @@ impl TextTable {
 }
 
 /// Pretty JSON with a trailing newline.
-pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     serde_json::to_string_pretty(value)
         .map(|mut s| {
             s.push('\n');

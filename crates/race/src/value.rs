@@ -8,7 +8,7 @@ use crate::gap::{self, Separable, SnapshotSelection};
 use crate::group::GroupBy;
 use crate::history::{self, History, Source};
 use crate::registry::{self, Registry};
-use crate::table::{self, OutputFormat, TextTable};
+use crate::table::{self, Tabular, TextTable};
 use serde::Serialize;
 
 /// Upper bound on side B's blended price.
@@ -271,16 +271,9 @@ pub fn value(registry: &Registry, history: &History, query: &ValueQuery) -> Resu
     })
 }
 
-impl ValueReport {
-    pub fn render(&self, format: OutputFormat) -> Result<String> {
-        match format {
-            OutputFormat::Json => table::to_json(self),
-            other => self.to_table().render(other),
-        }
-    }
-
+impl Tabular for ValueReport {
     /// The models as a table, with the comparison, blend, frontier rule and data as notes.
-    pub fn to_table(&self) -> TextTable {
+    fn to_table(&self) -> TextTable {
         let mut out = TextTable::new(
             format!(
                 "Rating vs blended price, {} snapshot of {} (category `{}`{})",

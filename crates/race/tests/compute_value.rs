@@ -2,6 +2,7 @@
 
 mod common;
 
+use versus_race::table::Tabular;
 use common::{close, key_country};
 use std::collections::BTreeMap;
 use versus_race::Date;

@@ -20,7 +20,9 @@ use versus_store::{Durability, SqliteStore};
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 fn main() {
@@ -34,7 +36,11 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("versus-load-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let server_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let base = match arg("--url") {
         Some(u) => u,
         None => {
@@ -53,14 +59,21 @@ fn main() {
             })
         }
     };
-    let client_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     client_rt.block_on(run(base, voters, battles, durability));
     drop(server_rt);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 async fn run(base: String, voters: usize, battles: usize, durability: Durability) {
-    let http = reqwest::Client::builder().pool_max_idle_per_host(voters * 2).build().unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(voters * 2)
+        .build()
+        .unwrap();
     let per_voter = battles.div_ceil(voters);
     // Phase 1: battles.
     let started = Instant::now();
@@ -71,10 +84,19 @@ async fn run(base: String, voters: usize, battles: usize, durability: Durability
             let cookie = format!("versus_voter={:032x}", v + 1);
             let mut mine = Vec::with_capacity(per_voter);
             for _ in 0..per_voter {
-                let r = http.post(format!("{base}/api/battles")).header("cookie", &cookie).body("{}").send().await.unwrap();
+                let r = http
+                    .post(format!("{base}/api/battles"))
+                    .header("cookie", &cookie)
+                    .body("{}")
+                    .send()
+                    .await
+                    .unwrap();
                 assert_eq!(r.status().as_u16(), 201);
                 let j: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
-                mine.push((j["id"].as_str().unwrap().to_string(), j["vote_token"].as_str().unwrap().to_string()));
+                mine.push((
+                    j["id"].as_str().unwrap().to_string(),
+                    j["vote_token"].as_str().unwrap().to_string(),
+                ));
             }
             (cookie, mine)
         }));
@@ -100,7 +122,13 @@ async fn run(base: String, voters: usize, battles: usize, durability: Durability
                 let winner = ["model_a", "model_b", "tie", "both_bad"][(i + k) % 4];
                 let body = format!("{{\"winner\":\"{winner}\",\"vote_token\":\"{token}\"}}");
                 let t0 = Instant::now();
-                let ok = match http.post(format!("{base}/api/battles/{id}/vote")).header("cookie", &cookie).body(body).send().await {
+                let ok = match http
+                    .post(format!("{base}/api/battles/{id}/vote"))
+                    .header("cookie", &cookie)
+                    .body(body)
+                    .send()
+                    .await
+                {
                     Ok(r) => {
                         let status = r.status().as_u16();
                         let _ = r.bytes().await;
@@ -125,9 +153,15 @@ async fn run(base: String, voters: usize, battles: usize, durability: Durability
     }
     let secs = started.elapsed().as_secs_f64();
     lat.sort();
-    let q = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0;
-    println!("arena load benchmark: {voters} concurrent voters, {created} battles, durability {durability:?}");
-    println!("battles started: {:.0}/s ({created} in {create_secs:.2} s)", created as f64 / create_secs);
+    let q =
+        |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0;
+    println!(
+        "arena load benchmark: {voters} concurrent voters, {created} battles, durability {durability:?}"
+    );
+    println!(
+        "battles started: {:.0}/s ({created} in {create_secs:.2} s)",
+        created as f64 / create_secs
+    );
     println!(
         "votes: {} in {secs:.2} s = {:.0} votes/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; errors {errors}",
         lat.len(),

@@ -19,7 +19,10 @@ use crate::config::ModelConfig;
 use crate::export;
 use crate::pages;
 use crate::race_pages;
-use crate::state::{AppState, Battle, FlowError, PUBLIC_BACKEND_ERROR, Phase, constant_time_eq, public_view, public_view_stored, random_hex};
+use crate::state::{
+    AppState, Battle, FlowError, PUBLIC_BACKEND_ERROR, Phase, constant_time_eq, public_view,
+    public_view_stored, random_hex,
+};
 
 pub type Shared = Arc<AppState>;
 
@@ -38,44 +41,75 @@ fn cookie_value(headers: &HeaderMap) -> Option<String> {
         let Ok(s) = h.to_str() else { continue };
         for part in s.split(';') {
             if let Some(v) = part.trim().strip_prefix("versus_voter=")
-                && v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Some(v.to_ascii_lowercase());
-                }
+                && v.len() == 32
+                && v.bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                return Some(v.to_ascii_lowercase());
+            }
         }
     }
     None
 }
 
 /// Identifies the client; `issue_cookie` makes a voter cookie when there is none.
-pub fn client(state: &AppState, headers: &HeaderMap, addr: SocketAddr, issue_cookie: bool) -> Client {
+pub fn client(
+    state: &AppState,
+    headers: &HeaderMap,
+    addr: SocketAddr,
+    issue_cookie: bool,
+) -> Client {
     let mut ip = addr.ip().to_string();
     if state.settings.trust_forwarded_for
-        && let Some(first) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
-            && !first.trim().is_empty() {
-                ip = first.trim().to_string();
-            }
+        && let Some(first) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        && !first.trim().is_empty()
+    {
+        ip = first.trim().to_string();
+    }
     let ip_key = state.hash_key("ip", &ip);
     match cookie_value(headers) {
-        Some(c) => Client { voter: state.hash_key("c", &c), ip_key, new_cookie: None },
+        Some(c) => Client {
+            voter: state.hash_key("c", &c),
+            ip_key,
+            new_cookie: None,
+        },
         None if issue_cookie => {
             let c = random_hex();
-            Client { voter: state.hash_key("c", &c), ip_key, new_cookie: Some(c) }
+            Client {
+                voter: state.hash_key("c", &c),
+                ip_key,
+                new_cookie: Some(c),
+            }
         }
-        None => Client { voter: ip_key.clone(), ip_key, new_cookie: None },
+        None => Client {
+            voter: ip_key.clone(),
+            ip_key,
+            new_cookie: None,
+        },
     }
 }
 
 /// Adds `Set-Cookie` for a newly issued voter cookie.
 pub fn with_cookie(mut response: Response, cookie: &Option<String>) -> Response {
     if let Some(c) = cookie
-        && let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}={c}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax")) {
-            response.headers_mut().append(header::SET_COOKIE, v);
-        }
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{COOKIE}={c}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"
+        ))
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
     response
 }
 
 fn json_response(status: StatusCode, value: serde_json::Value) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], value.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
 }
 
 fn error_response(e: FlowError) -> Response {
@@ -86,7 +120,10 @@ fn error_response(e: FlowError) -> Response {
         FlowError::Conflict(m) => (StatusCode::CONFLICT, m),
         FlowError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, m),
         FlowError::RateLimited(wait) => {
-            let mut r = json_response(StatusCode::TOO_MANY_REQUESTS, json!({"error": "too many requests: slow down", "retry_after_secs": wait.as_secs_f64()}));
+            let mut r = json_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                json!({"error": "too many requests: slow down", "retry_after_secs": wait.as_secs_f64()}),
+            );
             if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
                 r.headers_mut().insert(header::RETRY_AFTER, v);
             }
@@ -94,15 +131,23 @@ fn error_response(e: FlowError) -> Response {
         }
         FlowError::Internal(m) => {
             tracing::error!("internal error: {m}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_string())
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error".to_string(),
+            )
         }
     };
     json_response(status, json!({"error": msg}))
 }
 
 fn parse_json<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, FlowError> {
-    let body: &[u8] = if body.iter().all(|b| b.is_ascii_whitespace()) { b"{}" } else { body };
-    serde_json::from_slice(body).map_err(|e| FlowError::BadRequest(format!("invalid JSON body: {e}")))
+    let body: &[u8] = if body.iter().all(|b| b.is_ascii_whitespace()) {
+        b"{}"
+    } else {
+        body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| FlowError::BadRequest(format!("invalid JSON body: {e}")))
 }
 
 /// Security headers on every response: no sniffing, no framing, and a Content-Security-Policy
@@ -110,7 +155,10 @@ fn parse_json<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, FlowError
 /// some text escaped escaping).
 async fn security_headers(mut response: Response) -> Response {
     let h = response.headers_mut();
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     h.insert(
@@ -157,8 +205,14 @@ pub fn router(state: Shared) -> Router {
 
 async fn api_prompt(State(state): State<Shared>) -> Response {
     match state.random_prompt() {
-        Some((set, id, text)) => json_response(StatusCode::OK, json!({"set": set, "prompt_id": id, "prompt": text})),
-        None => json_response(StatusCode::NOT_FOUND, json!({"error": "this arena has no bundled prompts"})),
+        Some((set, id, text)) => json_response(
+            StatusCode::OK,
+            json!({"set": set, "prompt_id": id, "prompt": text}),
+        ),
+        None => json_response(
+            StatusCode::NOT_FOUND,
+            json!({"error": "this arena has no bundled prompts"}),
+        ),
     }
 }
 
@@ -171,14 +225,32 @@ struct CreateBody {
     prompt_id: Option<i64>,
 }
 
-async fn create_battle(State(state): State<Shared>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create_battle(
+    State(state): State<Shared>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let who = client(&state, &headers, addr, true);
     let body: CreateBody = match parse_json(&body) {
         Ok(b) => b,
         Err(e) => return error_response(e),
     };
-    let limit_key = if who.new_cookie.is_some() { who.ip_key.as_str() } else { who.voter.as_str() };
-    match state.start_battle(&who.voter, limit_key, &who.ip_key, body.prompt, body.prompt_id).await {
+    let limit_key = if who.new_cookie.is_some() {
+        who.ip_key.as_str()
+    } else {
+        who.voter.as_str()
+    };
+    match state
+        .start_battle(
+            &who.voter,
+            limit_key,
+            &who.ip_key,
+            body.prompt,
+            body.prompt_id,
+        )
+        .await
+    {
         Ok(battle) => {
             let inner = battle.lock();
             let v = json!({
@@ -196,7 +268,12 @@ async fn create_battle(State(state): State<Shared>, ConnectInfo(addr): ConnectIn
     }
 }
 
-async fn get_battle(State(state): State<Shared>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn get_battle(
+    State(state): State<Shared>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let who = client(&state, &headers, addr, false);
     if let Some(b) = state.battle(&id) {
         let owner = constant_time_eq(who.voter.as_bytes(), b.owner.as_bytes());
@@ -233,11 +310,15 @@ impl StreamState {
         let inner = self.battle.lock();
         if !self.started {
             self.started = true;
-            self.queue.push_back(event("reset", json!({"turns": inner.prompts.len()})));
+            self.queue
+                .push_back(event("reset", json!({"turns": inner.prompts.len()})));
         }
         while self.sent_turns < inner.prompts.len() {
             let t = self.sent_turns;
-            self.queue.push_back(event("turn", json!({"turn": t, "prompt": inner.prompts[t]})));
+            self.queue.push_back(event(
+                "turn",
+                json!({"turn": t, "prompt": inner.prompts[t]}),
+            ));
             self.offsets[0].push(0);
             self.offsets[1].push(0);
             self.sent_turns += 1;
@@ -248,7 +329,10 @@ impl StreamState {
                 let off = self.offsets[side][t];
                 if text.len() > off {
                     let label = if side == 0 { "a" } else { "b" };
-                    self.queue.push_back(event("delta", json!({"side": label, "turn": t, "text": &text[off..]})));
+                    self.queue.push_back(event(
+                        "delta",
+                        json!({"side": label, "turn": t, "text": &text[off..]}),
+                    ));
                     self.offsets[side][t] = text.len();
                 }
             }
@@ -264,7 +348,8 @@ impl StreamState {
                 true
             }
             Phase::Failed => {
-                self.queue.push_back(event("failed", json!({"message": PUBLIC_BACKEND_ERROR})));
+                self.queue
+                    .push_back(event("failed", json!({"message": PUBLIC_BACKEND_ERROR})));
                 true
             }
         }
@@ -279,17 +364,30 @@ async fn stream_battle(State(state): State<Shared>, Path(id): Path<String>) -> R
             return match state.stored_battle(&id).await {
                 Ok(Some(rec)) => {
                     let v = public_view_stored(&rec, false);
-                    let mut events: Vec<Result<Event, Infallible>> = vec![Ok(event("reset", json!({})))];
+                    let mut events: Vec<Result<Event, Infallible>> =
+                        vec![Ok(event("reset", json!({})))];
                     if let Some(turns) = v["turns"].as_array() {
                         for (t, turn) in turns.iter().enumerate() {
-                            events.push(Ok(event("turn", json!({"turn": t, "prompt": turn["prompt"]}))));
-                            events.push(Ok(event("delta", json!({"side": "a", "turn": t, "text": turn["a"]}))));
-                            events.push(Ok(event("delta", json!({"side": "b", "turn": t, "text": turn["b"]}))));
+                            events.push(Ok(event(
+                                "turn",
+                                json!({"turn": t, "prompt": turn["prompt"]}),
+                            )));
+                            events.push(Ok(event(
+                                "delta",
+                                json!({"side": "a", "turn": t, "text": turn["a"]}),
+                            )));
+                            events.push(Ok(event(
+                                "delta",
+                                json!({"side": "b", "turn": t, "text": turn["b"]}),
+                            )));
                         }
                     }
                     let last = match v["status"].as_str() {
                         Some("voted") => event("voted", json!({})),
-                        Some("complete") => event("complete", json!({"turns": v["turns"].as_array().map_or(1, Vec::len), "followups": false})),
+                        Some("complete") => event(
+                            "complete",
+                            json!({"turns": v["turns"].as_array().map_or(1, Vec::len), "followups": false}),
+                        ),
                         _ => event("failed", json!({"message": PUBLIC_BACKEND_ERROR})),
                     };
                     events.push(Ok(last));
@@ -301,7 +399,15 @@ async fn stream_battle(State(state): State<Shared>, Path(id): Path<String>) -> R
         }
     };
     let rx = battle.changed.subscribe();
-    let st = StreamState { battle, rx, sent_turns: 0, offsets: [Vec::new(), Vec::new()], queue: VecDeque::new(), started: false, finished: false };
+    let st = StreamState {
+        battle,
+        rx,
+        sent_turns: 0,
+        offsets: [Vec::new(), Vec::new()],
+        queue: VecDeque::new(),
+        started: false,
+        finished: false,
+    };
     let stream = futures_util::stream::unfold(st, |mut st| async move {
         loop {
             if let Some(e) = st.queue.pop_front() {
@@ -324,7 +430,9 @@ async fn stream_battle(State(state): State<Shared>, Path(id): Path<String>) -> R
             }
         }
     });
-    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -334,13 +442,22 @@ struct VoteBody {
     vote_token: String,
 }
 
-async fn vote(State(state): State<Shared>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+async fn vote(
+    State(state): State<Shared>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     let who = client(&state, &headers, addr, false);
     let body: VoteBody = match parse_json(&body) {
         Ok(b) => b,
         Err(e) => return error_response(e),
     };
-    match state.vote(&id, &body.vote_token, &body.winner, &who.voter, &who.ip_key).await {
+    match state
+        .vote(&id, &body.vote_token, &body.winner, &who.voter, &who.ip_key)
+        .await
+    {
         Ok(r) => json_response(StatusCode::OK, serde_json::to_value(&r).unwrap_or_default()),
         Err(e) => error_response(e),
     }
@@ -359,10 +476,18 @@ async fn follow_up(State(state): State<Shared>, Path(id): Path<String>, body: By
         Err(e) => return error_response(e),
     };
     let Some(battle) = state.battle(&id) else {
-        return error_response(FlowError::Conflict("this battle can no longer be continued".into()));
+        return error_response(FlowError::Conflict(
+            "this battle can no longer be continued".into(),
+        ));
     };
-    match state.follow_up(&battle, &body.vote_token, body.prompt).await {
-        Ok(turn) => json_response(StatusCode::OK, json!({"turn": turn, "stream": format!("/api/battles/{id}/stream")})),
+    match state
+        .follow_up(&battle, &body.vote_token, body.prompt)
+        .await
+    {
+        Ok(turn) => json_response(
+            StatusCode::OK,
+            json!({"turn": turn, "stream": format!("/api/battles/{id}/stream")}),
+        ),
         Err(e) => error_response(e),
     }
 }
@@ -384,16 +509,32 @@ pub fn want_style(state: &AppState, q: &Option<String>) -> bool {
 async fn api_leaderboard(State(state): State<Shared>, Query(q): Query<BoardQuery>) -> Response {
     let snap = state.leaderboard.snapshot();
     match snap.board(want_style(&state, &q.style)) {
-        Ok(b) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], b.json.clone()).into_response(),
-        Err(msg) => json_response(StatusCode::SERVICE_UNAVAILABLE, json!({"error": format!("no leaderboard yet: {msg}"), "counted_votes": snap.counted})),
+        Ok(b) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            b.json.clone(),
+        )
+            .into_response(),
+        Err(msg) => json_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({"error": format!("no leaderboard yet: {msg}"), "counted_votes": snap.counted}),
+        ),
     }
 }
 
 async fn api_leaderboard_svg(State(state): State<Shared>, Query(q): Query<BoardQuery>) -> Response {
     let snap = state.leaderboard.snapshot();
     match snap.board(want_style(&state, &q.style)) {
-        Ok(b) => (StatusCode::OK, [(header::CONTENT_TYPE, "image/svg+xml")], b.svg.clone()).into_response(),
-        Err(msg) => json_response(StatusCode::SERVICE_UNAVAILABLE, json!({"error": format!("no leaderboard yet: {msg}")})),
+        Ok(b) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "image/svg+xml")],
+            b.svg.clone(),
+        )
+            .into_response(),
+        Err(msg) => json_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({"error": format!("no leaderboard yet: {msg}")}),
+        ),
     }
 }
 
@@ -422,7 +563,12 @@ fn model_json(m: &crate::state::ModelEntry, admin: bool) -> serde_json::Value {
 }
 
 async fn api_models(State(state): State<Shared>) -> Response {
-    let list: Vec<serde_json::Value> = state.model_list().iter().filter(|m| m.is_enabled()).map(|m| model_json(m, false)).collect();
+    let list: Vec<serde_json::Value> = state
+        .model_list()
+        .iter()
+        .filter(|m| m.is_enabled())
+        .map(|m| model_json(m, false))
+        .collect();
     json_response(StatusCode::OK, json!({"models": list}))
 }
 
@@ -431,13 +577,23 @@ async fn api_models(State(state): State<Shared>) -> Response {
 #[allow(clippy::result_large_err)]
 fn check_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     let Some(expected) = &state.admin_token else {
-        return Err(json_response(StatusCode::FORBIDDEN, json!({"error": "admin endpoints are off: set the admin token's environment variable"})));
+        return Err(json_response(
+            StatusCode::FORBIDDEN,
+            json!({"error": "admin endpoints are off: set the admin token's environment variable"}),
+        ));
     };
-    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
     if constant_time_eq(given.trim().as_bytes(), expected.as_bytes()) {
         Ok(())
     } else {
-        Err(json_response(StatusCode::UNAUTHORIZED, json!({"error": "admin token required"})))
+        Err(json_response(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "admin token required"}),
+        ))
     }
 }
 
@@ -445,7 +601,11 @@ async fn admin_models(State(state): State<Shared>, headers: HeaderMap) -> Respon
     if let Err(r) = check_admin(&state, &headers) {
         return r;
     }
-    let list: Vec<serde_json::Value> = state.model_list().iter().map(|m| model_json(m, true)).collect();
+    let list: Vec<serde_json::Value> = state
+        .model_list()
+        .iter()
+        .map(|m| model_json(m, true))
+        .collect();
     json_response(StatusCode::OK, json!({"models": list}))
 }
 
@@ -464,11 +624,19 @@ async fn admin_put_model(State(state): State<Shared>, headers: HeaderMap, body: 
     }
 }
 
-async fn admin_enable(State(state): State<Shared>, headers: HeaderMap, Path(name): Path<String>) -> Response {
+async fn admin_enable(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Response {
     admin_toggle(state, headers, name, true).await
 }
 
-async fn admin_disable(State(state): State<Shared>, headers: HeaderMap, Path(name): Path<String>) -> Response {
+async fn admin_disable(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Response {
     admin_toggle(state, headers, name, false).await
 }
 
@@ -477,8 +645,13 @@ async fn admin_toggle(state: Shared, headers: HeaderMap, name: String, enabled: 
         return r;
     }
     match state.set_enabled(&name, enabled).await {
-        Ok(()) => json_response(StatusCode::OK, json!({"ok": true, "name": name, "enabled": enabled})),
-        Err(FlowError::NotFound) => json_response(StatusCode::NOT_FOUND, json!({"error": "no such model"})),
+        Ok(()) => json_response(
+            StatusCode::OK,
+            json!({"ok": true, "name": name, "enabled": enabled}),
+        ),
+        Err(FlowError::NotFound) => {
+            json_response(StatusCode::NOT_FOUND, json!({"error": "no such model"}))
+        }
         Err(e) => error_response(e),
     }
 }
@@ -489,20 +662,34 @@ struct ExportQuery {
     format: Option<String>,
 }
 
-async fn admin_export(State(state): State<Shared>, headers: HeaderMap, Query(q): Query<ExportQuery>) -> Response {
+async fn admin_export(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ExportQuery>,
+) -> Response {
     if let Err(r) = check_admin(&state, &headers) {
         return r;
     }
     let format = match export::ExportFormat::parse(q.format.as_deref().unwrap_or("json")) {
         Some(f) => f,
-        None => return json_response(StatusCode::BAD_REQUEST, json!({"error": "format must be json, jsonl or csv"})),
+        None => {
+            return json_response(
+                StatusCode::BAD_REQUEST,
+                json!({"error": "format must be json, jsonl or csv"}),
+            );
+        }
     };
     let records = match state.store.voted_battles().await {
         Ok(r) => r,
         Err(e) => return error_response(FlowError::Internal(e.to_string())),
     };
     match export::render(&records, format) {
-        Ok(text) => (StatusCode::OK, [(header::CONTENT_TYPE, format.content_type())], text).into_response(),
+        Ok(text) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, format.content_type())],
+            text,
+        )
+            .into_response(),
         Err(e) => error_response(FlowError::Internal(e)),
     }
 }

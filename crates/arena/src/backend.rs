@@ -31,7 +31,10 @@ impl std::fmt::Display for BackendError {
 
 /// How a model answers.
 pub enum Backend {
-    Recorded { set: Arc<RecordedSet>, source: String },
+    Recorded {
+        set: Arc<RecordedSet>,
+        source: String,
+    },
     OpenAi(OpenAiBackend),
 }
 
@@ -48,7 +51,11 @@ impl Backend {
     pub fn can_answer(&self, prompt: &PromptRef, turns: usize) -> bool {
         match self {
             Backend::Recorded { set, source } => {
-                turns == 1 && prompt.recorded.iter().any(|(name, idx)| *name == set.name && set.answer(source, *idx).is_some())
+                turns == 1
+                    && prompt
+                        .recorded
+                        .iter()
+                        .any(|(name, idx)| *name == set.name && set.answer(source, *idx).is_some())
             }
             Backend::OpenAi(_) => true,
         }
@@ -70,13 +77,30 @@ impl Backend {
                     .iter()
                     .find(|(name, _)| *name == set.name)
                     .map(|(_, i)| *i)
-                    .ok_or_else(|| BackendError(format!("recorded model {source} has no answer to this prompt")))?;
-                let answer = set.answer(source, idx).ok_or_else(|| BackendError(format!("recorded model {source} has no answer to prompt {idx}")))?;
+                    .ok_or_else(|| {
+                        BackendError(format!(
+                            "recorded model {source} has no answer to this prompt"
+                        ))
+                    })?;
+                let answer = set.answer(source, idx).ok_or_else(|| {
+                    BackendError(format!(
+                        "recorded model {source} has no answer to prompt {idx}"
+                    ))
+                })?;
                 if messages.len() != 1 {
-                    return Err(BackendError("recorded models answer only the first turn".into()));
+                    return Err(BackendError(
+                        "recorded models answer only the first turn".into(),
+                    ));
                 }
-                let max_chunks = settings.stream_max_ms.checked_div(settings.stream_chunk_ms).map_or(1, |n| n.max(1) as usize);
-                let pieces = if settings.stream_chunk_ms == 0 { vec![answer] } else { chunks(answer, settings.stream_chunk_chars, max_chunks) };
+                let max_chunks = settings
+                    .stream_max_ms
+                    .checked_div(settings.stream_chunk_ms)
+                    .map_or(1, |n| n.max(1) as usize);
+                let pieces = if settings.stream_chunk_ms == 0 {
+                    vec![answer]
+                } else {
+                    chunks(answer, settings.stream_chunk_chars, max_chunks)
+                };
                 for (i, piece) in pieces.iter().enumerate() {
                     if i > 0 && settings.stream_chunk_ms > 0 {
                         tokio::time::sleep(Duration::from_millis(settings.stream_chunk_ms)).await;
@@ -154,8 +178,16 @@ pub fn redact(text: &str, secret: Option<&str>) -> String {
 
 impl OpenAiBackend {
     pub fn new(config: &ModelConfig, client: reqwest::Client) -> OpenAiBackend {
-        let base = config.base_url.as_deref().unwrap_or("").trim_end_matches('/');
-        let url = if base.ends_with("/chat/completions") { base.to_string() } else { format!("{base}/chat/completions") };
+        let base = config
+            .base_url
+            .as_deref()
+            .unwrap_or("")
+            .trim_end_matches('/');
+        let url = if base.ends_with("/chat/completions") {
+            base.to_string()
+        } else {
+            format!("{base}/chat/completions")
+        };
         OpenAiBackend {
             name: config.name.clone(),
             url,
@@ -175,19 +207,37 @@ impl OpenAiBackend {
             None => Ok(None),
             Some(var) => match std::env::var(var) {
                 Ok(k) if !k.is_empty() => Ok(Some(k)),
-                _ => Err(BackendError(format!("model {}: environment variable {var} (its API key) is not set", self.name))),
+                _ => Err(BackendError(format!(
+                    "model {}: environment variable {var} (its API key) is not set",
+                    self.name
+                ))),
             },
         }
     }
 
-    pub async fn stream(&self, messages: &[ChatMessage], out: &mut (dyn FnMut(&str) + Send)) -> Result<(), BackendError> {
+    pub async fn stream(
+        &self,
+        messages: &[ChatMessage],
+        out: &mut (dyn FnMut(&str) + Send),
+    ) -> Result<(), BackendError> {
         let key = self.api_key()?;
         let result = self.stream_with(key.as_deref(), messages, out).await;
         result.map_err(|e| BackendError(redact(&e.0, key.as_deref())))
     }
 
-    async fn stream_with(&self, key: Option<&str>, messages: &[ChatMessage], out: &mut (dyn FnMut(&str) + Send)) -> Result<(), BackendError> {
-        let body = ChatRequest { model: &self.model, messages, stream: true, max_tokens: self.max_tokens, temperature: self.temperature };
+    async fn stream_with(
+        &self,
+        key: Option<&str>,
+        messages: &[ChatMessage],
+        out: &mut (dyn FnMut(&str) + Send),
+    ) -> Result<(), BackendError> {
+        let body = ChatRequest {
+            model: &self.model,
+            messages,
+            stream: true,
+            max_tokens: self.max_tokens,
+            temperature: self.temperature,
+        };
         let body = serde_json::to_vec(&body).map_err(|e| BackendError(e.to_string()))?;
         let mut request = self
             .client
@@ -199,18 +249,28 @@ impl OpenAiBackend {
         if let Some(k) = key {
             request = request.bearer_auth(k);
         }
-        let response = request.send().await.map_err(|e| BackendError(format!("model {}: request failed: {}", self.name, error_chain(&e))))?;
+        let response = request.send().await.map_err(|e| {
+            BackendError(format!(
+                "model {}: request failed: {}",
+                self.name,
+                error_chain(&e)
+            ))
+        })?;
         let status = response.status();
         if !status.is_success() {
             let text = response.text().await.unwrap_or_default();
             let text: String = text.chars().take(500).collect();
-            return Err(BackendError(format!("model {}: HTTP {status}: {text}", self.name)));
+            return Err(BackendError(format!(
+                "model {}: HTTP {status}: {text}",
+                self.name
+            )));
         }
         let mut events = response.bytes_stream().eventsource();
         let mut finished = false;
         let mut any = false;
         while let Some(event) = events.next().await {
-            let event = event.map_err(|e| BackendError(format!("model {}: stream broke: {e}", self.name)))?;
+            let event = event
+                .map_err(|e| BackendError(format!("model {}: stream broke: {e}", self.name)))?;
             let data = event.data.trim();
             if data.is_empty() {
                 continue;
@@ -223,26 +283,40 @@ impl OpenAiBackend {
                 Ok(c) => c,
                 Err(e) => {
                     let shown: String = data.chars().take(200).collect();
-                    return Err(BackendError(format!("model {}: unreadable chunk ({e}): {shown}", self.name)));
+                    return Err(BackendError(format!(
+                        "model {}: unreadable chunk ({e}): {shown}",
+                        self.name
+                    )));
                 }
             };
             if let Some(err) = chunk.error {
                 let shown: String = err.to_string().chars().take(300).collect();
-                return Err(BackendError(format!("model {}: error in stream: {shown}", self.name)));
+                return Err(BackendError(format!(
+                    "model {}: error in stream: {shown}",
+                    self.name
+                )));
             }
             for choice in chunk.choices {
                 if let Some(text) = choice.delta.and_then(|d| d.content)
-                    && !text.is_empty() {
-                        any = true;
-                        out(&text);
-                    }
-                if choice.finish_reason.as_deref().is_some_and(|r| !r.is_empty()) {
+                    && !text.is_empty()
+                {
+                    any = true;
+                    out(&text);
+                }
+                if choice
+                    .finish_reason
+                    .as_deref()
+                    .is_some_and(|r| !r.is_empty())
+                {
                     finished = true;
                 }
             }
         }
         if !finished {
-            return Err(BackendError(format!("model {}: the stream ended before the answer was finished", self.name)));
+            return Err(BackendError(format!(
+                "model {}: the stream ended before the answer was finished",
+                self.name
+            )));
         }
         if !any {
             return Err(BackendError(format!("model {}: empty answer", self.name)));

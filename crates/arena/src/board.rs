@@ -30,14 +30,24 @@ impl CountedVote {
             return None;
         }
         let winner = Winner::parse(&v.winner)?;
-        let mut intern = |s: &str| names.entry(s.to_string()).or_insert_with(|| Arc::from(s)).clone();
+        let mut intern = |s: &str| {
+            names
+                .entry(s.to_string())
+                .or_insert_with(|| Arc::from(s))
+                .clone()
+        };
         Some(CountedVote {
             seq: v.seq,
             model_a: intern(&v.model_a),
             model_b: intern(&v.model_b),
             winner,
             tstamp: v.voted_ms as f64 / 1000.0,
-            style: StyleCounts { tokens: v.style.tokens, header: v.style.header, list: v.style.list, bold: v.style.bold },
+            style: StyleCounts {
+                tokens: v.style.tokens,
+                header: v.style.header,
+                list: v.style.list,
+                bold: v.style.bold,
+            },
         })
     }
 }
@@ -47,7 +57,10 @@ impl CountedVote {
 pub fn battle_set(votes: &[CountedVote]) -> BattleSet {
     let mut order: Vec<&CountedVote> = votes.iter().collect();
     order.sort_by_key(|v| v.seq);
-    let mut set = BattleSet { style: Some(Vec::with_capacity(order.len())), ..BattleSet::default() };
+    let mut set = BattleSet {
+        style: Some(Vec::with_capacity(order.len())),
+        ..BattleSet::default()
+    };
     let mut ids: HashMap<Arc<str>, u32> = HashMap::new();
     let mut id = |name: &Arc<str>, set: &mut BattleSet| -> u32 {
         *ids.entry(name.clone()).or_insert_with(|| {
@@ -94,7 +107,12 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn empty(style_default: bool) -> Snapshot {
         let none = || Err("no votes yet".to_string());
-        Snapshot { counted: 0, plain: none(), style: none(), style_default }
+        Snapshot {
+            counted: 0,
+            plain: none(),
+            style: none(),
+            style_default,
+        }
     }
 
     pub fn board(&self, style: bool) -> &Result<Arc<Board>, String> {
@@ -116,7 +134,8 @@ impl Snapshot {
             .models
             .iter()
             .map(|m| {
-                let interval = (m.lower.is_finite() && m.upper.is_finite()).then_some((m.lower, m.upper));
+                let interval =
+                    (m.lower.is_finite() && m.upper.is_finite()).then_some((m.lower, m.upper));
                 (m.model.clone(), (m.battles, interval))
             })
             .collect()
@@ -126,7 +145,10 @@ impl Snapshot {
 /// The options of the arena's two views: `versus rank` defaults (Bradley–Terry, sandwich
 /// intervals), with and without style control.
 pub fn options(style: bool) -> ReportOptions {
-    ReportOptions { style, ..ReportOptions::default() }
+    ReportOptions {
+        style,
+        ..ReportOptions::default()
+    }
 }
 
 /// Computes both views from the counted votes.
@@ -136,12 +158,23 @@ pub fn compute(votes: &[CountedVote], style_default: bool) -> Snapshot {
     }
     let set = battle_set(votes);
     let run = |style: bool| -> Result<Arc<Board>, String> {
-        let computed = versus_leaderboard::compute(&options(style), &set, Provenance::default(), &|| {}).map_err(|e| e.0)?;
+        let computed =
+            versus_leaderboard::compute(&options(style), &set, Provenance::default(), &|| {})
+                .map_err(|e| e.0)?;
         let json = serde_json::to_string(&computed.report).map_err(|e| e.to_string())?;
         let svg = interval_svg(&computed.report);
-        Ok(Arc::new(Board { report: computed.report, json, svg }))
+        Ok(Arc::new(Board {
+            report: computed.report,
+            json,
+            svg,
+        }))
     };
-    Snapshot { counted: votes.len(), plain: run(false), style: run(true), style_default }
+    Snapshot {
+        counted: votes.len(),
+        plain: run(false),
+        style: run(true),
+        style_default,
+    }
 }
 
 /// Shared leaderboard state: counted votes and the latest snapshot.
@@ -158,7 +191,10 @@ pub struct Leaderboard {
 impl Leaderboard {
     pub fn new(rows: &[VoteRow], style_default: bool) -> Leaderboard {
         let mut names = HashMap::new();
-        let votes: Vec<CountedVote> = rows.iter().filter_map(|r| CountedVote::from_row(r, &mut names)).collect();
+        let votes: Vec<CountedVote> = rows
+            .iter()
+            .filter_map(|r| CountedVote::from_row(r, &mut names))
+            .collect();
         let snapshot = compute(&votes, style_default);
         Leaderboard {
             votes: Mutex::new(votes),
@@ -171,7 +207,10 @@ impl Leaderboard {
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Adds a committed vote (if it counts) and schedules a recomputation.
@@ -225,9 +264,19 @@ pub fn interval_svg(report: &Report) -> String {
     let top = 30.0;
     let height = top + row * models.len() as f64 + 30.0;
     let finite = |x: f64| x.is_finite();
-    let lo = models.iter().map(|m| if finite(m.lower) { m.lower } else { m.rating }).fold(f64::INFINITY, f64::min);
-    let hi = models.iter().map(|m| if finite(m.upper) { m.upper } else { m.rating }).fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if lo.is_finite() && hi.is_finite() && hi > lo { (lo, hi) } else { (900.0, 1100.0) };
+    let lo = models
+        .iter()
+        .map(|m| if finite(m.lower) { m.lower } else { m.rating })
+        .fold(f64::INFINITY, f64::min);
+    let hi = models
+        .iter()
+        .map(|m| if finite(m.upper) { m.upper } else { m.rating })
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() && hi > lo {
+        (lo, hi)
+    } else {
+        (900.0, 1100.0)
+    };
     let pad = (hi - lo) * 0.05;
     let (lo, hi) = (lo - pad, hi + pad);
     let x = |v: f64| left + (v - lo) / (hi - lo) * (width - left - right);
@@ -238,7 +287,11 @@ pub fn interval_svg(report: &Report) -> String {
     let span = hi - lo;
     let raw = span / 6.0;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|k| k * mag).find(|st| *st >= raw).unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|k| k * mag)
+        .find(|st| *st >= raw)
+        .unwrap_or(10.0 * mag);
     let mut t = (lo / step).ceil() * step;
     while t <= hi {
         let xt = x(t);
@@ -250,7 +303,9 @@ pub fn interval_svg(report: &Report) -> String {
         ));
         t += step;
     }
-    s.push_str(&format!("<text x=\"{left}\" y=\"18\" fill=\"#333\">rating (95% interval)</text>"));
+    s.push_str(&format!(
+        "<text x=\"{left}\" y=\"18\" fill=\"#333\">rating (95% interval)</text>"
+    ));
     for (i, m) in models.iter().enumerate() {
         let y = top + row * i as f64 + row / 2.0;
         s.push_str(&format!(
@@ -263,7 +318,10 @@ pub fn interval_svg(report: &Report) -> String {
         if finite(m.lower) && finite(m.upper) {
             s.push_str(&format!("<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#4a6fa5\" stroke-width=\"3\"/>", x(m.lower), x(m.upper)));
         }
-        s.push_str(&format!("<circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#c0392b\"/>", x(m.rating)));
+        s.push_str(&format!(
+            "<circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#c0392b\"/>",
+            x(m.rating)
+        ));
     }
     s.push_str("</svg>");
     s

@@ -22,7 +22,11 @@ pub struct ArenaConfig {
 impl ArenaConfig {
     /// The configuration used when none is given: the built-in AlpacaEval set, all 24 models.
     pub fn default_offline() -> ArenaConfig {
-        ArenaConfig { arena: Settings::default(), recorded: vec![RecordedSetConfig::builtin()], models: Vec::new() }
+        ArenaConfig {
+            arena: Settings::default(),
+            recorded: vec![RecordedSetConfig::builtin()],
+            models: Vec::new(),
+        }
     }
 
     /// Parses a TOML configuration. With neither `[[recorded]]` nor `[[models]]`, the default
@@ -48,7 +52,11 @@ impl ArenaConfig {
         if s.dedup_cap < 1 {
             return Err("arena.dedup_cap must be at least 1".into());
         }
-        if !(s.votes_per_minute > 0.0 && s.vote_burst >= 1.0 && s.battles_per_minute > 0.0 && s.battle_burst >= 1.0) {
+        if !(s.votes_per_minute > 0.0
+            && s.vote_burst >= 1.0
+            && s.battles_per_minute > 0.0
+            && s.battle_burst >= 1.0)
+        {
             return Err("arena rate limits must be positive (bursts at least 1)".into());
         }
         Ok(())
@@ -150,7 +158,11 @@ fn yes() -> bool {
 
 impl RecordedSetConfig {
     pub fn builtin() -> RecordedSetConfig {
-        RecordedSetConfig { name: crate::recorded::BUILTIN_SET.into(), path: None, all_models: true }
+        RecordedSetConfig {
+            name: crate::recorded::BUILTIN_SET.into(),
+            path: None,
+            all_models: true,
+        }
     }
 }
 
@@ -275,23 +287,40 @@ impl ModelConfig {
     }
 
     pub fn validate(&self) -> Result<(), String> {
-        if self.name.trim().is_empty() || self.name.len() > 200 || self.name.chars().any(char::is_control) {
-            return Err(format!("model name {:?}: must be 1..200 printable characters", self.name));
+        if self.name.trim().is_empty()
+            || self.name.len() > 200
+            || self.name.chars().any(char::is_control)
+        {
+            return Err(format!(
+                "model name {:?}: must be 1..200 printable characters",
+                self.name
+            ));
         }
         match self.backend {
             BackendKind::Openai => {
                 let url = self.base_url.as_deref().unwrap_or("");
                 if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(format!("model {:?}: an openai backend needs base_url = \"http(s)://…\"", self.name));
+                    return Err(format!(
+                        "model {:?}: an openai backend needs base_url = \"http(s)://…\"",
+                        self.name
+                    ));
                 }
                 if let Some(env) = &self.api_key_env
-                    && (env.is_empty() || !env.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
-                        return Err(format!("model {:?}: api_key_env must name an environment variable (A-Z, 0-9, _)", self.name));
-                    }
+                    && (env.is_empty()
+                        || !env.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                {
+                    return Err(format!(
+                        "model {:?}: api_key_env must name an environment variable (A-Z, 0-9, _)",
+                        self.name
+                    ));
+                }
             }
             BackendKind::Recorded => {
                 if self.base_url.is_some() || self.api_key_env.is_some() {
-                    return Err(format!("model {:?}: base_url and api_key_env are for openai backends", self.name));
+                    return Err(format!(
+                        "model {:?}: base_url and api_key_env are for openai backends",
+                        self.name
+                    ));
                 }
             }
         }
@@ -309,9 +338,27 @@ mod tests {
         let c = ArenaConfig::from_toml(text).unwrap();
         assert_eq!(c.recorded.len(), 1);
         assert!(c.models.len() >= 8);
-        assert!(c.models.iter().all(|m| m.backend == BackendKind::Openai && !m.enabled));
-        for provider in ["api.openai.com", "api.deepseek.com", "dashscope", "volces.com", "qianfan", "127.0.0.1:8081", "127.0.0.1:8000", "127.0.0.1:11434"] {
-            assert!(c.models.iter().any(|m| m.base_url.as_deref().unwrap_or("").contains(provider)), "{provider}");
+        assert!(
+            c.models
+                .iter()
+                .all(|m| m.backend == BackendKind::Openai && !m.enabled)
+        );
+        for provider in [
+            "api.openai.com",
+            "api.deepseek.com",
+            "dashscope",
+            "volces.com",
+            "qianfan",
+            "127.0.0.1:8081",
+            "127.0.0.1:8000",
+            "127.0.0.1:11434",
+        ] {
+            assert!(
+                c.models
+                    .iter()
+                    .any(|m| m.base_url.as_deref().unwrap_or("").contains(provider)),
+                "{provider}"
+            );
         }
     }
 
@@ -321,6 +368,9 @@ mod tests {
         assert_eq!(c.recorded.len(), 1);
         assert_eq!(c.arena.sampler, SamplerKind::Uniform);
         assert!(ArenaConfig::from_toml("[arena]\nsampelr = \"uniform\"\n").is_err());
-        assert!(ArenaConfig::from_toml("[[models]]\nname = \"x\"\nbackend = \"openai\"\n").is_err(), "openai needs base_url");
+        assert!(
+            ArenaConfig::from_toml("[[models]]\nname = \"x\"\nbackend = \"openai\"\n").is_err(),
+            "openai needs base_url"
+        );
     }
 }

@@ -53,7 +53,8 @@ fn winner_label(w: &str) -> &str {
 pub fn battle_log_entry(rec: &BattleRecord) -> serde_json::Value {
     let vote = rec.vote.as_ref();
     let conv = |s: &str| serde_json::from_str::<Vec<ChatMessage>>(s).unwrap_or_default();
-    let meta: serde_json::Value = serde_json::from_str(&rec.conv_metadata).unwrap_or_else(|_| serde_json::json!({}));
+    let meta: serde_json::Value =
+        serde_json::from_str(&rec.conv_metadata).unwrap_or_else(|_| serde_json::json!({}));
     let counted = vote.is_some_and(|v| v.counted);
     serde_json::json!({
         "question_id": rec.id,

@@ -17,11 +17,25 @@ const SCRIPT: &str = include_str!("../static/arena.js");
 const STYLE: &str = include_str!("../static/arena.css");
 
 pub async fn script() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], SCRIPT).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
 }
 
 pub async fn stylesheet() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], STYLE).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        STYLE,
+    )
+        .into_response()
 }
 
 pub(crate) fn layout(title: &str, body: &str) -> String {
@@ -54,8 +68,18 @@ fn view_of(v: &serde_json::Value) -> View {
                 .collect()
         })
         .unwrap_or_default();
-    let names = v.get("vote").map(|vote| (vote["model_a"].as_str().unwrap_or("").to_string(), vote["model_b"].as_str().unwrap_or("").to_string()));
-    View { id: v["id"].as_str().unwrap_or("").to_string(), turns, names, status: v["status"].as_str().unwrap_or("").to_string() }
+    let names = v.get("vote").map(|vote| {
+        (
+            vote["model_a"].as_str().unwrap_or("").to_string(),
+            vote["model_b"].as_str().unwrap_or("").to_string(),
+        )
+    });
+    View {
+        id: v["id"].as_str().unwrap_or("").to_string(),
+        turns,
+        names,
+        status: v["status"].as_str().unwrap_or("").to_string(),
+    }
 }
 
 fn battle_html(state: &Shared, view: Option<&View>, bundled: Option<(i64, String)>) -> String {
@@ -77,7 +101,10 @@ fn battle_html(state: &Shared, view: Option<&View>, bundled: Option<(i64, String
                 ));
             }
         }
-        let name = view.and_then(|v| v.names.as_ref()).map(|(a, b)| if side == 0 { a.clone() } else { b.clone() }).unwrap_or_default();
+        let name = view
+            .and_then(|v| v.names.as_ref())
+            .map(|(a, b)| if side == 0 { a.clone() } else { b.clone() })
+            .unwrap_or_default();
         let key = if side == 0 { "a" } else { "b" };
         format!(
             "<article class=\"pane\" id=\"pane-{key}\"><h2>{} <span class=\"name\" id=\"name-{key}\">{}</span></h2><div class=\"turns\" id=\"turns-{key}\">{turns}</div></article>",
@@ -125,15 +152,28 @@ pub struct IndexQuery {
 }
 
 /// `GET /`: a new battle.
-pub async fn index(State(state): State<Shared>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Query(q): Query<IndexQuery>) -> Response {
+pub async fn index(
+    State(state): State<Shared>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(q): Query<IndexQuery>,
+) -> Response {
     let who = client(&state, &headers, addr, true);
     let chosen = q.prompt_id.and_then(|id| state.bundled_prompt(id));
     let bundled = chosen.or_else(|| state.random_prompt().map(|(_, id, text)| (id, text)));
-    with_cookie(Html(battle_html(&state, None, bundled)).into_response(), &who.new_cookie)
+    with_cookie(
+        Html(battle_html(&state, None, bundled)).into_response(),
+        &who.new_cookie,
+    )
 }
 
 /// `GET /battle/{id}`: a battle so far (names only after the vote).
-pub async fn battle_page(State(state): State<Shared>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn battle_page(
+    State(state): State<Shared>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let who = client(&state, &headers, addr, true);
     let value = match state.battle(&id) {
         Some(b) => Some(public_view(&b, false)),
@@ -144,7 +184,14 @@ pub async fn battle_page(State(state): State<Shared>, ConnectInfo(addr): Connect
     };
     let response = match value {
         Some(v) => Html(battle_html(&state, Some(&view_of(&v)), None)).into_response(),
-        None => (StatusCode::NOT_FOUND, Html(layout("versus arena: not found", "<main><p>No such battle.</p><p><a href=\"/\">Start a battle</a></p></main>"))).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Html(layout(
+                "versus arena: not found",
+                "<main><p>No such battle.</p><p><a href=\"/\">Start a battle</a></p></main>",
+            )),
+        )
+            .into_response(),
     };
     with_cookie(response, &who.new_cookie)
 }
@@ -164,7 +211,10 @@ fn price(p: Option<f64>) -> String {
 }
 
 /// `GET /leaderboard`.
-pub async fn leaderboard_page(State(state): State<Shared>, Query(q): Query<BoardQuery>) -> Response {
+pub async fn leaderboard_page(
+    State(state): State<Shared>,
+    Query(q): Query<BoardQuery>,
+) -> Response {
     let style = want_style(&state, &q.style);
     let snap = state.leaderboard.snapshot();
     let models = state.model_list();
@@ -177,15 +227,25 @@ pub async fn leaderboard_page(State(state): State<Shared>, Query(q): Query<Board
         "<main class=\"board\"><h1>Leaderboard{}</h1><p class=\"hint\">Bradley–Terry ratings from the arena's anonymous votes, with 95% sandwich intervals{}. \
          A rank is 1 + the number of models whose interval lies wholly above this one's. {}. {toggle}</p>",
         if style { " (style control)" } else { "" },
-        if style { ", controlling for answer length and markdown (headers, lists, bold) as LMArena does" } else { "" },
+        if style {
+            ", controlling for answer length and markdown (headers, lists, bold) as LMArena does"
+        } else {
+            ""
+        },
         esc(&format!("{} counted votes", snap.counted)),
     );
     match snap.board(style) {
         Ok(board) => {
             body.push_str("<table><thead><tr><th>Rank</th><th>Model</th><th>Rating</th><th>95% interval</th><th>Battles</th><th>Organisation</th><th>Country</th><th>Licence</th><th>Open weights</th><th>Released</th><th>$/M in</th><th>$/M out</th></tr></thead><tbody>");
             for m in &board.report.models {
-                let cfg = models.iter().find(|e| e.name() == m.model).map(|e| e.config.clone());
-                let ow = cfg.as_ref().and_then(|c| c.open_weights).map_or("—", |o| if o { "yes" } else { "no" });
+                let cfg = models
+                    .iter()
+                    .find(|e| e.name() == m.model)
+                    .map(|e| e.config.clone());
+                let ow = cfg
+                    .as_ref()
+                    .and_then(|c| c.open_weights)
+                    .map_or("—", |o| if o { "yes" } else { "no" });
                 body.push_str(&format!(
                     "<tr><td>{}</td><td class=\"model\">{}</td><td>{:.0}</td><td>{:.0} – {:.0}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     m.rank,

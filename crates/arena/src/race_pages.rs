@@ -9,10 +9,10 @@
 //! are parsed once per process, on first use. Every piece of text from the data or the request
 //! goes through [`esc`]; charts are the race crate's SVG, whose writer escapes its own text.
 
-use versus_race::table::Tabular;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
+use versus_race::table::Tabular;
 
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
@@ -23,7 +23,9 @@ use versus_race::compute::{self, Cluster, ComputeSeries, ComputeShares, Measure,
 use versus_race::gap::{self, Every, GapReport};
 use versus_race::group::GroupBy;
 use versus_race::history::{self, History, Source};
-use versus_race::options::{ComputeOptions, ComputeOutput, GapOptions, LeaderboardOptions, OptionError, ValueOptions};
+use versus_race::options::{
+    ComputeOptions, ComputeOutput, GapOptions, LeaderboardOptions, OptionError, ValueOptions,
+};
 use versus_race::registry::Registry;
 use versus_race::table::{OutputFormat, TextTable};
 use versus_race::value::{self, ValueReport};
@@ -54,8 +56,29 @@ pub fn race_data() -> Result<&'static RaceData, &'static str> {
     .map_err(String::as_str)
 }
 
-const GAP_PARAMS: &[&str] = &["by", "a", "b", "from", "to", "snapshot", "every", "category", "style_control", "source"];
-const VALUE_PARAMS: &[&str] = &["by", "a", "b", "snapshot", "max_price", "max_price_fraction", "category", "style_control", "source"];
+const GAP_PARAMS: &[&str] = &[
+    "by",
+    "a",
+    "b",
+    "from",
+    "to",
+    "snapshot",
+    "every",
+    "category",
+    "style_control",
+    "source",
+];
+const VALUE_PARAMS: &[&str] = &[
+    "by",
+    "a",
+    "b",
+    "snapshot",
+    "max_price",
+    "max_price_fraction",
+    "category",
+    "style_control",
+    "source",
+];
 const COMPUTE_PARAMS: &[&str] = &["as_of", "every", "from", "measure", "all_clusters"];
 /// Parameters that are switches (`=1` / `=0`), written as bare flags on the command line.
 const SWITCHES: &[&str] = &["style_control", "all_clusters"];
@@ -76,7 +99,10 @@ enum Problem {
 
 impl Problem {
     fn param(name: &str, message: impl Into<String>) -> Problem {
-        Problem::Param { name: name.to_string(), message: message.into() }
+        Problem::Param {
+            name: name.to_string(),
+            message: message.into(),
+        }
     }
 
     fn message(&self) -> String {
@@ -103,7 +129,12 @@ impl Problem {
         if let Problem::Param { name, .. } = self {
             body["parameter"] = json!(name);
         }
-        (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response()
     }
 
     fn page(&self, path: &str) -> Response {
@@ -145,7 +176,10 @@ impl Params {
         let mut values = BTreeMap::new();
         for (key, value) in pairs {
             let Some(name) = allowed.iter().copied().find(|a| *a == key) else {
-                return Err(Problem::param(&key, format!("unknown parameter; known: {}", allowed.join(", "))));
+                return Err(Problem::param(
+                    &key,
+                    format!("unknown parameter; known: {}", allowed.join(", ")),
+                ));
             };
             let value = value.trim();
             if value.is_empty() {
@@ -163,15 +197,27 @@ impl Params {
     }
 
     /// One of a fixed set of names (`parse` accepts the command line's spellings).
-    fn choice<T>(&self, name: &str, parse: impl Fn(&str) -> Option<T>, names: &[&str]) -> Result<Option<T>, Problem> {
-        let Some(text) = self.values.get(name) else { return Ok(None) };
-        parse(&text.to_ascii_lowercase())
-            .map(Some)
-            .ok_or_else(|| Problem::param(name, format!("`{text}` is not one of {}", names.join(", "))))
+    fn choice<T>(
+        &self,
+        name: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        names: &[&str],
+    ) -> Result<Option<T>, Problem> {
+        let Some(text) = self.values.get(name) else {
+            return Ok(None);
+        };
+        parse(&text.to_ascii_lowercase()).map(Some).ok_or_else(|| {
+            Problem::param(name, format!("`{text}` is not one of {}", names.join(", ")))
+        })
     }
 
     fn switch(&self, name: &str) -> Result<bool, Problem> {
-        match self.values.get(name).map(|v| v.to_ascii_lowercase()).as_deref() {
+        match self
+            .values
+            .get(name)
+            .map(|v| v.to_ascii_lowercase())
+            .as_deref()
+        {
             None | Some("0" | "false" | "no" | "off") => Ok(false),
             Some("1" | "true" | "yes" | "on") => Ok(true),
             Some(_) => Err(Problem::param(name, "must be 1 or 0 (true or false)")),
@@ -181,21 +227,34 @@ impl Params {
     fn number(&self, name: &str) -> Result<Option<f64>, Problem> {
         self.values
             .get(name)
-            .map(|text| text.parse::<f64>().map_err(|_| Problem::param(name, format!("`{text}` is not a number"))))
+            .map(|text| {
+                text.parse::<f64>()
+                    .map_err(|_| Problem::param(name, format!("`{text}` is not a number")))
+            })
             .transpose()
     }
 
     /// The parameters as a canonical query string (for links), `&` not yet escaped for HTML.
     fn query_string(&self) -> String {
-        let parts: Vec<String> = self.allowed.iter().filter_map(|n| self.values.get(n).map(|v| format!("{n}={}", url_encode(v)))).collect();
-        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+        let parts: Vec<String> = self
+            .allowed
+            .iter()
+            .filter_map(|n| self.values.get(n).map(|v| format!("{n}={}", url_encode(v))))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
     }
 
     /// The same options as `versus race …` flags.
     fn flags(&self) -> String {
         let mut out = String::new();
         for name in self.allowed {
-            let Some(value) = self.values.get(name) else { continue };
+            let Some(value) = self.values.get(name) else {
+                continue;
+            };
             let flag = name.replace('_', "-");
             if SWITCHES.contains(name) {
                 if self.switch(name).unwrap_or(false) {
@@ -223,7 +282,11 @@ fn url_encode(text: &str) -> String {
 
 /// A value as one word for a POSIX shell.
 fn shell_word(text: &str) -> String {
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'=')) {
+    if !text.is_empty()
+        && text.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'=')
+        })
+    {
         text.to_string()
     } else {
         format!("'{}'", text.replace('\'', "'\\''"))
@@ -232,7 +295,9 @@ fn shell_word(text: &str) -> String {
 
 fn leaderboard_options(p: &Params) -> Result<LeaderboardOptions, Problem> {
     Ok(LeaderboardOptions {
-        category: p.text("category").unwrap_or_else(|| history::OVERALL_CATEGORY.to_string()),
+        category: p
+            .text("category")
+            .unwrap_or_else(|| history::OVERALL_CATEGORY.to_string()),
         style_control: p.switch("style_control")?,
         source: p.choice("source", Source::from_code, &Source::ALL.map(|s| s.code()))?,
     })
@@ -240,20 +305,26 @@ fn leaderboard_options(p: &Params) -> Result<LeaderboardOptions, Problem> {
 
 fn gap_options(p: &Params) -> Result<GapOptions, Problem> {
     Ok(GapOptions {
-        by: p.choice("by", GroupBy::from_name, &GroupBy::ALL.map(|g| g.name()))?.unwrap_or(GroupBy::Country),
+        by: p
+            .choice("by", GroupBy::from_name, &GroupBy::ALL.map(|g| g.name()))?
+            .unwrap_or(GroupBy::Country),
         a: p.text("a"),
         b: p.text("b"),
         from: p.text("from"),
         to: p.text("to"),
         snapshot: p.text("snapshot"),
-        every: p.choice("every", Every::from_name, &Every::ALL.map(|e| e.name()))?.unwrap_or(Every::Snapshot),
+        every: p
+            .choice("every", Every::from_name, &Every::ALL.map(|e| e.name()))?
+            .unwrap_or(Every::Snapshot),
         leaderboard: leaderboard_options(p)?,
     })
 }
 
 fn value_options(p: &Params) -> Result<ValueOptions, Problem> {
     Ok(ValueOptions {
-        by: p.choice("by", GroupBy::from_name, &GroupBy::ALL.map(|g| g.name()))?.unwrap_or(GroupBy::Country),
+        by: p
+            .choice("by", GroupBy::from_name, &GroupBy::ALL.map(|g| g.name()))?
+            .unwrap_or(GroupBy::Country),
         a: p.text("a"),
         b: p.text("b"),
         snapshot: p.text("snapshot"),
@@ -268,7 +339,13 @@ fn compute_options(p: &Params) -> Result<ComputeOptions, Problem> {
         as_of: p.text("as_of"),
         every: p.choice("every", Period::from_name, &Period::ALL.map(|e| e.name()))?,
         from: p.text("from"),
-        measure: p.choice("measure", Measure::from_code, &Measure::ALL.map(|m| m.code()))?.unwrap_or(Measure::Op16),
+        measure: p
+            .choice(
+                "measure",
+                Measure::from_code,
+                &Measure::ALL.map(|m| m.code()),
+            )?
+            .unwrap_or(Measure::Op16),
         all_clusters: p.switch("all_clusters")?,
     })
 }
@@ -295,7 +372,8 @@ async fn answer(
     let result = match Params::parse(query, allowed) {
         Err(problem) => Err(problem),
         Ok(params) => tokio::task::spawn_blocking(move || {
-            let data = race_data().map_err(|e| Problem::Internal(format!("the shipped race data: {e}")))?;
+            let data = race_data()
+                .map_err(|e| Problem::Internal(format!("the shipped race data: {e}")))?;
             compute(data, &params)
         })
         .await
@@ -303,7 +381,12 @@ async fn answer(
     };
     match result {
         Ok(body) if page => Html(body).into_response(),
-        Ok(body) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Ok(body) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
         Err(problem) if page => problem.page(path),
         Err(problem) => problem.json(),
     }
@@ -311,28 +394,45 @@ async fn answer(
 
 /// `GET /api/race/gap`: `versus race gap --output json`.
 pub async fn api_gap(query: RawQuery) -> Response {
-    answer(query, GAP_PARAMS, "/race", false, |data, p| Ok(gap_report(data, p)?.render(OutputFormat::Json)?)).await
+    answer(query, GAP_PARAMS, "/race", false, |data, p| {
+        Ok(gap_report(data, p)?.render(OutputFormat::Json)?)
+    })
+    .await
 }
 
 /// `GET /api/race/value`: `versus race value --output json`.
 pub async fn api_value(query: RawQuery) -> Response {
-    answer(query, VALUE_PARAMS, "/value", false, |data, p| Ok(value_report(data, p)?.render(OutputFormat::Json)?)).await
+    answer(query, VALUE_PARAMS, "/value", false, |data, p| {
+        Ok(value_report(data, p)?.render(OutputFormat::Json)?)
+    })
+    .await
 }
 
 /// `GET /api/race/compute`: `versus race compute --output json` (shares at a date, or a series
 /// with `every`).
 pub async fn api_compute(query: RawQuery) -> Response {
-    answer(query, COMPUTE_PARAMS, "/compute", false, |data, p| Ok(compute_options(p)?.compute(&data.clusters)?.render(OutputFormat::Json)?)).await
+    answer(query, COMPUTE_PARAMS, "/compute", false, |data, p| {
+        Ok(compute_options(p)?
+            .compute(&data.clusters)?
+            .render(OutputFormat::Json)?)
+    })
+    .await
 }
 
 /// `GET /race`.
 pub async fn gap_page(query: RawQuery) -> Response {
-    answer(query, GAP_PARAMS, "/race", true, |data, p| Ok(gap_html(&gap_report(data, p)?, p))).await
+    answer(query, GAP_PARAMS, "/race", true, |data, p| {
+        Ok(gap_html(&gap_report(data, p)?, p))
+    })
+    .await
 }
 
 /// `GET /value`.
 pub async fn value_page(query: RawQuery) -> Response {
-    answer(query, VALUE_PARAMS, "/value", true, |data, p| Ok(value_html(&value_report(data, p)?, p))).await
+    answer(query, VALUE_PARAMS, "/value", true, |data, p| {
+        Ok(value_html(&value_report(data, p)?, p))
+    })
+    .await
 }
 
 /// `GET /compute`.
@@ -342,12 +442,25 @@ pub async fn compute_page(query: RawQuery) -> Response {
         // Checked and computed as the command would; the page adds the shares at the date and,
         // without `every`, a yearly series for the chart.
         let requested = options.compute(&data.clusters)?;
-        let shares = compute::shares_at(&data.clusters, options.query(), options.as_of(&data.clusters)?);
+        let shares = compute::shares_at(
+            &data.clusters,
+            options.query(),
+            options.as_of(&data.clusters)?,
+        );
         let series = match requested {
             ComputeOutput::Series(series) => series,
-            ComputeOutput::Shares(_) => match (ComputeOptions { every: Some(Period::Year), ..options.clone() }).compute(&data.clusters)? {
+            ComputeOutput::Shares(_) => match (ComputeOptions {
+                every: Some(Period::Year),
+                ..options.clone()
+            })
+            .compute(&data.clusters)?
+            {
                 ComputeOutput::Series(series) => series,
-                ComputeOutput::Shares(_) => return Err(Problem::Internal("a yearly series came back as shares".into())),
+                ComputeOutput::Shares(_) => {
+                    return Err(Problem::Internal(
+                        "a yearly series came back as shares".into(),
+                    ));
+                }
             },
         };
         Ok(compute_html(&shares, &series, options.every.is_some(), p))
@@ -358,7 +471,11 @@ pub async fn compute_page(query: RawQuery) -> Response {
 // ---- HTML ----
 
 fn table_html(table: &TextTable, id: &str) -> String {
-    let mut out = format!("<div class=\"scroll\"><table id=\"{}\"><caption>{}</caption><thead><tr>", esc(id), esc(&table.title));
+    let mut out = format!(
+        "<div class=\"scroll\"><table id=\"{}\"><caption>{}</caption><thead><tr>",
+        esc(id),
+        esc(&table.title)
+    );
     for h in &table.header {
         let _ = write!(out, "<th>{}</th>", esc(h));
     }
@@ -414,15 +531,28 @@ fn select(name: &str, label: &str, p: &Params, choices: &[(&str, &str)]) -> Stri
     let mut out = format!("<label>{}<select name=\"{}\">", esc(label), esc(name));
     for (value, text) in choices {
         let selected = if *value == current { " selected" } else { "" };
-        let _ = write!(out, "<option value=\"{}\"{selected}>{}</option>", esc(value), esc(text));
+        let _ = write!(
+            out,
+            "<option value=\"{}\"{selected}>{}</option>",
+            esc(value),
+            esc(text)
+        );
     }
     out.push_str("</select></label>");
     out
 }
 
 fn checkbox(name: &str, label: &str, p: &Params) -> String {
-    let checked = if p.switch(name).unwrap_or(false) { " checked" } else { "" };
-    format!("<label class=\"check\"><input type=\"checkbox\" name=\"{}\" value=\"1\"{checked}>{}</label>", esc(name), esc(label))
+    let checked = if p.switch(name).unwrap_or(false) {
+        " checked"
+    } else {
+        ""
+    };
+    format!(
+        "<label class=\"check\"><input type=\"checkbox\" name=\"{}\" value=\"1\"{checked}>{}</label>",
+        esc(name),
+        esc(label)
+    )
 }
 
 fn form(action: &str, fields: &[String]) -> String {
@@ -434,11 +564,24 @@ fn form(action: &str, fields: &[String]) -> String {
     )
 }
 
-const BY_CHOICES: &[(&str, &str)] = &[("country", "country"), ("licence", "licence (open weights?)"), ("organisation", "organisation")];
-const SOURCE_CHOICES: &[(&str, &str)] = &[("", "all (precedence rule)"), ("catalog", "LMArena JSON"), ("elo", "pickle extraction"), ("scrape", "scraped tables")];
+const BY_CHOICES: &[(&str, &str)] = &[
+    ("country", "country"),
+    ("licence", "licence (open weights?)"),
+    ("organisation", "organisation"),
+];
+const SOURCE_CHOICES: &[(&str, &str)] = &[
+    ("", "all (precedence rule)"),
+    ("catalog", "LMArena JSON"),
+    ("elo", "pickle extraction"),
+    ("scrape", "scraped tables"),
+];
 
 fn leaderboard_fields(p: &Params) -> Vec<String> {
-    vec![field("category", "category", p, "full"), select("source", "source", p, SOURCE_CHOICES), checkbox("style_control", "style control", p)]
+    vec![
+        field("category", "category", p, "full"),
+        select("source", "source", p, SOURCE_CHOICES),
+        checkbox("style_control", "style control", p),
+    ]
 }
 
 fn rating(rating: f64, lower: Option<f64>, upper: Option<f64>) -> String {
@@ -449,7 +592,11 @@ fn rating(rating: f64, lower: Option<f64>, upper: Option<f64>) -> String {
 }
 
 fn gap_html(report: &GapReport, p: &Params) -> String {
-    let style = if report.provenance.style_control { ", style-controlled" } else { "" };
+    let style = if report.provenance.style_control {
+        ", style-controlled"
+    } else {
+        ""
+    };
     let mut body = format!(
         "<main class=\"race\"><h1>Best {a} vs best {b} model</h1><p class=\"hint\">At each LMArena text-leaderboard snapshot: the highest-rated model of each side (grouped by {by}), \
          the gap between them in rating points, and what the gap means as the chance that the {a} leader wins a single vote. Category <code>{cat}</code>{style}.</p>",
@@ -460,9 +607,24 @@ fn gap_html(report: &GapReport, p: &Params) -> String {
     );
     let mut fields = vec![
         select("by", "sides by", p, BY_CHOICES),
-        field("a", "side A", p, report.by.default_sides().map_or("", |d| d.0)),
-        field("b", "side B", p, report.by.default_sides().map_or("", |d| d.1)),
-        select("every", "one point per", p, &[("snapshot", "snapshot"), ("month", "month")]),
+        field(
+            "a",
+            "side A",
+            p,
+            report.by.default_sides().map_or("", |d| d.0),
+        ),
+        field(
+            "b",
+            "side B",
+            p,
+            report.by.default_sides().map_or("", |d| d.1),
+        ),
+        select(
+            "every",
+            "one point per",
+            p,
+            &[("snapshot", "snapshot"), ("month", "month")],
+        ),
         field("from", "from", p, "YYYY-MM"),
         field("to", "to", p, "YYYY-MM"),
         field("snapshot", "single snapshot", p, "YYYY-MM-DD"),
@@ -497,17 +659,30 @@ fn gap_html(report: &GapReport, p: &Params) -> String {
     body.push_str(&table_html(&table, "points"));
     body.push_str(&footer_html(
         &table.notes,
-        &[report::CAVEAT_DRIFT, report::CAVEAT_ANCHOR, report::CAVEAT_STYLE, report::CAVEAT_TIES, report::CAVEAT_COUNTRY],
+        &[
+            report::CAVEAT_DRIFT,
+            report::CAVEAT_ANCHOR,
+            report::CAVEAT_STYLE,
+            report::CAVEAT_TIES,
+            report::CAVEAT_COUNTRY,
+        ],
         "/api/race/gap",
         "gap",
         p,
     ));
     body.push_str("</main>");
-    layout(&format!("versus: best {} vs best {} model", report.a, report.b), &body)
+    layout(
+        &format!("versus: best {} vs best {} model", report.a, report.b),
+        &body,
+    )
 }
 
 fn value_html(report: &ValueReport, p: &Params) -> String {
-    let style = if report.provenance.style_control { ", style-controlled" } else { "" };
+    let style = if report.provenance.style_control {
+        ", style-controlled"
+    } else {
+        ""
+    };
     let mut body = format!(
         "<main class=\"race\"><h1>Rating against price, {} snapshot of {}</h1><p class=\"hint\">Each priced model of one LMArena snapshot by rating and blended API price ({}); \
          the Pareto frontier (nothing cheaper rates higher); and the best model of side B under a price bound against the best priced model of side A. Category <code>{}</code>{style}.</p>",
@@ -520,7 +695,12 @@ fn value_html(report: &ValueReport, p: &Params) -> String {
         select("by", "sides by", p, BY_CHOICES),
         field("a", "side A", p, "United States"),
         field("b", "side B", p, "China"),
-        field("max_price_fraction", "B's price ≤ fraction of A's", p, "0.1"),
+        field(
+            "max_price_fraction",
+            "B's price ≤ fraction of A's",
+            p,
+            "0.1",
+        ),
         field("max_price", "or ≤ USD/Mtok", p, ""),
         field("snapshot", "snapshot", p, "latest"),
     ];
@@ -528,8 +708,14 @@ fn value_html(report: &ValueReport, p: &Params) -> String {
     body.push_str(&form("/value", &fields));
     match &report.comparison {
         Some(c) => {
-            let bound = c.price_bound_usd.map(|u| format!(" at or below {u:.3} USD/Mtok")).unwrap_or_default();
-            let ratio = c.price_ratio.map_or_else(|| "B is free".to_string(), |r| format!("1/{r:.2} of the price"));
+            let bound = c
+                .price_bound_usd
+                .map(|u| format!(" at or below {u:.3} USD/Mtok"))
+                .unwrap_or_default();
+            let ratio = c.price_ratio.map_or_else(
+                || "B is free".to_string(),
+                |r| format!("1/{r:.2} of the price"),
+            );
             let _ = write!(
                 body,
                 "<p class=\"key\" id=\"comparison\">Best priced {a} model: <strong>{an}</strong> ({ar:.1}, {ap:.3} USD/Mtok). Best {b} model{bound}: <strong>{bn}</strong> ({br:.1}, {bp:.3} USD/Mtok). \
@@ -551,34 +737,87 @@ fn value_html(report: &ValueReport, p: &Params) -> String {
             );
         }
         None => {
-            let _ = write!(body, "<p class=\"empty\" id=\"comparison\">No comparison: {}.</p>", esc(report.provenance.comparison_note.as_deref().unwrap_or("no priced model of a side")));
+            let _ = write!(
+                body,
+                "<p class=\"empty\" id=\"comparison\">No comparison: {}.</p>",
+                esc(report
+                    .provenance
+                    .comparison_note
+                    .as_deref()
+                    .unwrap_or("no priced model of a side"))
+            );
         }
     }
     body.push_str(&chart_html(&svg::value_scene(report).to_svg()));
     let table = report.to_table();
     body.push_str(&table_html(&table, "models"));
-    body.push_str(&footer_html(&table.notes, &[report::CAVEAT_ANCHOR, report::CAVEAT_STYLE, report::CAVEAT_COUNTRY], "/api/race/value", "value", p));
+    body.push_str(&footer_html(
+        &table.notes,
+        &[
+            report::CAVEAT_ANCHOR,
+            report::CAVEAT_STYLE,
+            report::CAVEAT_COUNTRY,
+        ],
+        "/api/race/value",
+        "value",
+        p,
+    ));
     body.push_str("</main>");
-    layout(&format!("versus: rating against price, {}", report.snapshot), &body)
+    layout(
+        &format!("versus: rating against price, {}", report.snapshot),
+        &body,
+    )
 }
 
-fn compute_html(shares: &ComputeShares, series: &ComputeSeries, show_series: bool, p: &Params) -> String {
+fn compute_html(
+    shares: &ComputeShares,
+    series: &ComputeSeries,
+    show_series: bool,
+    p: &Params,
+) -> String {
     let mut body = format!(
         "<main class=\"race\"><h1>Share of AI-cluster compute by country, as of {}</h1><p class=\"hint\">Each country's share of the {} of the AI clusters operational at a date, \
          from Epoch AI's GPU Clusters dataset. The chart shows the share over time ({}).</p>",
         shares.as_of,
         esc(shares.measure.name()),
-        if show_series { "as requested" } else { "at each year end" },
+        if show_series {
+            "as requested"
+        } else {
+            "at each year end"
+        },
     );
     let fields = vec![
         field("as_of", "as of", p, "latest"),
-        select("every", "series every", p, &[("", "year (chart only)"), ("year", "year"), ("month", "month")]),
+        select(
+            "every",
+            "series every",
+            p,
+            &[
+                ("", "year (chart only)"),
+                ("year", "year"),
+                ("month", "month"),
+            ],
+        ),
         field("from", "series from", p, "2018"),
-        select("measure", "measure", p, &[("op16", "16-bit OP/s"), ("h100e", "H100 equivalents")]),
-        checkbox("all_clusters", "all clusters (not only Epoch's standard analysis)", p),
+        select(
+            "measure",
+            "measure",
+            p,
+            &[("op16", "16-bit OP/s"), ("h100e", "H100 equivalents")],
+        ),
+        checkbox(
+            "all_clusters",
+            "all clusters (not only Epoch's standard analysis)",
+            p,
+        ),
     ];
     body.push_str(&form("/compute", &fields));
-    let top: Vec<String> = shares.shares.iter().take(4).map(|s| format!("{} {:.2}%", s.country, s.share)).collect();
+    let top: Vec<String> = shares
+        .shares
+        .iter()
+        .take(4)
+        .map(|s| format!("{} {:.2}%", s.country, s.share))
+        .collect();
     let _ = write!(
         body,
         "<p class=\"key\" id=\"shares\">As of {}: {} of the recorded clusters' {} ({} clusters counted).</p>",
@@ -595,10 +834,24 @@ fn compute_html(shares: &ComputeShares, series: &ComputeSeries, show_series: boo
         body.push_str(&table_html(&series.to_table(), "series"));
         body.push_str("</details>");
     }
-    let notes: Vec<String> = table.notes.iter().filter(|n| n.as_str() != compute::COVERAGE_CAVEAT).cloned().collect();
-    body.push_str(&footer_html(&notes, &[compute::COVERAGE_CAVEAT], "/api/race/compute", "compute", p));
+    let notes: Vec<String> = table
+        .notes
+        .iter()
+        .filter(|n| n.as_str() != compute::COVERAGE_CAVEAT)
+        .cloned()
+        .collect();
+    body.push_str(&footer_html(
+        &notes,
+        &[compute::COVERAGE_CAVEAT],
+        "/api/race/compute",
+        "compute",
+        p,
+    ));
     body.push_str("</main>");
-    layout(&format!("versus: compute share by country, {}", shares.as_of), &body)
+    layout(
+        &format!("versus: compute share by country, {}", shares.as_of),
+        &body,
+    )
 }
 
 #[cfg(test)]
@@ -609,7 +862,15 @@ mod tests {
     use versus_race::history::SnapshotId;
 
     fn params(pairs: &[(&str, &str)], allowed: &'static [&'static str]) -> Result<Params, Problem> {
-        Params::parse(Ok(Query(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())), allowed)
+        Params::parse(
+            Ok(Query(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            )),
+            allowed,
+        )
     }
 
     #[test]
@@ -620,33 +881,87 @@ mod tests {
              m1,\"{hostile}\",,\"Org <b>\",United States,Proprietary,no,,,,,\nm2,Other,,Org2,China,MIT,yes,,,,,\n"
         );
         let registry = Registry::parse("inline", &csv).unwrap();
-        let query = GapQuery { by: GroupBy::Country, a: "United States".into(), b: "China".into(), every: Every::Snapshot, selection: SnapshotSelection::overall() };
+        let query = GapQuery {
+            by: GroupBy::Country,
+            a: "United States".into(),
+            b: "China".into(),
+            every: Every::Snapshot,
+            selection: SnapshotSelection::overall(),
+        };
         let snapshot = RatedSnapshot {
-            id: SnapshotId { date: Date::parse("2025-01-02").unwrap(), source: Source::ArenaCatalog },
+            id: SnapshotId {
+                date: Date::parse("2025-01-02").unwrap(),
+                source: Source::ArenaCatalog,
+            },
             ratings: vec![
-                RatedModel { key: "m1".into(), rating: 1300.0, lower: Some(1290.0), upper: Some(1310.0) },
-                RatedModel { key: "m2".into(), rating: 1250.0, lower: Some(1240.0), upper: Some(1260.0) },
+                RatedModel {
+                    key: "m1".into(),
+                    rating: 1300.0,
+                    lower: Some(1290.0),
+                    upper: Some(1310.0),
+                },
+                RatedModel {
+                    key: "m2".into(),
+                    rating: 1250.0,
+                    lower: Some(1240.0),
+                    upper: Some(1260.0),
+                },
             ],
         };
         let report = gap::gap_report(&registry, &query, &[snapshot]);
-        let page = gap_html(&report, &params(&[("a", "\"><script>x</script>")], GAP_PARAMS).unwrap_or_else(|_| panic!("params")));
-        assert!(!page.contains("<script") && !page.contains("<img") && !page.contains("<b>"), "{page}");
+        let page = gap_html(
+            &report,
+            &params(&[("a", "\"><script>x</script>")], GAP_PARAMS)
+                .unwrap_or_else(|_| panic!("params")),
+        );
+        assert!(
+            !page.contains("<script") && !page.contains("<img") && !page.contains("<b>"),
+            "{page}"
+        );
         assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
         assert!(page.contains("<svg"));
     }
 
     #[test]
     fn parameters_are_checked_by_name() {
-        let Err(Problem::Param { name, .. }) = params(&[("bye", "country")], GAP_PARAMS) else { panic!("unknown name accepted") };
+        let Err(Problem::Param { name, .. }) = params(&[("bye", "country")], GAP_PARAMS) else {
+            panic!("unknown name accepted")
+        };
         assert_eq!(name, "bye");
-        let Err(Problem::Param { name, .. }) = params(&[("a", "x"), ("a", "y")], GAP_PARAMS) else { panic!("twice accepted") };
+        let Err(Problem::Param { name, .. }) = params(&[("a", "x"), ("a", "y")], GAP_PARAMS) else {
+            panic!("twice accepted")
+        };
         assert_eq!(name, "a");
-        let p = params(&[("every", "weekly"), ("style_control", "maybe"), ("a", "")], GAP_PARAMS).unwrap_or_else(|_| panic!("params"));
-        assert!(matches!(p.choice("every", Every::from_name, &["snapshot", "month"]), Err(Problem::Param { .. })));
-        assert!(matches!(p.switch("style_control"), Err(Problem::Param { .. })));
+        let p = params(
+            &[("every", "weekly"), ("style_control", "maybe"), ("a", "")],
+            GAP_PARAMS,
+        )
+        .unwrap_or_else(|_| panic!("params"));
+        assert!(matches!(
+            p.choice("every", Every::from_name, &["snapshot", "month"]),
+            Err(Problem::Param { .. })
+        ));
+        assert!(matches!(
+            p.switch("style_control"),
+            Err(Problem::Param { .. })
+        ));
         assert_eq!(p.text("a"), None);
-        let p = params(&[("a", "United States"), ("style_control", "1"), ("by", "country")], GAP_PARAMS).unwrap_or_else(|_| panic!("params"));
-        assert_eq!(p.query_string(), "?by=country&a=United%20States&style_control=1");
-        assert_eq!(p.flags(), " --by country --a 'United States' --style-control");
+        let p = params(
+            &[
+                ("a", "United States"),
+                ("style_control", "1"),
+                ("by", "country"),
+            ],
+            GAP_PARAMS,
+        )
+        .unwrap_or_else(|_| panic!("params"));
+        assert_eq!(
+            p.query_string(),
+            "?by=country&a=United%20States&style_control=1"
+        );
+        assert_eq!(
+            p.flags(),
+            " --by country --a 'United States' --style-control"
+        );
     }
 }

@@ -16,9 +16,18 @@ use crate::config::ModelMeta;
 /// Name of the built-in set.
 pub const BUILTIN_SET: &str = "alpacaeval";
 
-static BUILTIN_PROMPTS: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/answers-alpacaeval/prompts.jsonl.gz"));
-static BUILTIN_ANSWERS: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/answers-alpacaeval/answers.jsonl.gz"));
-static BUILTIN_MODELS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/answers-alpacaeval/models.csv"));
+static BUILTIN_PROMPTS: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/answers-alpacaeval/prompts.jsonl.gz"
+));
+static BUILTIN_ANSWERS: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/answers-alpacaeval/answers.jsonl.gz"
+));
+static BUILTIN_MODELS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/answers-alpacaeval/models.csv"
+));
 
 /// One prompt of a set.
 #[derive(Clone, Debug)]
@@ -83,7 +92,8 @@ impl RecordedSet {
         SET.get_or_init(|| {
             let prompts = flate2::read::GzDecoder::new(BUILTIN_PROMPTS);
             let answers = flate2::read::GzDecoder::new(BUILTIN_ANSWERS);
-            RecordedSet::from_readers(BUILTIN_SET, prompts, answers, Some(BUILTIN_MODELS)).map(Arc::new)
+            RecordedSet::from_readers(BUILTIN_SET, prompts, answers, Some(BUILTIN_MODELS))
+                .map(Arc::new)
         })
         .clone()
     }
@@ -97,20 +107,29 @@ impl RecordedSet {
                 let f = std::fs::File::open(&gz).map_err(|e| format!("{}: {e}", gz.display()))?;
                 Ok(Box::new(flate2::read::GzDecoder::new(f)))
             } else {
-                let f = std::fs::File::open(&plain).map_err(|e| format!("{}: {e}", plain.display()))?;
+                let f =
+                    std::fs::File::open(&plain).map_err(|e| format!("{}: {e}", plain.display()))?;
                 Ok(Box::new(f))
             }
         };
         let models_path = dir.join("models.csv");
         let models = if models_path.exists() {
-            Some(std::fs::read_to_string(&models_path).map_err(|e| format!("{}: {e}", models_path.display()))?)
+            Some(
+                std::fs::read_to_string(&models_path)
+                    .map_err(|e| format!("{}: {e}", models_path.display()))?,
+            )
         } else {
             None
         };
         RecordedSet::from_readers(name, open("prompts")?, open("answers")?, models.as_deref())
     }
 
-    pub fn from_readers(name: &str, prompts: impl Read, answers: impl Read, models_csv: Option<&str>) -> Result<RecordedSet, String> {
+    pub fn from_readers(
+        name: &str,
+        prompts: impl Read,
+        answers: impl Read,
+        models_csv: Option<&str>,
+    ) -> Result<RecordedSet, String> {
         let mut set = RecordedSet {
             name: name.to_string(),
             prompts: Vec::new(),
@@ -124,13 +143,23 @@ impl RecordedSet {
             if line.trim().is_empty() {
                 continue;
             }
-            let p: PromptLine = serde_json::from_str(&line).map_err(|e| format!("{name} prompts line {}: {e}", n + 1))?;
+            let p: PromptLine = serde_json::from_str(&line)
+                .map_err(|e| format!("{name} prompts line {}: {e}", n + 1))?;
             let idx = set.prompts.len();
             if set.by_id.insert(p.prompt_id, idx).is_some() {
-                return Err(format!("{name} prompts line {}: prompt_id {} repeated", n + 1, p.prompt_id));
+                return Err(format!(
+                    "{name} prompts line {}: prompt_id {} repeated",
+                    n + 1,
+                    p.prompt_id
+                ));
             }
-            set.by_text.entry(p.prompt.trim().to_string()).or_insert(idx);
-            set.prompts.push(Prompt { id: p.prompt_id, text: p.prompt });
+            set.by_text
+                .entry(p.prompt.trim().to_string())
+                .or_insert(idx);
+            set.prompts.push(Prompt {
+                id: p.prompt_id,
+                text: p.prompt,
+            });
         }
         if let Some(csv_text) = models_csv {
             let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
@@ -141,10 +170,12 @@ impl RecordedSet {
                     organization: nonempty(m.organization),
                     country: nonempty(m.country),
                     license: nonempty(m.license),
-                    open_weights: nonempty(m.open_weights).and_then(|v| match v.to_ascii_lowercase().as_str() {
-                        "true" | "yes" | "1" => Some(true),
-                        "false" | "no" | "0" => Some(false),
-                        _ => None,
+                    open_weights: nonempty(m.open_weights).and_then(|v| {
+                        match v.to_ascii_lowercase().as_str() {
+                            "true" | "yes" | "1" => Some(true),
+                            "false" | "no" | "0" => Some(false),
+                            _ => None,
+                        }
                     }),
                     release_date: nonempty(m.release_date),
                     input_price: price(m.input_usd_per_mtok),
@@ -159,7 +190,9 @@ impl RecordedSet {
         let mut n = 0usize;
         loop {
             line.clear();
-            let read = reader.read_line(&mut line).map_err(|e| format!("{name} answers: {e}"))?;
+            let read = reader
+                .read_line(&mut line)
+                .map_err(|e| format!("{name} answers: {e}"))?;
             if read == 0 {
                 break;
             }
@@ -167,14 +200,22 @@ impl RecordedSet {
             if line.trim().is_empty() {
                 continue;
             }
-            let a: AnswerLine = serde_json::from_str(&line).map_err(|e| format!("{name} answers line {n}: {e}"))?;
+            let a: AnswerLine =
+                serde_json::from_str(&line).map_err(|e| format!("{name} answers line {n}: {e}"))?;
             let Some(&idx) = set.by_id.get(&a.prompt_id) else {
-                return Err(format!("{name} answers line {n}: unknown prompt_id {}", a.prompt_id));
+                return Err(format!(
+                    "{name} answers line {n}: unknown prompt_id {}",
+                    a.prompt_id
+                ));
             };
-            if !set.answers.contains_key(&a.model) && !set.models.iter().any(|(m, _)| *m == a.model) {
+            if !set.answers.contains_key(&a.model) && !set.models.iter().any(|(m, _)| *m == a.model)
+            {
                 set.models.push((a.model.clone(), ModelMeta::default()));
             }
-            let slots = set.answers.entry(a.model).or_insert_with(|| vec![None; n_prompts]);
+            let slots = set
+                .answers
+                .entry(a.model)
+                .or_insert_with(|| vec![None; n_prompts]);
             // An empty recorded answer is no answer.
             if !a.answer.trim().is_empty() {
                 slots[idx] = Some(a.answer.into_boxed_str());
@@ -257,7 +298,16 @@ mod tests {
         assert_eq!(set.prompts.len(), 805);
         assert_eq!(set.models.len(), 24);
         assert!(set.answer("gpt-4o-2024-05-13", 0).is_some());
-        assert_eq!(set.models.iter().find(|(m, _)| m == "gpt-4o-2024-05-13").unwrap().1.organization.as_deref(), Some("OpenAI"));
+        assert_eq!(
+            set.models
+                .iter()
+                .find(|(m, _)| m == "gpt-4o-2024-05-13")
+                .unwrap()
+                .1
+                .organization
+                .as_deref(),
+            Some("OpenAI")
+        );
         assert_eq!(set.prompt_index(&set.prompts[3].text), Some(3));
     }
 }

@@ -32,12 +32,18 @@ pub struct Candidate {
 /// Overlap of two intervals relative to the shorter one, in [0, 1].
 pub fn overlap(a: Option<(f64, f64)>, b: Option<(f64, f64)>) -> f64 {
     match (a, b) {
-        (Some((al, au)), Some((bl, bu))) if al.is_finite() && au.is_finite() && bl.is_finite() && bu.is_finite() => {
+        (Some((al, au)), Some((bl, bu)))
+            if al.is_finite() && au.is_finite() && bl.is_finite() && bu.is_finite() =>
+        {
             let inter = (au.min(bu) - al.max(bl)).max(0.0);
             let shorter = (au - al).min(bu - bl);
             if shorter <= 0.0 {
                 // A zero-width interval: inside the other or not.
-                if inter > 0.0 || (al.max(bl) <= au.min(bu)) { 1.0 } else { 0.0 }
+                if inter > 0.0 || (al.max(bl) <= au.min(bu)) {
+                    1.0
+                } else {
+                    0.0
+                }
             } else {
                 (inter / shorter).clamp(0.0, 1.0)
             }
@@ -51,7 +57,8 @@ pub fn pair_weight(kind: SamplerKind, a: &Candidate, b: &Candidate) -> f64 {
     match kind {
         SamplerKind::Uniform => 1.0,
         SamplerKind::Uncertainty => {
-            let scarcity = 1.0 / (1.0 + a.battles.max(0.0)).sqrt() + 1.0 / (1.0 + b.battles.max(0.0)).sqrt();
+            let scarcity =
+                1.0 / (1.0 + a.battles.max(0.0)).sqrt() + 1.0 / (1.0 + b.battles.max(0.0)).sqrt();
             (0.1 + overlap(a.interval, b.interval)) * scarcity
         }
     }
@@ -59,7 +66,11 @@ pub fn pair_weight(kind: SamplerKind, a: &Candidate, b: &Candidate) -> f64 {
 
 /// Draws a pair (index of model A, index of model B) among `candidates`; `None` with fewer than
 /// two candidates.
-pub fn draw_pair(kind: SamplerKind, candidates: &[Candidate], rng: &mut impl rand::Rng) -> Option<(usize, usize)> {
+pub fn draw_pair(
+    kind: SamplerKind,
+    candidates: &[Candidate],
+    rng: &mut impl rand::Rng,
+) -> Option<(usize, usize)> {
     let n = candidates.len();
     if n < 2 {
         return None;
@@ -76,7 +87,9 @@ pub fn draw_pair(kind: SamplerKind, candidates: &[Candidate], rng: &mut impl ran
     }
     let (i, j) = if total > 0.0 {
         let x = rng.random_range(0.0..total);
-        let k = pairs.partition_point(|&(_, _, cum)| cum <= x).min(pairs.len() - 1);
+        let k = pairs
+            .partition_point(|&(_, _, cum)| cum <= x)
+            .min(pairs.len() - 1);
         (pairs[k].0, pairs[k].1)
     } else {
         let k = rng.random_range(0..pairs.len());
@@ -94,9 +107,18 @@ mod tests {
     fn never_a_model_against_itself_and_uncertain_pairs_more_often() {
         let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(1);
         let c = vec![
-            Candidate { battles: 1000.0, interval: Some((1000.0, 1010.0)) },
-            Candidate { battles: 1000.0, interval: Some((1005.0, 1015.0)) },
-            Candidate { battles: 1000.0, interval: Some((1200.0, 1210.0)) },
+            Candidate {
+                battles: 1000.0,
+                interval: Some((1000.0, 1010.0)),
+            },
+            Candidate {
+                battles: 1000.0,
+                interval: Some((1005.0, 1015.0)),
+            },
+            Candidate {
+                battles: 1000.0,
+                interval: Some((1200.0, 1210.0)),
+            },
         ];
         let mut close = 0;
         for _ in 0..2000 {
@@ -115,7 +137,10 @@ mod tests {
                 uniform_close += 1;
             }
         }
-        assert!(uniform_close > 850 && uniform_close < 1150, "{uniform_close}");
+        assert!(
+            uniform_close > 850 && uniform_close < 1150,
+            "{uniform_close}"
+        );
         assert!(draw_pair(SamplerKind::Uniform, &c[..1], &mut rng).is_none());
     }
 

@@ -10,7 +10,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use serde_json::json;
-use versus_store::{BattleRecord, BattleStatus, BattleUpdate, NewBattle, NewVote, PromptOrigin, Store, StyleRow, VoteOutcome, VoteRow};
+use versus_store::{
+    BattleRecord, BattleStatus, BattleUpdate, NewBattle, NewVote, PromptOrigin, Store, StyleRow,
+    VoteOutcome, VoteRow,
+};
 
 use crate::backend::{Backend, ChatMessage, OpenAiBackend, PromptRef};
 use crate::board::Leaderboard;
@@ -23,12 +26,16 @@ use crate::text;
 pub const PUBLIC_BACKEND_ERROR: &str = "One of the two models could not answer, so this battle has ended without a vote. Please start a new battle.";
 
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// 128 random bits as 32 hex digits (battle ids, vote tokens, voter cookies).
 pub fn random_hex() -> String {
-    let bytes = versus_store::random_bytes(16).expect("the operating system's random source (/dev/urandom) is unreadable");
+    let bytes = versus_store::random_bytes(16)
+        .expect("the operating system's random source (/dev/urandom) is unreadable");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -67,7 +74,10 @@ pub enum Phase {
     Complete,
     /// A vote is being committed.
     Voting,
-    Voted { winner: String, counted: bool },
+    Voted {
+        winner: String,
+        counted: bool,
+    },
     Failed,
 }
 
@@ -111,7 +121,9 @@ impl Battle {
 
     /// Follow-up turns need two live models (recorded models answer one fixed prompt).
     pub fn followups_allowed(&self) -> bool {
-        self.models.iter().all(|m| m.backend.kind() == BackendKind::Openai)
+        self.models
+            .iter()
+            .all(|m| m.backend.kind() == BackendKind::Openai)
     }
 }
 
@@ -135,7 +147,9 @@ pub struct Limiter {
 
 impl Limiter {
     fn new() -> Limiter {
-        Limiter { buckets: Mutex::new(HashMap::new()) }
+        Limiter {
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Takes one token from `key`'s bucket (refilling `per_minute`, holding at most `burst`);
@@ -159,7 +173,10 @@ impl Limiter {
     /// Forgets buckets idle long enough to be full again.
     fn sweep(&self, idle: Duration) {
         let now = Instant::now();
-        self.buckets.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, (_, last)| now.duration_since(*last) < idle);
+        self.buckets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, (_, last)| now.duration_since(*last) < idle);
     }
 }
 
@@ -200,7 +217,9 @@ impl AppState {
             match path {
                 Some(p) => RecordedSet::from_dir(name, std::path::Path::new(p)).map(Arc::new),
                 None if name == crate::recorded::BUILTIN_SET => RecordedSet::builtin(),
-                None => Err(format!("recorded set {name:?} is not built in: give its path")),
+                None => Err(format!(
+                    "recorded set {name:?} is not built in: give its path"
+                )),
             }
         };
         let mut model_configs: Vec<ModelConfig> = Vec::new();
@@ -235,7 +254,9 @@ impl AppState {
                     model_configs.retain(|x| x.name != c.name);
                     model_configs.push(c);
                 }
-                Err(e) => tracing::warn!("stored model {:?} is unreadable and skipped: {e}", rec.name),
+                Err(e) => {
+                    tracing::warn!("stored model {:?} is unreadable and skipped: {e}", rec.name)
+                }
             }
         }
         let mut models = Vec::new();
@@ -245,18 +266,29 @@ impl AppState {
         let secret = store.secret().await.map_err(|e| e.to_string())?;
         let k0 = u64::from_le_bytes(secret[0..8].try_into().map_err(|_| "short secret")?);
         let k1 = u64::from_le_bytes(secret[8..16].try_into().map_err(|_| "short secret")?);
-        let closed = store.close_unfinished(now_ms()).await.map_err(|e| e.to_string())?;
+        let closed = store
+            .close_unfinished(now_ms())
+            .await
+            .map_err(|e| e.to_string())?;
         if closed > 0 {
-            tracing::info!("{closed} battles left unfinished by the previous run are closed (no vote possible)");
+            tracing::info!(
+                "{closed} battles left unfinished by the previous run are closed (no vote possible)"
+            );
         }
         let rows = store.vote_rows().await.map_err(|e| e.to_string())?;
         let leaderboard = Arc::new(Leaderboard::new(&rows, config.arena.style_control));
-        let admin_token = std::env::var(&config.arena.admin_token_env).ok().filter(|t| !t.is_empty());
+        let admin_token = std::env::var(&config.arena.admin_token_env)
+            .ok()
+            .filter(|t| !t.is_empty());
         if admin_token.is_none() {
-            tracing::info!("admin endpoints are off ({} is not set)", config.arena.admin_token_env);
+            tracing::info!(
+                "admin endpoints are off ({} is not set)",
+                config.arena.admin_token_env
+            );
         }
         let seed = versus_store::random_bytes(8).map_err(|e| e.to_string())?;
-        let rng = ChaCha8Rng::seed_from_u64(u64::from_le_bytes(seed[..8].try_into().unwrap_or([0; 8])));
+        let rng =
+            ChaCha8Rng::seed_from_u64(u64::from_le_bytes(seed[..8].try_into().unwrap_or([0; 8])));
         tracing::info!(
             "arena: {} models ({} enabled), {} recorded prompt sets, {} stored votes",
             models.len(),
@@ -295,7 +327,10 @@ impl AppState {
 
     fn sweep(&self) {
         let cutoff = now_ms() - (self.settings.battle_ttl_secs as i64) * 1000;
-        self.battles.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, b| b.touched_ms.load(Ordering::Relaxed) >= cutoff);
+        self.battles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, b| b.touched_ms.load(Ordering::Relaxed) >= cutoff);
         self.limiter.sweep(Duration::from_secs(600));
     }
 
@@ -311,7 +346,10 @@ impl AppState {
     }
 
     pub fn model_list(&self) -> Vec<Arc<ModelEntry>> {
-        self.models.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.models
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn find_model(&self, name: &str) -> Option<Arc<ModelEntry>> {
@@ -332,12 +370,18 @@ impl AppState {
 
     /// Whether people may type their own prompts (some enabled model is live).
     pub fn accepts_free_prompts(&self) -> bool {
-        self.model_list().iter().filter(|m| m.is_enabled() && m.backend.kind() == BackendKind::Openai).count() >= 2
+        self.model_list()
+            .iter()
+            .filter(|m| m.is_enabled() && m.backend.kind() == BackendKind::Openai)
+            .count()
+            >= 2
     }
 
     /// A bundled prompt by id, if some playable set has it: (id, text).
     pub fn bundled_prompt(&self, id: i64) -> Option<(i64, String)> {
-        self.playable_sets().iter().find_map(|s| s.index_of_id(id).map(|i| (id, s.prompts[i].text.clone())))
+        self.playable_sets()
+            .iter()
+            .find_map(|s| s.index_of_id(id).map(|i| (id, s.prompts[i].text.clone())))
     }
 
     /// A bundled prompt drawn at random: (set name, prompt id, text).
@@ -351,8 +395,14 @@ impl AppState {
         for _ in 0..50 {
             let set = &sets[rng.random_range(0..sets.len())];
             let idx = rng.random_range(0..set.prompts.len());
-            let pref = PromptRef { recorded: vec![(set.name.clone(), idx)] };
-            let able = self.model_list().iter().filter(|m| m.is_enabled() && m.backend.can_answer(&pref, 1)).count();
+            let pref = PromptRef {
+                recorded: vec![(set.name.clone(), idx)],
+            };
+            let able = self
+                .model_list()
+                .iter()
+                .filter(|m| m.is_enabled() && m.backend.can_answer(&pref, 1))
+                .count();
             if able >= 2 {
                 let p = &set.prompts[idx];
                 return Some((set.name.clone(), p.id, p.text.clone()));
@@ -362,7 +412,12 @@ impl AppState {
     }
 
     pub fn battle(&self, id: &str) -> Option<Arc<Battle>> {
-        let b = self.battles.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned();
+        let b = self
+            .battles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned();
         if let Some(b) = &b {
             b.touched_ms.store(now_ms(), Ordering::Relaxed);
         }
@@ -382,13 +437,26 @@ impl AppState {
         prompt_id: Option<i64>,
     ) -> Result<Arc<Battle>, FlowError> {
         let s = &self.settings;
-        self.limiter.take(&format!("battle:{limit_key}"), s.battles_per_minute, s.battle_burst).map_err(FlowError::RateLimited)?;
         self.limiter
-            .take(&format!("battle-ip:{client_ip_key}"), s.ip_votes_per_minute, s.ip_vote_burst)
+            .take(
+                &format!("battle:{limit_key}"),
+                s.battles_per_minute,
+                s.battle_burst,
+            )
+            .map_err(FlowError::RateLimited)?;
+        self.limiter
+            .take(
+                &format!("battle-ip:{client_ip_key}"),
+                s.ip_votes_per_minute,
+                s.ip_vote_burst,
+            )
             .map_err(FlowError::RateLimited)?;
         let (text, prompt_ref, origin, pid) = self.resolve_prompt(prompt, prompt_id)?;
-        let candidates: Vec<Arc<ModelEntry>> =
-            self.model_list().into_iter().filter(|m| m.is_enabled() && m.backend.can_answer(&prompt_ref, 1)).collect();
+        let candidates: Vec<Arc<ModelEntry>> = self
+            .model_list()
+            .into_iter()
+            .filter(|m| m.is_enabled() && m.backend.can_answer(&prompt_ref, 1))
+            .collect();
         if candidates.len() < 2 {
             let why = if self.accepts_free_prompts() {
                 "fewer than two enabled models can answer this prompt"
@@ -407,14 +475,19 @@ impl AppState {
             .collect();
         let (ia, ib) = {
             let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
-            draw_pair(s.sampler, &cands, &mut *rng).ok_or_else(|| FlowError::Internal("no pair".into()))?
+            draw_pair(s.sampler, &cands, &mut *rng)
+                .ok_or_else(|| FlowError::Internal("no pair".into()))?
         };
         let models = [candidates[ia].clone(), candidates[ib].clone()];
         let now = now_ms();
         let id = random_hex();
         let vote_token = random_hex();
         let prompt_key = (origin == PromptOrigin::User).then(|| text::prompt_key([text.as_str()]));
-        let conversation = serde_json::to_string(&[ChatMessage { role: "user".into(), content: text.clone() }]).unwrap_or_default();
+        let conversation = serde_json::to_string(&[ChatMessage {
+            role: "user".into(),
+            content: text.clone(),
+        }])
+        .unwrap_or_default();
         let record = NewBattle {
             id: id.clone(),
             created_ms: now,
@@ -427,7 +500,10 @@ impl AppState {
             prompt_key,
             conversation,
         };
-        self.store.create_battle(&record).await.map_err(|e| FlowError::Internal(format!("storing the battle: {e}")))?;
+        self.store
+            .create_battle(&record)
+            .await
+            .map_err(|e| FlowError::Internal(format!("storing the battle: {e}")))?;
         let battle = Arc::new(Battle {
             id: id.clone(),
             vote_token,
@@ -437,16 +513,29 @@ impl AppState {
             prompt_ref,
             origin,
             prompt_id: pid,
-            inner: Mutex::new(Inner { prompts: vec![text], answers: [vec![String::new()], vec![String::new()]], phase: Phase::Generating, anony: true, style: StyleRow::default() }),
+            inner: Mutex::new(Inner {
+                prompts: vec![text],
+                answers: [vec![String::new()], vec![String::new()]],
+                phase: Phase::Generating,
+                anony: true,
+                style: StyleRow::default(),
+            }),
             changed: tokio::sync::watch::channel(0).0,
             touched_ms: AtomicI64::new(now),
         });
-        self.battles.lock().unwrap_or_else(|e| e.into_inner()).insert(id, battle.clone());
+        self.battles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, battle.clone());
         tokio::spawn(generate(self.clone(), battle.clone(), 0));
         Ok(battle)
     }
 
-    fn resolve_prompt(&self, prompt: Option<String>, prompt_id: Option<i64>) -> Result<(String, PromptRef, PromptOrigin, Option<i64>), FlowError> {
+    fn resolve_prompt(
+        &self,
+        prompt: Option<String>,
+        prompt_id: Option<i64>,
+    ) -> Result<(String, PromptRef, PromptOrigin, Option<i64>), FlowError> {
         if let Some(id) = prompt_id {
             for set in self.playable_sets() {
                 if let Some(idx) = set.index_of_id(id) {
@@ -455,7 +544,9 @@ impl AppState {
                     return Ok((text, pref, PromptOrigin::Bundled, Some(id)));
                 }
             }
-            return Err(FlowError::BadRequest(format!("no bundled prompt has id {id}")));
+            return Err(FlowError::BadRequest(format!(
+                "no bundled prompt has id {id}"
+            )));
         }
         match prompt {
             Some(p) => {
@@ -464,13 +555,20 @@ impl AppState {
                     return Err(FlowError::BadRequest("the prompt is empty".into()));
                 }
                 if p.chars().count() > self.settings.max_prompt_chars {
-                    return Err(FlowError::BadRequest(format!("the prompt is longer than {} characters", self.settings.max_prompt_chars)));
+                    return Err(FlowError::BadRequest(format!(
+                        "the prompt is longer than {} characters",
+                        self.settings.max_prompt_chars
+                    )));
                 }
                 let pref = self.prompt_ref_of(&p, None);
                 // A bundled prompt typed (or pasted) verbatim is a bundled prompt.
                 let (origin, pid) = match pref.recorded.first() {
                     Some((set_name, idx)) => {
-                        let id = self.sets.iter().find(|s| &s.name == set_name).map(|s| s.prompts[*idx].id);
+                        let id = self
+                            .sets
+                            .iter()
+                            .find(|s| &s.name == set_name)
+                            .map(|s| s.prompts[*idx].id);
                         (PromptOrigin::Bundled, id)
                     }
                     None => (PromptOrigin::User, None),
@@ -478,10 +576,24 @@ impl AppState {
                 Ok((p, pref, origin, pid))
             }
             None => {
-                let (set_name, id, text) = self.random_prompt().ok_or_else(|| FlowError::BadRequest("write a prompt: this arena has no bundled prompts".into()))?;
-                let set = self.sets.iter().find(|s| s.name == set_name).cloned().ok_or_else(|| FlowError::Internal("set vanished".into()))?;
+                let (set_name, id, text) = self.random_prompt().ok_or_else(|| {
+                    FlowError::BadRequest(
+                        "write a prompt: this arena has no bundled prompts".into(),
+                    )
+                })?;
+                let set = self
+                    .sets
+                    .iter()
+                    .find(|s| s.name == set_name)
+                    .cloned()
+                    .ok_or_else(|| FlowError::Internal("set vanished".into()))?;
                 let idx = set.index_of_id(id).unwrap_or(0);
-                Ok((text.clone(), self.prompt_ref_of(&text, Some((&set, idx))), PromptOrigin::Bundled, Some(id)))
+                Ok((
+                    text.clone(),
+                    self.prompt_ref_of(&text, Some((&set, idx))),
+                    PromptOrigin::Bundled,
+                    Some(id),
+                ))
             }
         }
     }
@@ -503,24 +615,39 @@ impl AppState {
     }
 
     /// Adds a follow-up turn (live models only, before the vote; owner's token required).
-    pub async fn follow_up(self: &Arc<Self>, battle: &Arc<Battle>, token: &str, prompt: String) -> Result<usize, FlowError> {
+    pub async fn follow_up(
+        self: &Arc<Self>,
+        battle: &Arc<Battle>,
+        token: &str,
+        prompt: String,
+    ) -> Result<usize, FlowError> {
         if !constant_time_eq(token.as_bytes(), battle.vote_token.as_bytes()) {
             return Err(FlowError::Forbidden("wrong vote token".into()));
         }
         let prompt = prompt.trim().to_string();
         if prompt.is_empty() || prompt.chars().count() > self.settings.max_prompt_chars {
-            return Err(FlowError::BadRequest("the prompt is empty or too long".into()));
+            return Err(FlowError::BadRequest(
+                "the prompt is empty or too long".into(),
+            ));
         }
         if !battle.followups_allowed() {
-            return Err(FlowError::Conflict("recorded models answer only their bundled prompt: vote, then start a new battle".into()));
+            return Err(FlowError::Conflict(
+                "recorded models answer only their bundled prompt: vote, then start a new battle"
+                    .into(),
+            ));
         }
         let turn = {
             let mut inner = battle.lock();
             if inner.phase != Phase::Complete {
-                return Err(FlowError::Conflict("a follow-up needs both answers complete and no vote yet".into()));
+                return Err(FlowError::Conflict(
+                    "a follow-up needs both answers complete and no vote yet".into(),
+                ));
             }
             if inner.prompts.len() >= self.settings.max_turns {
-                return Err(FlowError::Conflict(format!("at most {} turns per battle", self.settings.max_turns)));
+                return Err(FlowError::Conflict(format!(
+                    "at most {} turns per battle",
+                    self.settings.max_turns
+                )));
             }
             inner.prompts.push(prompt);
             inner.answers[0].push(String::new());
@@ -530,23 +657,38 @@ impl AppState {
         };
         // The stored battle leaves "complete" before any answer starts, so no vote can land.
         let update = self.battle_update(battle, BattleStatus::Generating, None);
-        self.store.update_battle(&update).await.map_err(|e| FlowError::Internal(e.to_string()))?;
+        self.store
+            .update_battle(&update)
+            .await
+            .map_err(|e| FlowError::Internal(e.to_string()))?;
         battle.bump();
         tokio::spawn(generate(self.clone(), battle.clone(), turn));
         Ok(turn)
     }
 
     /// The stored form of a battle's current state (style counts, anonymity, metadata).
-    fn battle_update(&self, battle: &Battle, status: BattleStatus, error: Option<String>) -> BattleUpdate {
+    fn battle_update(
+        &self,
+        battle: &Battle,
+        status: BattleStatus,
+        error: Option<String>,
+    ) -> BattleUpdate {
         let inner = battle.lock();
         let conv = |side: usize| -> String {
             let mut msgs = Vec::new();
             for (t, p) in inner.prompts.iter().enumerate() {
-                msgs.push(ChatMessage { role: "user".into(), content: p.clone() });
+                msgs.push(ChatMessage {
+                    role: "user".into(),
+                    content: p.clone(),
+                });
                 if let Some(a) = inner.answers[side].get(t)
-                    && (!a.is_empty() || status != BattleStatus::Generating) {
-                        msgs.push(ChatMessage { role: "assistant".into(), content: a.clone() });
-                    }
+                    && (!a.is_empty() || status != BattleStatus::Generating)
+                {
+                    msgs.push(ChatMessage {
+                        role: "assistant".into(),
+                        content: a.clone(),
+                    });
+                }
             }
             serde_json::to_string(&msgs).unwrap_or_default()
         };
@@ -560,7 +702,8 @@ impl AppState {
             list: [a.1.list_total() as f64, b.1.list_total() as f64],
             bold: [a.1.bold_total() as f64, b.1.bold_total() as f64],
         };
-        let prompt_key = (battle.origin == PromptOrigin::User).then(|| text::prompt_key(inner.prompts.iter().map(String::as_str)));
+        let prompt_key = (battle.origin == PromptOrigin::User)
+            .then(|| text::prompt_key(inner.prompts.iter().map(String::as_str)));
         BattleUpdate {
             id: battle.id.clone(),
             updated_ms: now_ms(),
@@ -577,10 +720,21 @@ impl AppState {
     }
 
     /// Records a vote. The answer is sent only after the vote is committed.
-    pub async fn vote(&self, id: &str, token: &str, winner: &str, voter: &str, ip_key: &str) -> Result<VoteResult, FlowError> {
+    pub async fn vote(
+        &self,
+        id: &str,
+        token: &str,
+        winner: &str,
+        voter: &str,
+        ip_key: &str,
+    ) -> Result<VoteResult, FlowError> {
         let winner = match winner {
             "model_a" | "model_b" | "tie" | "both_bad" => winner.to_string(),
-            _ => return Err(FlowError::BadRequest("winner must be model_a, model_b, tie or both_bad".into())),
+            _ => {
+                return Err(FlowError::BadRequest(
+                    "winner must be model_a, model_b, tie or both_bad".into(),
+                ));
+            }
         };
         let s = &self.settings;
         match self.battle(id) {
@@ -592,19 +746,49 @@ impl AppState {
                     let mut inner = battle.lock();
                     match inner.phase {
                         Phase::Complete => {}
-                        Phase::Voted { .. } | Phase::Voting => return Err(FlowError::Conflict("this battle already has a vote".into())),
-                        Phase::Generating => return Err(FlowError::Conflict("the answers are not complete yet".into())),
-                        Phase::Failed => return Err(FlowError::Conflict("this battle ended without answers".into())),
+                        Phase::Voted { .. } | Phase::Voting => {
+                            return Err(FlowError::Conflict(
+                                "this battle already has a vote".into(),
+                            ));
+                        }
+                        Phase::Generating => {
+                            return Err(FlowError::Conflict(
+                                "the answers are not complete yet".into(),
+                            ));
+                        }
+                        Phase::Failed => {
+                            return Err(FlowError::Conflict(
+                                "this battle ended without answers".into(),
+                            ));
+                        }
                     }
                     self.limit_vote(voter, ip_key)?;
                     inner.phase = Phase::Voting;
                 }
                 let anony = battle.lock().anony;
-                let result = self.commit_vote(id, &winner, voter, [battle.models[0].name(), battle.models[1].name()], anony).await;
+                let result = self
+                    .commit_vote(
+                        id,
+                        &winner,
+                        voter,
+                        [battle.models[0].name(), battle.models[1].name()],
+                        anony,
+                    )
+                    .await;
                 let mut inner = battle.lock();
                 match &result {
-                    Ok(r) => inner.phase = Phase::Voted { winner: winner.clone(), counted: r.counted },
-                    Err(FlowError::Conflict(_)) => inner.phase = Phase::Voted { winner: String::new(), counted: false },
+                    Ok(r) => {
+                        inner.phase = Phase::Voted {
+                            winner: winner.clone(),
+                            counted: r.counted,
+                        }
+                    }
+                    Err(FlowError::Conflict(_)) => {
+                        inner.phase = Phase::Voted {
+                            winner: String::new(),
+                            counted: false,
+                        }
+                    }
                     Err(_) => inner.phase = Phase::Complete,
                 }
                 drop(inner);
@@ -613,7 +797,12 @@ impl AppState {
             }
             None => {
                 // Not in memory (older, or the server restarted): the database decides.
-                let rec = self.store.battle(id).await.map_err(|e| FlowError::Internal(e.to_string()))?.ok_or(FlowError::NotFound)?;
+                let rec = self
+                    .store
+                    .battle(id)
+                    .await
+                    .map_err(|e| FlowError::Internal(e.to_string()))?
+                    .ok_or(FlowError::NotFound)?;
                 if !constant_time_eq(token.as_bytes(), rec.vote_token.as_bytes()) {
                     return Err(FlowError::Forbidden("wrong vote token".into()));
                 }
@@ -625,75 +814,149 @@ impl AppState {
                 }
                 let _ = s;
                 self.limit_vote(voter, ip_key)?;
-                self.commit_vote(id, &winner, voter, [&rec.model_a, &rec.model_b], rec.anony).await
+                self.commit_vote(id, &winner, voter, [&rec.model_a, &rec.model_b], rec.anony)
+                    .await
             }
         }
     }
 
     fn limit_vote(&self, voter: &str, ip_key: &str) -> Result<(), FlowError> {
         let s = &self.settings;
-        self.limiter.take(&format!("vote:{voter}"), s.votes_per_minute, s.vote_burst).map_err(FlowError::RateLimited)?;
+        self.limiter
+            .take(&format!("vote:{voter}"), s.votes_per_minute, s.vote_burst)
+            .map_err(FlowError::RateLimited)?;
         if ip_key != voter {
-            self.limiter.take(&format!("vote-ip:{ip_key}"), s.ip_votes_per_minute, s.ip_vote_burst).map_err(FlowError::RateLimited)?;
+            self.limiter
+                .take(
+                    &format!("vote-ip:{ip_key}"),
+                    s.ip_votes_per_minute,
+                    s.ip_vote_burst,
+                )
+                .map_err(FlowError::RateLimited)?;
         }
         Ok(())
     }
 
-    async fn commit_vote(&self, id: &str, winner: &str, voter: &str, names: [&str; 2], anony: bool) -> Result<VoteResult, FlowError> {
-        let vote = NewVote { battle_id: id.to_string(), winner: winner.to_string(), voter: voter.to_string(), voted_ms: now_ms(), dedup_cap: self.settings.dedup_cap };
+    async fn commit_vote(
+        &self,
+        id: &str,
+        winner: &str,
+        voter: &str,
+        names: [&str; 2],
+        anony: bool,
+    ) -> Result<VoteResult, FlowError> {
+        let vote = NewVote {
+            battle_id: id.to_string(),
+            winner: winner.to_string(),
+            voter: voter.to_string(),
+            voted_ms: now_ms(),
+            dedup_cap: self.settings.dedup_cap,
+        };
         match self.store.record_vote(&vote).await {
             Ok(VoteOutcome::Recorded { seq, counted }) => {
                 // Committed: now (and only now) the leaderboard and the voter hear of it.
-                if counted && anony
-                    && let Ok(Some(rec)) = self.store_row_for(id, seq, winner, vote.voted_ms, counted).await {
-                        self.leaderboard.add(&rec);
-                    }
-                Ok(VoteResult { model_a: names[0].to_string(), model_b: names[1].to_string(), winner: winner.to_string(), counted, anonymous: anony })
+                if counted
+                    && anony
+                    && let Ok(Some(rec)) = self
+                        .store_row_for(id, seq, winner, vote.voted_ms, counted)
+                        .await
+                {
+                    self.leaderboard.add(&rec);
+                }
+                Ok(VoteResult {
+                    model_a: names[0].to_string(),
+                    model_b: names[1].to_string(),
+                    winner: winner.to_string(),
+                    counted,
+                    anonymous: anony,
+                })
             }
-            Ok(VoteOutcome::AlreadyVoted) => Err(FlowError::Conflict("this battle already has a vote".into())),
-            Ok(VoteOutcome::NotVotable) => Err(FlowError::Conflict("this battle cannot be voted on".into())),
+            Ok(VoteOutcome::AlreadyVoted) => {
+                Err(FlowError::Conflict("this battle already has a vote".into()))
+            }
+            Ok(VoteOutcome::NotVotable) => {
+                Err(FlowError::Conflict("this battle cannot be voted on".into()))
+            }
             Err(e) => Err(FlowError::Internal(format!("storing the vote: {e}"))),
         }
     }
 
     /// The leaderboard row of a just-committed vote (style counts from memory when the battle
     /// is there, else from the database).
-    async fn store_row_for(&self, id: &str, seq: i64, winner: &str, voted_ms: i64, counted: bool) -> Result<Option<VoteRow>, FlowError> {
+    async fn store_row_for(
+        &self,
+        id: &str,
+        seq: i64,
+        winner: &str,
+        voted_ms: i64,
+        counted: bool,
+    ) -> Result<Option<VoteRow>, FlowError> {
         let from_memory = self.battle(id).map(|b| {
             let inner = b.lock();
-            (b.models[0].name().to_string(), b.models[1].name().to_string(), inner.anony, inner.style)
+            (
+                b.models[0].name().to_string(),
+                b.models[1].name().to_string(),
+                inner.anony,
+                inner.style,
+            )
         });
         let (model_a, model_b, anony, style) = match from_memory {
             Some(x) => x,
             None => {
-                let rec = self.store.battle(id).await.map_err(|e| FlowError::Internal(e.to_string()))?;
+                let rec = self
+                    .store
+                    .battle(id)
+                    .await
+                    .map_err(|e| FlowError::Internal(e.to_string()))?;
                 let Some(rec) = rec else { return Ok(None) };
                 (rec.model_a, rec.model_b, rec.anony, rec.style)
             }
         };
-        Ok(Some(VoteRow { seq, model_a, model_b, winner: winner.to_string(), voted_ms, anony, counted, style }))
+        Ok(Some(VoteRow {
+            seq,
+            model_a,
+            model_b,
+            winner: winner.to_string(),
+            voted_ms,
+            anony,
+            counted,
+            style,
+        }))
     }
 
     /// A battle as stored, for battles no longer in memory.
     pub async fn stored_battle(&self, id: &str) -> Result<Option<BattleRecord>, FlowError> {
-        self.store.battle(id).await.map_err(|e| FlowError::Internal(e.to_string()))
+        self.store
+            .battle(id)
+            .await
+            .map_err(|e| FlowError::Internal(e.to_string()))
     }
 
     /// Adds or replaces a model at run time (persisted).
     pub async fn put_model(&self, config: ModelConfig) -> Result<(), FlowError> {
         config.validate().map_err(FlowError::BadRequest)?;
-        let entry = Arc::new(build_model(config.clone(), &self.sets, &self.http).map_err(FlowError::BadRequest)?);
+        let entry = Arc::new(
+            build_model(config.clone(), &self.sets, &self.http).map_err(FlowError::BadRequest)?,
+        );
         let rec = versus_store::ModelRecord {
             name: config.name.clone(),
-            config: serde_json::to_string(&config).map_err(|e| FlowError::Internal(e.to_string()))?,
+            config: serde_json::to_string(&config)
+                .map_err(|e| FlowError::Internal(e.to_string()))?,
             enabled: config.enabled,
             updated_ms: now_ms(),
         };
-        self.store.upsert_model(&rec).await.map_err(|e| FlowError::Internal(e.to_string()))?;
+        self.store
+            .upsert_model(&rec)
+            .await
+            .map_err(|e| FlowError::Internal(e.to_string()))?;
         let mut models = self.models.write().unwrap_or_else(|e| e.into_inner());
         models.retain(|m| m.name() != config.name);
         models.push(entry);
-        tracing::info!("admin: model {} added or replaced ({:?})", config.name, config.backend);
+        tracing::info!(
+            "admin: model {} added or replaced ({:?})",
+            config.name,
+            config.backend
+        );
         Ok(())
     }
 
@@ -704,13 +967,20 @@ impl AppState {
         config.enabled = enabled;
         let rec = versus_store::ModelRecord {
             name: name.to_string(),
-            config: serde_json::to_string(&config).map_err(|e| FlowError::Internal(e.to_string()))?,
+            config: serde_json::to_string(&config)
+                .map_err(|e| FlowError::Internal(e.to_string()))?,
             enabled,
             updated_ms: now_ms(),
         };
-        self.store.upsert_model(&rec).await.map_err(|e| FlowError::Internal(e.to_string()))?;
+        self.store
+            .upsert_model(&rec)
+            .await
+            .map_err(|e| FlowError::Internal(e.to_string()))?;
         entry.enabled.store(enabled, Ordering::Relaxed);
-        tracing::info!("admin: model {name} {}", if enabled { "enabled" } else { "disabled" });
+        tracing::info!(
+            "admin: model {name} {}",
+            if enabled { "enabled" } else { "disabled" }
+        );
         Ok(())
     }
 }
@@ -727,27 +997,53 @@ pub struct VoteResult {
     pub anonymous: bool,
 }
 
-fn build_model(config: ModelConfig, sets: &[Arc<RecordedSet>], http: &reqwest::Client) -> Result<ModelEntry, String> {
+fn build_model(
+    config: ModelConfig,
+    sets: &[Arc<RecordedSet>],
+    http: &reqwest::Client,
+) -> Result<ModelEntry, String> {
     let backend = match config.backend {
         BackendKind::Recorded => {
-            let set_name = config.set.as_deref().unwrap_or(crate::recorded::BUILTIN_SET);
-            let set = sets.iter().find(|s| s.name == set_name).ok_or_else(|| format!("model {:?}: recorded set {set_name:?} is not loaded", config.name))?;
+            let set_name = config
+                .set
+                .as_deref()
+                .unwrap_or(crate::recorded::BUILTIN_SET);
+            let set = sets.iter().find(|s| s.name == set_name).ok_or_else(|| {
+                format!(
+                    "model {:?}: recorded set {set_name:?} is not loaded",
+                    config.name
+                )
+            })?;
             let source = config.source.clone().unwrap_or_else(|| config.name.clone());
             if !set.has_model(&source) {
-                return Err(format!("model {:?}: the recorded set {set_name:?} has no answers of {source:?}", config.name));
+                return Err(format!(
+                    "model {:?}: the recorded set {set_name:?} has no answers of {source:?}",
+                    config.name
+                ));
             }
-            Backend::Recorded { set: set.clone(), source }
+            Backend::Recorded {
+                set: set.clone(),
+                source,
+            }
         }
         BackendKind::Openai => {
             if let Some(var) = &config.api_key_env
-                && std::env::var_os(var).is_none() {
-                    tracing::warn!("model {}: environment variable {var} is not set; its battles will fail until it is", config.name);
-                }
+                && std::env::var_os(var).is_none()
+            {
+                tracing::warn!(
+                    "model {}: environment variable {var} is not set; its battles will fail until it is",
+                    config.name
+                );
+            }
             Backend::OpenAi(OpenAiBackend::new(&config, http.clone()))
         }
     };
     let enabled = AtomicBool::new(config.enabled);
-    Ok(ModelEntry { config, backend, enabled })
+    Ok(ModelEntry {
+        config,
+        backend,
+        enabled,
+    })
 }
 
 /// Generates turn `turn` of both sides, then stores the battle as complete (or failed).
@@ -760,9 +1056,15 @@ async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
                 let inner = battle.lock();
                 let mut m = Vec::new();
                 for t in 0..=turn {
-                    m.push(ChatMessage { role: "user".into(), content: inner.prompts[t].clone() });
+                    m.push(ChatMessage {
+                        role: "user".into(),
+                        content: inner.prompts[t].clone(),
+                    });
                     if t < turn {
-                        m.push(ChatMessage { role: "assistant".into(), content: inner.answers[side][t].clone() });
+                        m.push(ChatMessage {
+                            role: "assistant".into(),
+                            content: inner.answers[side][t].clone(),
+                        });
                     }
                 }
                 m
@@ -772,7 +1074,10 @@ async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
                 b2.lock().answers[side][turn].push_str(chunk);
                 b2.bump();
             };
-            battle.models[side].backend.stream(&messages, &battle.prompt_ref, &state.settings, &mut sink).await
+            battle.models[side]
+                .backend
+                .stream(&messages, &battle.prompt_ref, &state.settings, &mut sink)
+                .await
         }
     };
     let result = futures_util::future::try_join(run_side(0), run_side(1)).await;
@@ -780,10 +1085,18 @@ async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
         Ok(_) => {
             {
                 let mut inner = battle.lock();
-                let texts = inner.prompts.iter().chain(inner.answers[0].iter()).chain(inner.answers[1].iter()).map(String::as_str);
+                let texts = inner
+                    .prompts
+                    .iter()
+                    .chain(inner.answers[0].iter())
+                    .chain(inner.answers[1].iter())
+                    .map(String::as_str);
                 if let Some(word) = text::identity_word(texts) {
                     if inner.anony {
-                        tracing::info!("battle {}: the conversation contains the identity word {word:?}; kept as non-anonymous", battle.id);
+                        tracing::info!(
+                            "battle {}: the conversation contains the identity word {word:?}; kept as non-anonymous",
+                            battle.id
+                        );
                     }
                     inner.anony = false;
                 }
@@ -803,7 +1116,13 @@ async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
         }
         Err(e) => {
             // For the operator: which model and why (the text never holds an API key).
-            tracing::warn!("battle {} failed: {} (models {} vs {})", battle.id, e, battle.models[0].name(), battle.models[1].name());
+            tracing::warn!(
+                "battle {} failed: {} (models {} vs {})",
+                battle.id,
+                e,
+                battle.models[0].name(),
+                battle.models[1].name()
+            );
             let update = state.battle_update(&battle, BattleStatus::Failed, Some(e.0.clone()));
             if let Err(err) = state.store.update_battle(&update).await {
                 tracing::error!("battle {}: storing the failure failed: {err}", battle.id);
@@ -853,8 +1172,17 @@ pub fn public_view_stored(rec: &BattleRecord, include_token: bool) -> serde_json
     let parse = |s: &str| serde_json::from_str::<Vec<ChatMessage>>(s).unwrap_or_default();
     let a = parse(&rec.conversation_a);
     let b = parse(&rec.conversation_b);
-    let prompts: Vec<String> = a.iter().filter(|m| m.role == "user").map(|m| m.content.clone()).collect();
-    let answers = |c: &[ChatMessage]| -> Vec<String> { c.iter().filter(|m| m.role == "assistant").map(|m| m.content.clone()).collect() };
+    let prompts: Vec<String> = a
+        .iter()
+        .filter(|m| m.role == "user")
+        .map(|m| m.content.clone())
+        .collect();
+    let answers = |c: &[ChatMessage]| -> Vec<String> {
+        c.iter()
+            .filter(|m| m.role == "assistant")
+            .map(|m| m.content.clone())
+            .collect()
+    };
     let (aa, bb) = (answers(&a), answers(&b));
     let turns: Vec<serde_json::Value> = prompts
         .iter()

@@ -91,9 +91,11 @@ pub fn markdown_counts(text: &str) -> MarkdownCounts {
         if digits > 0 && body[digits..].starts_with('.') && followed_by_space(&body[digits + 1..]) {
             c.ordered += 1;
         } else if let Some(first) = body.chars().next()
-            && matches!(first, '-' | '*' | '+') && followed_by_space(&body[1..]) {
-                c.unordered += 1;
-            }
+            && matches!(first, '-' | '*' | '+')
+            && followed_by_space(&body[1..])
+        {
+            c.unordered += 1;
+        }
     }
     c.bold_star = count_delimited(&text, b'*');
     c.bold_under = count_delimited(&text, b'_');
@@ -173,9 +175,39 @@ fn is_cjk(ch: char) -> bool {
 /// FastChat's identity words: a conversation containing one (lower-cased substring match, all
 /// turns, both sides) may reveal who answered, so the battle is kept but marked non-anonymous.
 pub const IDENTITY_WORDS: &[&str] = &[
-    "vicuna", "lmsys", "koala", "uc berkeley", "open assistant", "laion", "chatglm", "chatgpt", "gpt-4", "openai", "anthropic", "claude",
-    "bard", "palm", "lamda", "google", "gemini", "llama", "qianwan", "qwen", "alibaba", "mistral", "zhipu", "keg lab", "01.ai", "ai2",
-    "tülu", "tulu", "deepseek", "hermes", "cohere", "dbrx", "databricks",
+    "vicuna",
+    "lmsys",
+    "koala",
+    "uc berkeley",
+    "open assistant",
+    "laion",
+    "chatglm",
+    "chatgpt",
+    "gpt-4",
+    "openai",
+    "anthropic",
+    "claude",
+    "bard",
+    "palm",
+    "lamda",
+    "google",
+    "gemini",
+    "llama",
+    "qianwan",
+    "qwen",
+    "alibaba",
+    "mistral",
+    "zhipu",
+    "keg lab",
+    "01.ai",
+    "ai2",
+    "tülu",
+    "tulu",
+    "deepseek",
+    "hermes",
+    "cohere",
+    "dbrx",
+    "databricks",
 ];
 
 /// Unfinished-answer markers FastChat also drops on.
@@ -198,7 +230,11 @@ pub fn identity_word<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<&'s
 /// The dedup key of a conversation: its user turns joined, first 10,000 characters (as
 /// FastChat's `deduplication.py`), whitespace trimmed.
 pub fn prompt_key<'a>(user_turns: impl IntoIterator<Item = &'a str>) -> String {
-    let joined: String = user_turns.into_iter().map(str::trim).collect::<Vec<_>>().join("\n");
+    let joined: String = user_turns
+        .into_iter()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n");
     joined.chars().take(10_000).collect()
 }
 
@@ -214,7 +250,12 @@ pub fn side_counts<'a>(answers: impl IntoIterator<Item = &'a str>) -> (u32, Mark
 }
 
 /// LMArena's `conv_metadata` object for a battle.
-pub fn conv_metadata(user_tokens: u32, a: (u32, MarkdownCounts), b: (u32, MarkdownCounts), turns: usize) -> serde_json::Value {
+pub fn conv_metadata(
+    user_tokens: u32,
+    a: (u32, MarkdownCounts),
+    b: (u32, MarkdownCounts),
+    turns: usize,
+) -> serde_json::Value {
     let side = |md: &MarkdownCounts| {
         (
             json!({"h1": md.headers[0], "h2": md.headers[1], "h3": md.headers[2], "h4": md.headers[3], "h5": md.headers[4], "h6": md.headers[5]}),
@@ -273,7 +314,10 @@ mod tests {
 
     #[test]
     fn identity_and_tokens() {
-        assert_eq!(identity_word(["Hello", "I am ChatGPT, made by OpenAI"]), Some("chatgpt"));
+        assert_eq!(
+            identity_word(["Hello", "I am ChatGPT, made by OpenAI"]),
+            Some("chatgpt")
+        );
         assert_eq!(identity_word(["The weather is nice"]), None);
         assert!(token_count("Hello, world! 12345") >= 5);
         assert_eq!(token_count(""), 0);
@@ -281,6 +325,9 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(esc("<script>alert('x')</script>&\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;");
+        assert_eq!(
+            esc("<script>alert('x')</script>&\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"
+        );
     }
 }

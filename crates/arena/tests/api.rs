@@ -11,31 +11,52 @@ async fn names_never_leave_the_server_before_the_vote() {
     let t = start("names", None, "").await;
     let me = cookie(1);
     // Every kind of prompt: drawn by the server, chosen by id, typed verbatim.
-    for body in [json!({}), json!({"prompt_id": 2}), json!({"prompt": "Question number 3: what is 3 plus 3?"})] {
+    for body in [
+        json!({}),
+        json!({"prompt_id": 2}),
+        json!({"prompt": "Question number 3: what is 3 plus 3?"}),
+    ] {
         let r = t.post("/api/battles", body, Some(&me)).await;
         assert_eq!(r.status, 201, "{}", r.text);
         assert_no_names(&r.text, "POST /api/battles");
         let id = r.json()["id"].as_str().unwrap().to_string();
         let token = r.json()["vote_token"].as_str().unwrap().to_string();
         // While generating and after completion: JSON, stream, page.
-        assert_no_names(&t.get(&format!("/api/battles/{id}"), Some(&me)).await.text, "GET /api/battles/{id}");
-        assert_no_names(&t.get(&format!("/battle/{id}"), Some(&me)).await.text, "GET /battle/{id}");
+        assert_no_names(
+            &t.get(&format!("/api/battles/{id}"), Some(&me)).await.text,
+            "GET /api/battles/{id}",
+        );
+        assert_no_names(
+            &t.get(&format!("/battle/{id}"), Some(&me)).await.text,
+            "GET /battle/{id}",
+        );
         let j = t.wait_settled(&id, &me).await;
         assert_eq!(j["complete"], true);
         assert!(j.get("vote").is_none());
         assert_no_names(&j.to_string(), "GET /api/battles/{id} (complete)");
         assert_no_names(&t.stream_text(&id).await, "GET /api/battles/{id}/stream");
-        assert_no_names(&t.get(&format!("/battle/{id}"), None).await.text, "GET /battle/{id} (complete)");
+        assert_no_names(
+            &t.get(&format!("/battle/{id}"), None).await.text,
+            "GET /battle/{id} (complete)",
+        );
         assert_no_names(&t.get("/", Some(&me)).await.text, "GET /");
         // The vote reveals them, and from then on the battle shows them.
         let v = t.vote(&id, &token, "model_a", &me).await;
         assert_eq!(v.status, 200, "{}", v.text);
         let names = v.json();
-        let (a, b) = (names["model_a"].as_str().unwrap().to_string(), names["model_b"].as_str().unwrap().to_string());
+        let (a, b) = (
+            names["model_a"].as_str().unwrap().to_string(),
+            names["model_b"].as_str().unwrap().to_string(),
+        );
         assert!(MODELS.contains(&a.as_str()) && MODELS.contains(&b.as_str()) && a != b);
         let after = t.get(&format!("/api/battles/{id}"), Some(&me)).await.json();
         assert_eq!(after["vote"]["model_a"], a.as_str());
-        assert!(t.get(&format!("/battle/{id}"), None).await.text.contains(&a));
+        assert!(
+            t.get(&format!("/battle/{id}"), None)
+                .await
+                .text
+                .contains(&a)
+        );
     }
 }
 
@@ -81,18 +102,45 @@ async fn votes_need_the_battle_token_and_complete_answers() {
     assert_eq!(early.status, 409, "{}", early.text);
     assert_no_names(&early.text, "early vote");
     // Wrong or missing tokens, bad winners, unknown battles.
-    assert_eq!(t.vote(&id, "00000000000000000000000000000000", "model_a", &me).await.status, 403);
-    assert_eq!(t.post(&format!("/api/battles/{id}/vote"), json!({"winner": "model_a"}), Some(&me)).await.status, 400);
+    assert_eq!(
+        t.vote(&id, "00000000000000000000000000000000", "model_a", &me)
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        t.post(
+            &format!("/api/battles/{id}/vote"),
+            json!({"winner": "model_a"}),
+            Some(&me)
+        )
+        .await
+        .status,
+        400
+    );
     assert_eq!(t.vote(&id, &token, "model_c", &me).await.status, 400);
-    assert_eq!(t.vote("ffffffffffffffffffffffffffffffff", &token, "tie", &me).await.status, 404);
+    assert_eq!(
+        t.vote("ffffffffffffffffffffffffffffffff", &token, "tie", &me)
+            .await
+            .status,
+        404
+    );
     // Someone else viewing the battle is not given its token.
-    let other = t.get(&format!("/api/battles/{id}"), Some(&cookie(99))).await.json();
+    let other = t
+        .get(&format!("/api/battles/{id}"), Some(&cookie(99)))
+        .await
+        .json();
     assert!(other.get("vote_token").is_none());
     let mine = t.get(&format!("/api/battles/{id}"), Some(&me)).await.json();
     assert_eq!(mine["vote_token"], token.as_str());
     let done = t.wait_settled(&id, &me).await;
     assert_eq!(done["complete"], true);
-    assert_eq!(t.vote(&id, "00000000000000000000000000000000", "model_a", &me).await.status, 403);
+    assert_eq!(
+        t.vote(&id, "00000000000000000000000000000000", "model_a", &me)
+            .await
+            .status,
+        403
+    );
     assert_eq!(t.vote(&id, &token, "model_a", &me).await.status, 200);
 }
 
@@ -130,32 +178,66 @@ async fn hostile_answers_are_escaped_everywhere() {
     t.wait_settled(&id, &me).await;
     let page = t.get(&format!("/battle/{id}"), Some(&me)).await;
     assert_eq!(page.status, 200);
-    assert!(page.headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        page.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let csp = page.headers["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     // The answer is on the page, escaped: no tag of it survives.
-    assert!(page.text.contains("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;"), "{}", page.text);
-    assert!(page.text.contains("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"));
+    assert!(
+        page.text
+            .contains("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;"),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text
+            .contains("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;")
+    );
     assert!(page.text.contains("&lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;"));
     assert!(!page.text.contains("<script>alert"));
     assert!(!page.text.contains("<img"));
     assert!(!page.text.contains("<b>x</b>"));
     // The only script on any page is the static file.
     assert_eq!(page.text.matches("<script").count(), 1);
-    assert!(page.text.contains("<script src=\"/static/arena.js\"></script>"));
+    assert!(
+        page.text
+            .contains("<script src=\"/static/arena.js\"></script>")
+    );
     // JSON carries it as a string, with a JSON content type (not HTML).
     let api = t.get(&format!("/api/battles/{id}"), Some(&me)).await;
-    assert!(api.headers["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(
+        api.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
     assert_eq!(api.json()["answers"]["a"], HOSTILE);
     // The script inserts model output as text only.
     let js = t.get("/static/arena.js", None).await.text;
-    assert!(!js.contains("innerHTML") && !js.contains("insertAdjacentHTML") && !js.contains("document.write"));
+    assert!(
+        !js.contains("innerHTML")
+            && !js.contains("insertAdjacentHTML")
+            && !js.contains("document.write")
+    );
     // After the vote the page is still escaped; free prompts are refused by a recorded-only arena.
     assert_eq!(t.vote(&id, &token, "model_a", &me).await.status, 200);
     let voted = t.get(&format!("/battle/{id}"), Some(&me)).await.text;
     assert!(!voted.contains("<script>alert"));
-    let r = t.post("/api/battles", json!({"prompt": hostile_prompt}), Some(&me)).await;
-    assert_eq!(r.status, 422, "recorded-only arenas refuse free prompts: {}", r.text);
+    let r = t
+        .post("/api/battles", json!({"prompt": hostile_prompt}), Some(&me))
+        .await;
+    assert_eq!(
+        r.status, 422,
+        "recorded-only arenas refuse free prompts: {}",
+        r.text
+    );
     let board = t.get("/leaderboard", None).await;
     assert_eq!(board.status, 200);
     assert!(!board.text.contains("<script>alert"));
@@ -164,10 +246,17 @@ async fn hostile_answers_are_escaped_everywhere() {
 #[tokio::test]
 async fn admin_endpoints_need_the_token() {
     // No token variable set for this arena: admin is off.
-    let t = start("admin", None, "admin_token_env = \"VERSUS_TEST_ADMIN_TOKEN_NEVER_SET\"").await;
+    let t = start(
+        "admin",
+        None,
+        "admin_token_env = \"VERSUS_TEST_ADMIN_TOKEN_NEVER_SET\"",
+    )
+    .await;
     let r = t.get("/api/admin/export", None).await;
     assert_eq!(r.status, 403);
-    let r = t.post("/api/admin/models/alpha-model/disable", json!({}), None).await;
+    let r = t
+        .post("/api/admin/models/alpha-model/disable", json!({}), None)
+        .await;
     assert_eq!(r.status, 403);
     assert!(t.state.find_model("alpha-model").unwrap().is_enabled());
 }
@@ -227,8 +316,18 @@ async fn the_leaderboard_follows_the_votes() {
     }
     assert!(page.contains("<svg") && page.contains("Alpha Org"));
     let svg = t.get("/api/leaderboard.svg", None).await;
-    assert!(svg.headers["content-type"].to_str().unwrap().starts_with("image/svg+xml"));
+    assert!(
+        svg.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("image/svg+xml")
+    );
     // Every model's battles add up to twice the votes.
-    let total: f64 = board["models"].as_array().unwrap().iter().map(|m| m["battles"].as_f64().unwrap()).sum();
+    let total: f64 = board["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["battles"].as_f64().unwrap())
+        .sum();
     assert_eq!(total, 2.0 * n as f64);
 }

@@ -63,8 +63,14 @@ async fn completions(State(seen): State<Fake>, headers: HeaderMap, body: Bytes) 
     let req: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(req["stream"], true);
     let messages = req["messages"].as_array().unwrap().clone();
-    let auth = headers.get("authorization").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    let last = messages.last().unwrap()["content"].as_str().unwrap().to_string();
+    let auth = headers
+        .get("authorization")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let last = messages.last().unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
     {
         let mut s = seen.lock().unwrap();
         s.authorizations.push(auth.clone());
@@ -77,7 +83,8 @@ async fn completions(State(seen): State<Fake>, headers: HeaderMap, body: Bytes) 
         // Slow follow-ups, so the test can try to vote while they stream.
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     }
-    let event_stream = |text: String| ([("content-type", "text/event-stream")], text).into_response();
+    let event_stream =
+        |text: String| ([("content-type", "text/event-stream")], text).into_response();
     match model {
         "good-a" => event_stream(sse(
             &[
@@ -103,16 +110,28 @@ async fn completions(State(seen): State<Fake>, headers: HeaderMap, body: Bytes) 
             )
         )),
         // An error that echoes the key, as some providers do.
-        "fails-500" => (StatusCode::INTERNAL_SERVER_ERROR, format!("{{\"error\": \"upstream exploded, your header was {auth}\"}}")).into_response(),
+        "fails-500" => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("{{\"error\": \"upstream exploded, your header was {auth}\"}}"),
+        )
+            .into_response(),
         // Two chunks, then the connection ends without [DONE] or a finish reason.
-        "dies-midstream" => event_stream(sse(&[json!({"choices": [{"delta": {"content": "partial "}}]}), json!({"choices": [{"delta": {"content": "answer"}}]})], false)),
+        "dies-midstream" => event_stream(sse(
+            &[
+                json!({"choices": [{"delta": {"content": "partial "}}]}),
+                json!({"choices": [{"delta": {"content": "answer"}}]}),
+            ],
+            false,
+        )),
         other => (StatusCode::NOT_FOUND, format!("no model {other}")).into_response(),
     }
 }
 
 async fn fake_server() -> (String, Fake) {
     let seen: Fake = Arc::default();
-    let app = axum::Router::new().route("/v1/chat/completions", axum::routing::post(completions)).with_state(seen.clone());
+    let app = axum::Router::new()
+        .route("/v1/chat/completions", axum::routing::post(completions))
+        .with_state(seen.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/v1", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -124,7 +143,10 @@ fn live_config(dir: &std::path::Path, url: &str) -> String {
         "{}\nadmin_token_env = \"VERSUS_TEST_ADMIN_TOKEN\"\n\n\
          [[models]]\nname = \"live-one\"\nbackend = \"openai\"\nbase_url = \"{url}\"\nmodel = \"good-a\"\napi_key_env = \"VERSUS_TEST_OPENAI_KEY\"\norganization = \"Org One\"\ntimeout_secs = 20\n\n\
          [[models]]\nname = \"live-two\"\nbackend = \"openai\"\nbase_url = \"{url}/\"\nmodel = \"good-b\"\napi_key_env = \"VERSUS_TEST_OPENAI_KEY\"\nmax_tokens = 64\ntemperature = 0.2\n",
-        fixture_config(dir, "").split("\n\n[[recorded]]").next().unwrap()
+        fixture_config(dir, "")
+            .split("\n\n[[recorded]]")
+            .next()
+            .unwrap()
     )
 }
 
@@ -136,8 +158,17 @@ fn live_models_admin_and_secrets() {
         std::env::set_var("VERSUS_TEST_ADMIN_TOKEN", ADMIN);
     }
     let buf = LOGS.get_or_init(Default::default).clone();
-    tracing_subscriber::fmt().with_max_level(tracing::Level::DEBUG).with_ansi(false).with_writer(move || Capture(buf.clone())).init();
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap().block_on(run());
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || Capture(buf.clone()))
+        .init();
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run());
 }
 
 async fn run() {
@@ -154,36 +185,88 @@ async fn run() {
 
     // 1. A battle between two live models, streamed, with a follow-up turn.
     assert!(t.state.accepts_free_prompts());
-    let r = t.post("/api/battles", json!({"prompt": "Hello <there>"}), Some(&me)).await;
+    let r = t
+        .post(
+            "/api/battles",
+            json!({"prompt": "Hello <there>"}),
+            Some(&me),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
     no_names(&r.text, "create");
     assert_eq!(r.json()["followups"], true);
-    let (id, token) = (r.json()["id"].as_str().unwrap().to_string(), r.json()["vote_token"].as_str().unwrap().to_string());
+    let (id, token) = (
+        r.json()["id"].as_str().unwrap().to_string(),
+        r.json()["vote_token"].as_str().unwrap().to_string(),
+    );
     let stream = t.stream_text(&id).await;
     no_names(&stream, "stream");
     let page = t.get(&format!("/battle/{id}"), Some(&me)).await.text;
-    assert!(page.contains("Hello &lt;there&gt;") && !page.contains("Hello <there>"), "the prompt is escaped on the page");
-    assert!(stream.contains("event: delta") && stream.contains("event: complete"), "{stream}");
+    assert!(
+        page.contains("Hello &lt;there&gt;") && !page.contains("Hello <there>"),
+        "the prompt is escaped on the page"
+    );
+    assert!(
+        stream.contains("event: delta") && stream.contains("event: complete"),
+        "{stream}"
+    );
     let j = t.wait_settled(&id, &me).await;
     assert_eq!(j["complete"], true, "{j}");
-    let answers = [j["answers"]["a"].as_str().unwrap().to_string(), j["answers"]["b"].as_str().unwrap().to_string()];
+    let answers = [
+        j["answers"]["a"].as_str().unwrap().to_string(),
+        j["answers"]["b"].as_str().unwrap().to_string(),
+    ];
     let mut sorted = answers.clone();
     sorted.sort();
-    assert_eq!(sorted, ["**Bold** reply number 1.", "Turn 1: you said Hello <there>"]);
+    assert_eq!(
+        sorted,
+        ["**Bold** reply number 1.", "Turn 1: you said Hello <there>"]
+    );
     // The key went to the endpoint as a bearer token.
-    assert!(seen.lock().unwrap().authorizations.iter().all(|a| a == &format!("Bearer {KEY}")));
+    assert!(
+        seen.lock()
+            .unwrap()
+            .authorizations
+            .iter()
+            .all(|a| a == &format!("Bearer {KEY}"))
+    );
     // Follow-up: both models get the whole conversation.
-    let f = t.post(&format!("/api/battles/{id}/turns"), json!({"prompt": "And again?", "vote_token": token}), Some(&me)).await;
+    let f = t
+        .post(
+            &format!("/api/battles/{id}/turns"),
+            json!({"prompt": "And again?", "vote_token": token}),
+            Some(&me),
+        )
+        .await;
     assert_eq!(f.status, 200, "{}", f.text);
-    assert_eq!(t.vote(&id, &token, "model_a", &me).await.status, 409, "no vote while the follow-up streams");
+    assert_eq!(
+        t.vote(&id, &token, "model_a", &me).await.status,
+        409,
+        "no vote while the follow-up streams"
+    );
     let j = t.wait_settled(&id, &me).await;
     assert_eq!(j["turns"].as_array().unwrap().len(), 2);
-    let mut second = [j["answers"]["a"].as_str().unwrap().to_string(), j["answers"]["b"].as_str().unwrap().to_string()];
+    let mut second = [
+        j["answers"]["a"].as_str().unwrap().to_string(),
+        j["answers"]["b"].as_str().unwrap().to_string(),
+    ];
     second.sort();
-    assert_eq!(second, ["**Bold** reply number 2.", "Turn 2: you said And again?"]);
+    assert_eq!(
+        second,
+        ["**Bold** reply number 2.", "Turn 2: you said And again?"]
+    );
     assert_eq!(seen.lock().unwrap().message_counts[2..], [3, 3]);
     // A follow-up needs the token.
-    assert_eq!(t.post(&format!("/api/battles/{id}/turns"), json!({"prompt": "x", "vote_token": "0"}), Some(&me)).await.status, 403);
+    assert_eq!(
+        t.post(
+            &format!("/api/battles/{id}/turns"),
+            json!({"prompt": "x", "vote_token": "0"}),
+            Some(&me)
+        )
+        .await
+        .status,
+        403
+    );
     let v = t.vote(&id, &token, "model_b", &me).await;
     assert_eq!(v.status, 200);
     assert!(names.contains(&v.json()["model_a"].as_str().unwrap()));
@@ -193,11 +276,21 @@ async fn run() {
 
     // 2. Admin endpoints need the token.
     assert_eq!(t.get("/api/admin/models", None).await.status, 401);
-    let wrong = t.http.get(format!("{}/api/admin/models", t.base)).header("authorization", "Bearer nope").send().await.unwrap();
+    let wrong = t
+        .http
+        .get(format!("{}/api/admin/models", t.base))
+        .header("authorization", "Bearer nope")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status().as_u16(), 401);
     let admin = |method: &str, path: &str, body: Option<Value>| {
         let url = format!("{}{path}", t.base);
-        let mut r = if method == "GET" { t.http.get(url) } else { t.http.post(url) };
+        let mut r = if method == "GET" {
+            t.http.get(url)
+        } else {
+            t.http.post(url)
+        };
         r = r.header("authorization", format!("Bearer {ADMIN}"));
         if let Some(b) = body {
             r = r.body(b.to_string());
@@ -213,9 +306,22 @@ async fn run() {
 
     // 3. A failing backend ends the battle cleanly: no names shown, the cause logged without the key.
     let broken = json!({"name": "live-broken", "backend": "openai", "base_url": url, "model": "fails-500", "api_key_env": "VERSUS_TEST_OPENAI_KEY"});
-    assert_eq!(admin("POST", "/api/admin/models", Some(broken)).await.0, 200);
-    assert_eq!(admin("POST", "/api/admin/models/live-two/disable", None).await.0, 200);
-    assert_eq!(admin("POST", "/api/admin/models/no-such/disable", None).await.0, 404);
+    assert_eq!(
+        admin("POST", "/api/admin/models", Some(broken)).await.0,
+        200
+    );
+    assert_eq!(
+        admin("POST", "/api/admin/models/live-two/disable", None)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        admin("POST", "/api/admin/models/no-such/disable", None)
+            .await
+            .0,
+        404
+    );
     let (id2, token2) = t.battle(json!({"prompt": "Will this fail?"}), &me).await;
     let j = t.wait_settled(&id2, &me).await;
     assert_eq!(j["status"], "failed");
@@ -224,15 +330,29 @@ async fn run() {
     let stream = t.stream_text(&id2).await;
     assert!(stream.contains("event: failed"));
     no_names(&stream, "failed stream");
-    no_names(&t.get(&format!("/battle/{id2}"), Some(&me)).await.text, "failed page");
+    no_names(
+        &t.get(&format!("/battle/{id2}"), Some(&me)).await.text,
+        "failed page",
+    );
     assert_eq!(t.vote(&id2, &token2, "tie", &me).await.status, 409);
     let log = logs();
-    assert!(log.contains("HTTP 500") && log.contains("live-broken"), "the operator sees which model failed:\n{log}");
+    assert!(
+        log.contains("HTTP 500") && log.contains("live-broken"),
+        "the operator sees which model failed:\n{log}"
+    );
 
     // A stream that ends without [DONE] or finish_reason is an error too.
     let truncated = json!({"name": "live-truncated", "backend": "openai", "base_url": url, "model": "dies-midstream"});
-    assert_eq!(admin("POST", "/api/admin/models", Some(truncated)).await.0, 200);
-    assert_eq!(admin("POST", "/api/admin/models/live-broken/disable", None).await.0, 200);
+    assert_eq!(
+        admin("POST", "/api/admin/models", Some(truncated)).await.0,
+        200
+    );
+    assert_eq!(
+        admin("POST", "/api/admin/models/live-broken/disable", None)
+            .await
+            .0,
+        200
+    );
     let (id3, _) = t.battle(json!({"prompt": "Will this be cut?"}), &me).await;
     assert_eq!(t.wait_settled(&id3, &me).await["status"], "failed");
     assert!(logs().contains("ended before the answer was finished"));
@@ -245,14 +365,28 @@ async fn run() {
     assert!(export.contains(&id));
     let (_, csv) = admin("GET", "/api/admin/export?format=csv", None).await;
     let mut everything = vec![logs(), export, csv, listing];
-    for path in ["/", "/leaderboard", "/api/models", &format!("/battle/{id}"), &format!("/api/battles/{id}"), &format!("/api/battles/{id2}")] {
+    for path in [
+        "/",
+        "/leaderboard",
+        "/api/models",
+        &format!("/battle/{id}"),
+        &format!("/api/battles/{id}"),
+        &format!("/api/battles/{id2}"),
+    ] {
         everything.push(t.get(path, Some(&me)).await.text);
     }
     for text in &everything {
         assert!(!text.contains(KEY), "the API key leaked:\n{text}");
-        assert!(!text.contains(&KEY[8..24]), "part of the API key leaked:\n{text}");
+        assert!(
+            !text.contains(&KEY[8..24]),
+            "part of the API key leaked:\n{text}"
+        );
         assert!(!text.contains(ADMIN), "the admin token leaked:\n{text}");
     }
-    assert!(logs().contains("[redacted]"), "the echoed key was redacted:\n{}", logs());
+    assert!(
+        logs().contains("[redacted]"),
+        "the echoed key was redacted:\n{}",
+        logs()
+    );
     tokio::time::sleep(Duration::from_millis(10)).await;
 }

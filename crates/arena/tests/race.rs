@@ -5,8 +5,8 @@
 
 mod common;
 
-use versus_race::table::Tabular;
 use std::sync::OnceLock;
+use versus_race::table::Tabular;
 
 use common::*;
 use versus_arena::text::esc;
@@ -27,33 +27,63 @@ struct Shipped {
 
 fn shipped() -> &'static Shipped {
     static DATA: OnceLock<Shipped> = OnceLock::new();
-    DATA.get_or_init(|| Shipped { registry: Registry::shipped().unwrap(), history: History::shipped().unwrap(), clusters: compute::shipped_clusters().unwrap() })
+    DATA.get_or_init(|| Shipped {
+        registry: Registry::shipped().unwrap(),
+        history: History::shipped().unwrap(),
+        clusters: compute::shipped_clusters().unwrap(),
+    })
 }
 
 /// A query string, percent-encoded.
 fn qs(pairs: &[(&str, &str)]) -> String {
     let enc = |s: &str| -> String {
         s.bytes()
-            .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
             .collect()
     };
-    let parts: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+    let parts: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect();
     format!("?{}", parts.join("&"))
 }
 
 fn gap_json(options: &GapOptions) -> String {
     let d = shipped();
-    gap::gap(&d.registry, &d.history, &options.query(&d.registry).unwrap()).unwrap().render(OutputFormat::Json).unwrap()
+    gap::gap(
+        &d.registry,
+        &d.history,
+        &options.query(&d.registry).unwrap(),
+    )
+    .unwrap()
+    .render(OutputFormat::Json)
+    .unwrap()
 }
 
 fn gap_report(options: &GapOptions) -> GapReport {
     let d = shipped();
-    gap::gap(&d.registry, &d.history, &options.query(&d.registry).unwrap()).unwrap()
+    gap::gap(
+        &d.registry,
+        &d.history,
+        &options.query(&d.registry).unwrap(),
+    )
+    .unwrap()
 }
 
 fn value_report(options: &ValueOptions) -> ValueReport {
     let d = shipped();
-    value::value(&d.registry, &d.history, &options.query(&d.registry).unwrap()).unwrap()
+    value::value(
+        &d.registry,
+        &d.history,
+        &options.query(&d.registry).unwrap(),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
@@ -63,49 +93,110 @@ async fn race_json_is_the_commands_json() {
     let cases: Vec<(Vec<(&str, &str)>, GapOptions)> = vec![
         (vec![], GapOptions::default()),
         (
-            vec![("by", "country"), ("a", "United States"), ("b", "China"), ("every", "month"), ("style_control", "1"), ("category", "full")],
+            vec![
+                ("by", "country"),
+                ("a", "United States"),
+                ("b", "China"),
+                ("every", "month"),
+                ("style_control", "1"),
+                ("category", "full"),
+            ],
             GapOptions {
                 a: Some("United States".into()),
                 b: Some("China".into()),
                 every: Every::Month,
-                leaderboard: LeaderboardOptions { style_control: true, ..LeaderboardOptions::default() },
+                leaderboard: LeaderboardOptions {
+                    style_control: true,
+                    ..LeaderboardOptions::default()
+                },
                 ..GapOptions::default()
             },
         ),
-        (vec![("by", "licence"), ("every", "month")], GapOptions { by: GroupBy::Licence, every: Every::Month, ..GapOptions::default() }),
         (
-            vec![("by", "organisation"), ("a", "OpenAI"), ("b", "DeepSeek"), ("from", "2024-06"), ("to", "2025-03"), ("source", "scrape")],
+            vec![("by", "licence"), ("every", "month")],
+            GapOptions {
+                by: GroupBy::Licence,
+                every: Every::Month,
+                ..GapOptions::default()
+            },
+        ),
+        (
+            vec![
+                ("by", "organisation"),
+                ("a", "OpenAI"),
+                ("b", "DeepSeek"),
+                ("from", "2024-06"),
+                ("to", "2025-03"),
+                ("source", "scrape"),
+            ],
             GapOptions {
                 by: GroupBy::Organisation,
                 a: Some("OpenAI".into()),
                 b: Some("DeepSeek".into()),
                 from: Some("2024-06".into()),
                 to: Some("2025-03".into()),
-                leaderboard: LeaderboardOptions { source: Some(Source::LeaderboardScrape), ..LeaderboardOptions::default() },
+                leaderboard: LeaderboardOptions {
+                    source: Some(Source::LeaderboardScrape),
+                    ..LeaderboardOptions::default()
+                },
                 ..GapOptions::default()
             },
         ),
-        (vec![("snapshot", "2024-08-13")], GapOptions { snapshot: Some("2024-08-13".into()), ..GapOptions::default() }),
+        (
+            vec![("snapshot", "2024-08-13")],
+            GapOptions {
+                snapshot: Some("2024-08-13".into()),
+                ..GapOptions::default()
+            },
+        ),
     ];
     for (pairs, options) in &cases {
         let r = t.get(&format!("/api/race/gap{}", qs(pairs)), None).await;
         assert_eq!(r.status, 200, "{pairs:?}: {}", r.text);
-        assert!(r.headers["content-type"].to_str().unwrap().starts_with("application/json"));
+        assert!(
+            r.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
         assert_eq!(r.text, gap_json(options), "{pairs:?}");
         let j = r.json();
-        assert!(j["points"].as_array().is_some_and(|p| !p.is_empty()) && j["provenance"].is_object() && j["by"].is_string(), "{pairs:?}");
+        assert!(
+            j["points"].as_array().is_some_and(|p| !p.is_empty())
+                && j["provenance"].is_object()
+                && j["by"].is_string(),
+            "{pairs:?}"
+        );
     }
 
     // `versus race value --max-price-fraction 0.1` and `--max-price 1 --snapshot …`.
     let d = shipped();
     let value_cases: Vec<(Vec<(&str, &str)>, ValueOptions)> = vec![
         (vec![], ValueOptions::default()),
-        (vec![("max_price_fraction", "0.1")], ValueOptions { max_price_fraction: Some(0.1), ..ValueOptions::default() }),
-        (vec![("max_price", "1"), ("snapshot", "2025-06-23")], ValueOptions { max_price: Some(1.0), snapshot: Some("2025-06-23".into()), ..ValueOptions::default() }),
+        (
+            vec![("max_price_fraction", "0.1")],
+            ValueOptions {
+                max_price_fraction: Some(0.1),
+                ..ValueOptions::default()
+            },
+        ),
+        (
+            vec![("max_price", "1"), ("snapshot", "2025-06-23")],
+            ValueOptions {
+                max_price: Some(1.0),
+                snapshot: Some("2025-06-23".into()),
+                ..ValueOptions::default()
+            },
+        ),
     ];
     for (pairs, options) in &value_cases {
         let r = t.get(&format!("/api/race/value{}", qs(pairs)), None).await;
-        let expected = value::value(&d.registry, &d.history, &options.query(&d.registry).unwrap()).map(|v| v.render(OutputFormat::Json).unwrap());
+        let expected = value::value(
+            &d.registry,
+            &d.history,
+            &options.query(&d.registry).unwrap(),
+        )
+        .map(|v| v.render(OutputFormat::Json).unwrap());
         match expected {
             Ok(json) => {
                 assert_eq!(r.status, 200, "{pairs:?}: {}", r.text);
@@ -122,14 +213,50 @@ async fn race_json_is_the_commands_json() {
     // `versus race compute` at the latest date, at a date, and as a series.
     let compute_cases: Vec<(Vec<(&str, &str)>, ComputeOptions)> = vec![
         (vec![], ComputeOptions::default()),
-        (vec![("as_of", "2024"), ("measure", "h100e")], ComputeOptions { as_of: Some("2024".into()), measure: Measure::H100Equivalents, ..ComputeOptions::default() }),
-        (vec![("every", "year"), ("measure", "h100e")], ComputeOptions { every: Some(Period::Year), measure: Measure::H100Equivalents, ..ComputeOptions::default() }),
-        (vec![("every", "month"), ("from", "2024-01"), ("all_clusters", "1")], ComputeOptions { every: Some(Period::Month), from: Some("2024-01".into()), all_clusters: true, ..ComputeOptions::default() }),
+        (
+            vec![("as_of", "2024"), ("measure", "h100e")],
+            ComputeOptions {
+                as_of: Some("2024".into()),
+                measure: Measure::H100Equivalents,
+                ..ComputeOptions::default()
+            },
+        ),
+        (
+            vec![("every", "year"), ("measure", "h100e")],
+            ComputeOptions {
+                every: Some(Period::Year),
+                measure: Measure::H100Equivalents,
+                ..ComputeOptions::default()
+            },
+        ),
+        (
+            vec![
+                ("every", "month"),
+                ("from", "2024-01"),
+                ("all_clusters", "1"),
+            ],
+            ComputeOptions {
+                every: Some(Period::Month),
+                from: Some("2024-01".into()),
+                all_clusters: true,
+                ..ComputeOptions::default()
+            },
+        ),
     ];
     for (pairs, options) in &compute_cases {
-        let r = t.get(&format!("/api/race/compute{}", qs(pairs)), None).await;
+        let r = t
+            .get(&format!("/api/race/compute{}", qs(pairs)), None)
+            .await;
         assert_eq!(r.status, 200, "{pairs:?}: {}", r.text);
-        assert_eq!(r.text, options.compute(&d.clusters).unwrap().render(OutputFormat::Json).unwrap(), "{pairs:?}");
+        assert_eq!(
+            r.text,
+            options
+                .compute(&d.clusters)
+                .unwrap()
+                .render(OutputFormat::Json)
+                .unwrap(),
+            "{pairs:?}"
+        );
     }
 }
 
@@ -137,24 +264,52 @@ async fn race_json_is_the_commands_json() {
 async fn race_pages_show_the_chart_table_and_numbers() {
     let t = start("race-pages", None, "").await;
     // The gap, as in the example.
-    let pairs = [("by", "country"), ("a", "United States"), ("b", "China"), ("every", "month"), ("style_control", "1"), ("category", "full")];
+    let pairs = [
+        ("by", "country"),
+        ("a", "United States"),
+        ("b", "China"),
+        ("every", "month"),
+        ("style_control", "1"),
+        ("category", "full"),
+    ];
     let page = t.get(&format!("/race{}", qs(&pairs)), None).await;
     assert_eq!(page.status, 200, "{}", page.text);
-    assert!(page.headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        page.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let report = gap_report(&GapOptions {
         every: Every::Month,
-        leaderboard: LeaderboardOptions { style_control: true, ..LeaderboardOptions::default() },
+        leaderboard: LeaderboardOptions {
+            style_control: true,
+            ..LeaderboardOptions::default()
+        },
         ..GapOptions::default()
     });
     let last = report.points.last().unwrap();
     let html = &page.text;
     assert!(html.contains("<svg") && html.contains("id=\"chart\""));
-    assert!(html.contains(&format!("<strong class=\"leader-a\">{}</strong>", esc(&last.a.name))), "{html}");
-    assert!(html.contains(&format!("<strong class=\"leader-b\">{}</strong>", esc(&last.b.name))));
+    assert!(
+        html.contains(&format!(
+            "<strong class=\"leader-a\">{}</strong>",
+            esc(&last.a.name)
+        )),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "<strong class=\"leader-b\">{}</strong>",
+        esc(&last.b.name)
+    )));
     assert!(html.contains(&format!("Gap <strong>{:.1}</strong> points", last.gap)));
     // Every point is a table row; provenance notes and caveats are on the page.
     for p in &report.points {
-        assert!(html.contains(&format!("<td>{}</td><td>{}</td>", esc(&p.date), p.snapshot)), "row {}", p.date);
+        assert!(
+            html.contains(&format!("<td>{}</td><td>{}</td>", esc(&p.date), p.snapshot)),
+            "row {}",
+            p.date
+        );
     }
     for note in &report.provenance.notes {
         assert!(html.contains(&esc(note)), "note {note}");
@@ -173,11 +328,17 @@ async fn race_pages_show_the_chart_table_and_numbers() {
     // Value: the compared pair, the frontier chart, the models table.
     let page = t.get("/value?max_price_fraction=0.1", None).await;
     assert_eq!(page.status, 200, "{}", page.text);
-    let report = value_report(&ValueOptions { max_price_fraction: Some(0.1), ..ValueOptions::default() });
+    let report = value_report(&ValueOptions {
+        max_price_fraction: Some(0.1),
+        ..ValueOptions::default()
+    });
     let c = report.comparison.as_ref().unwrap();
     let html = &page.text;
     assert!(html.contains("<svg"));
-    assert!(html.contains(&format!("<strong>{}</strong>", esc(&c.a_best.name))) && html.contains(&format!("<strong>{}</strong>", esc(&c.b_best.name))));
+    assert!(
+        html.contains(&format!("<strong>{}</strong>", esc(&c.a_best.name)))
+            && html.contains(&format!("<strong>{}</strong>", esc(&c.b_best.name)))
+    );
     assert!(html.contains(&format!("Gap <strong>{:.1}</strong> points", c.gap)));
     assert!(html.contains(&format!("<td>{}</td>", esc(&report.models[0].name))));
     assert!(html.contains(&esc(value::PRICE_NOTE)));
@@ -186,13 +347,27 @@ async fn race_pages_show_the_chart_table_and_numbers() {
     let page = t.get("/compute?every=year&measure=h100e", None).await;
     assert_eq!(page.status, 200, "{}", page.text);
     let d = shipped();
-    let options = ComputeOptions { measure: Measure::H100Equivalents, ..ComputeOptions::default() };
-    let shares = compute::shares_at(&d.clusters, options.query(), options.as_of(&d.clusters).unwrap());
+    let options = ComputeOptions {
+        measure: Measure::H100Equivalents,
+        ..ComputeOptions::default()
+    };
+    let shares = compute::shares_at(
+        &d.clusters,
+        options.query(),
+        options.as_of(&d.clusters).unwrap(),
+    );
     let html = &page.text;
     assert!(html.contains("<svg") && html.contains("id=\"series\""));
     let top = &shares.shares[0];
-    assert!(html.contains(&format!("{} {:.2}%", esc(&top.country), top.share)), "{html}");
-    assert!(html.contains(&format!("<td>{}</td><td>{:.2}</td>", esc(&top.country), top.share)));
+    assert!(
+        html.contains(&format!("{} {:.2}%", esc(&top.country), top.share)),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "<td>{}</td><td>{:.2}</td>",
+        esc(&top.country),
+        top.share
+    )));
     assert!(html.contains(&esc(compute::COVERAGE_CAVEAT)));
     // Without `every` the page still draws a (yearly) chart.
     let page = t.get("/compute", None).await;
@@ -205,7 +380,10 @@ async fn hostile_parameters_are_escaped() {
     let t = start("race-hostile", None, "").await;
     let hostile = "<script>alert('x')</script><img src=x onerror=alert(1)>";
     for (path, pairs) in [
-        ("/race", vec![("by", "organisation"), ("a", hostile), ("b", "OpenAI")]),
+        (
+            "/race",
+            vec![("by", "organisation"), ("a", hostile), ("b", "OpenAI")],
+        ),
         ("/race", vec![("category", hostile)]),
         ("/race", vec![("from", hostile)]),
         ("/value", vec![("max_price", hostile)]),
@@ -214,11 +392,26 @@ async fn hostile_parameters_are_escaped() {
     ] {
         let page = t.get(&format!("{path}{}", qs(&pairs)), None).await;
         assert_eq!(page.status, 400, "{path} {pairs:?}");
-        assert!(page.text.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"), "{}", page.text);
-        assert!(!page.text.contains("<script") && !page.text.contains("<img"), "{}", page.text);
+        assert!(
+            page.text.contains(
+                "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
+            ),
+            "{}",
+            page.text
+        );
+        assert!(
+            !page.text.contains("<script") && !page.text.contains("<img"),
+            "{}",
+            page.text
+        );
     }
     // On a good page, what was typed into the form comes back escaped too.
-    let page = t.get(&format!("/race{}", qs(&[("a", "US"), ("b", "china")])), None).await;
+    let page = t
+        .get(
+            &format!("/race{}", qs(&[("a", "US"), ("b", "china")])),
+            None,
+        )
+        .await;
     assert_eq!(page.status, 200);
     assert!(page.text.contains("name=\"a\" value=\"US\""));
 }
@@ -227,7 +420,11 @@ async fn hostile_parameters_are_escaped() {
 async fn bad_parameters_are_400_naming_them() {
     let t = start("race-bad", None, "").await;
     // (view, parameters, the parameter the 400 names)
-    type Case = (&'static str, &'static [(&'static str, &'static str)], &'static str);
+    type Case = (
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        &'static str,
+    );
     let cases: &[Case] = &[
         ("gap", &[("every", "weekly")], "every"),
         ("gap", &[("by", "planet")], "by"),
@@ -235,7 +432,11 @@ async fn bad_parameters_are_400_naming_them() {
         ("gap", &[("from", "2024-13")], "from"),
         ("gap", &[("to", "tomorrow")], "to"),
         ("gap", &[("snapshot", "2024-08")], "snapshot"),
-        ("gap", &[("snapshot", "2024-08-13"), ("from", "2024")], "snapshot"),
+        (
+            "gap",
+            &[("snapshot", "2024-08-13"), ("from", "2024")],
+            "snapshot",
+        ),
         ("gap", &[("a", "Atlantis")], "a"),
         ("gap", &[("by", "organisation"), ("a", "OpenAI")], "b"),
         ("gap", &[("source", "wiki")], "source"),
@@ -243,8 +444,16 @@ async fn bad_parameters_are_400_naming_them() {
         ("gap", &[("bye", "country")], "bye"),
         ("gap", &[("votes", "file.json")], "votes"),
         ("value", &[("max_price", "cheap")], "max_price"),
-        ("value", &[("max_price_fraction", "-1")], "max_price_fraction"),
-        ("value", &[("max_price", "1"), ("max_price_fraction", "0.1")], "max_price"),
+        (
+            "value",
+            &[("max_price_fraction", "-1")],
+            "max_price_fraction",
+        ),
+        (
+            "value",
+            &[("max_price", "1"), ("max_price_fraction", "0.1")],
+            "max_price",
+        ),
         ("value", &[("every", "month")], "every"),
         ("compute", &[("measure", "flops")], "measure"),
         ("compute", &[("as_of", "soon")], "as_of"),
@@ -254,20 +463,51 @@ async fn bad_parameters_are_400_naming_them() {
     for (view, pairs, name) in cases {
         let api = t.get(&format!("/api/race/{view}{}", qs(pairs)), None).await;
         assert_eq!(api.status, 400, "{view} {pairs:?}: {}", api.text);
-        assert!(api.headers["content-type"].to_str().unwrap().starts_with("application/json"));
+        assert!(
+            api.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
         let j = api.json();
         assert_eq!(j["parameter"], *name, "{view} {pairs:?}: {j}");
-        assert!(j["error"].as_str().unwrap().starts_with(&format!("parameter `{name}`: ")), "{j}");
-        let page_path = if *view == "gap" { "/race".to_string() } else { format!("/{view}") };
+        assert!(
+            j["error"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("parameter `{name}`: ")),
+            "{j}"
+        );
+        let page_path = if *view == "gap" {
+            "/race".to_string()
+        } else {
+            format!("/{view}")
+        };
         let page = t.get(&format!("{page_path}{}", qs(pairs)), None).await;
         assert_eq!(page.status, 400, "{page_path} {pairs:?}");
-        assert!(page.headers["content-type"].to_str().unwrap().starts_with("text/html"));
-        assert!(page.text.contains(&format!("parameter `{name}`")), "{}", page.text);
+        assert!(
+            page.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(
+            page.text.contains(&format!("parameter `{name}`")),
+            "{}",
+            page.text
+        );
     }
     // A question the data cannot answer is a 400 too, with the race crate's message.
     let r = t.get("/api/race/gap?category=no-such-category", None).await;
     assert_eq!(r.status, 400);
-    assert!(r.json()["error"].as_str().unwrap().contains("no snapshot publishes category `no-such-category`"), "{}", r.text);
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("no snapshot publishes category `no-such-category`"),
+        "{}",
+        r.text
+    );
     let r = t.get("/race?snapshot=2024-08-12", None).await;
     assert_eq!(r.status, 400);
     assert!(r.text.contains("no snapshot on 2024-08-12"), "{}", r.text);

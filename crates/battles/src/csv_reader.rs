@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::error::{Location, Problem, ReadError};
 use crate::json_reader::category_from_value;
-use crate::select::{parse_bool, value_matches, Selector};
+use crate::select::{Selector, parse_bool, value_matches};
 use crate::set::{BattleSet, Builder};
 use crate::time::parse_tstamp;
 use crate::{ReadOptions, StyleCounts, Winner};
@@ -40,7 +40,9 @@ struct Columns {
 
 pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadError> {
     let file = File::open(path).map_err(|e| ReadError::io(path, e))?;
-    let tsv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+    let tsv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(if tsv { b'\t' } else { b',' })
         .has_headers(true)
@@ -147,7 +149,10 @@ fn index_columns(path: &Path, names: &[String], sel: &mut Selector) -> Result<Co
             path,
             Location::Line(1),
             Some("language"),
-            format!("a language was requested but the file has no language column (header has: {})", header_list()),
+            format!(
+                "a language was requested but the file has no language column (header has: {})",
+                header_list()
+            ),
         ));
     }
     let category_tag = find(&["category_tag"]);
@@ -179,7 +184,9 @@ fn csv_error(path: &Path, e: csv::Error) -> ReadError {
     let loc = line.map_or(Location::File, Location::Line);
     match e.into_kind() {
         csv::ErrorKind::Io(io) => ReadError::io(path, io),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => ReadError::data(
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => ReadError::data(
             path,
             loc,
             None,
@@ -192,7 +199,10 @@ fn csv_error(path: &Path, e: csv::Error) -> ReadError {
 #[inline]
 fn utf8<'a>(bytes: &'a [u8], field: &str) -> Result<&'a str, Problem> {
     std::str::from_utf8(bytes).map_err(|e| {
-        Problem::new(field, format!("not valid UTF-8 (bad byte at offset {})", e.valid_up_to()))
+        Problem::new(
+            field,
+            format!("not valid UTF-8 (bad byte at offset {})", e.valid_up_to()),
+        )
     })
 }
 
@@ -227,7 +237,10 @@ pub(crate) fn check_weight(w: f64, field: &str) -> Result<f64, Problem> {
     if w.is_finite() && w >= 0.0 {
         Ok(w)
     } else {
-        Err(Problem::new(field, format!("weight must be a finite number ≥ 0, got {w}")))
+        Err(Problem::new(
+            field,
+            format!("weight must be a finite number ≥ 0, got {w}"),
+        ))
     }
 }
 
@@ -235,16 +248,25 @@ pub(crate) fn check_style(v: f64, field: &str) -> Result<f64, Problem> {
     if v.is_finite() && v >= 0.0 {
         Ok(v)
     } else {
-        Err(Problem::new(field, format!("style count must be a finite number ≥ 0, got {v}")))
+        Err(Problem::new(
+            field,
+            format!("style count must be a finite number ≥ 0, got {v}"),
+        ))
     }
 }
 
 pub(crate) fn unknown_winner(label: &str) -> Problem {
-    Problem::new("winner", format!("unknown label {label:?} (expected {})", Winner::ACCEPTED))
+    Problem::new(
+        "winner",
+        format!("unknown label {label:?} (expected {})", Winner::ACCEPTED),
+    )
 }
 
 pub(crate) fn same_model(name: &str) -> Problem {
-    Problem::new("model_b", format!("model {name:?} is listed against itself"))
+    Problem::new(
+        "model_b",
+        format!("model {name:?} is listed against itself"),
+    )
 }
 
 #[inline]
@@ -278,7 +300,10 @@ fn row(
                 parse_tstamp(s).ok_or_else(|| {
                     Problem::new(
                         "tstamp",
-                        format!("expected epoch seconds or an ISO-8601 date-time, got {}", show(raw)),
+                        format!(
+                            "expected epoch seconds or an ISO-8601 date-time, got {}",
+                            show(raw)
+                        ),
                     )
                 })?
             }

@@ -27,7 +27,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Format {
     if head.starts_with(b"PAR1") {
         return Format::Parquet;
     }
-    let body = head.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(head);
+    let body = head
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(head);
     let mut p = Peek { b: body, i: 0 };
     match p.skip_ws() {
         Some(b'[') => Format::BattleLogJson,
@@ -108,14 +110,26 @@ mod tests {
         assert_eq!(detect_format(p("a.JSONL"), b""), Format::Jsonl);
         assert_eq!(detect_format(p("a.parquet"), b""), Format::Parquet);
         assert_eq!(detect_format(p("a.bin"), b"PAR1\0\0"), Format::Parquet);
-        assert_eq!(detect_format(p("a.json"), b"  \n[{\"model_a\":1}"), Format::BattleLogJson);
-        assert_eq!(detect_format(p("a.json"), b"{\"models\": [\"x\"]"), Format::PairCounts);
+        assert_eq!(
+            detect_format(p("a.json"), b"  \n[{\"model_a\":1}"),
+            Format::BattleLogJson
+        );
+        assert_eq!(
+            detect_format(p("a.json"), b"{\"models\": [\"x\"]"),
+            Format::PairCounts
+        );
         assert_eq!(
             detect_format(p("a.json"), b"{\"Problem Solving\": {\"data\": {\"models\""),
             Format::PairCounts
         );
-        assert_eq!(detect_format(p("a.json"), b"{\"model_a\": \"x\"}\n{"), Format::Jsonl);
-        assert_eq!(detect_format(p("a.txt"), b"model_a,model_b,winner\n"), Format::Csv);
+        assert_eq!(
+            detect_format(p("a.json"), b"{\"model_a\": \"x\"}\n{"),
+            Format::Jsonl
+        );
+        assert_eq!(
+            detect_format(p("a.txt"), b"model_a,model_b,winner\n"),
+            Format::Csv
+        );
         assert_eq!(detect_format(p("a.json"), b""), Format::BattleLogJson);
     }
 }

@@ -52,7 +52,10 @@ pub enum ReadError {
 
 impl ReadError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
-        ReadError::Io { path: path.to_path_buf(), source }
+        ReadError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 
     pub(crate) fn data(
@@ -97,10 +100,18 @@ pub(crate) struct Problem {
 
 impl Problem {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Problem { field: Some(field.to_owned()), message: message.into() }
+        Problem {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
     }
 
     pub fn at(self, path: &Path, location: Location) -> ReadError {
-        ReadError::Data { path: path.to_path_buf(), location, field: self.field, message: self.message }
+        ReadError::Data {
+            path: path.to_path_buf(),
+            location,
+            field: self.field,
+            message: self.message,
+        }
     }
 }

@@ -11,13 +11,13 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize as _;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::csv_reader::{check_style, check_weight, unknown_winner, STYLE_NAMES};
+use crate::csv_reader::{STYLE_NAMES, check_style, check_weight, unknown_winner};
 use crate::error::{Location, Problem, ReadError};
-use crate::row::{finish_row, RowData};
-use crate::select::{parse_bool, Selector};
+use crate::row::{RowData, finish_row};
+use crate::select::{Selector, parse_bool};
 use crate::set::{BattleSet, Builder};
 use crate::split::{ArraySplitter, Element, SplitError};
 use crate::time::parse_tstamp;
@@ -47,7 +47,12 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     pub fn new(opts: &ReadOptions) -> Self {
-        Ctx { b: Builder::new(), sel: Selector::new(opts), row: RowData::default(), problem: None }
+        Ctx {
+            b: Builder::new(),
+            sel: Selector::new(opts),
+            row: RowData::default(),
+            problem: None,
+        }
     }
 
     fn reset_row(&mut self) {
@@ -69,7 +74,9 @@ pub(crate) fn read_jsonl(path: &Path, opts: &ReadOptions) -> Result<BattleSet, R
     let mut rows = 0u64;
     loop {
         buf.clear();
-        let n = rdr.read_until(b'\n', &mut buf).map_err(|e| ReadError::io(path, e))?;
+        let n = rdr
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| ReadError::io(path, e))?;
         if n == 0 {
             break;
         }
@@ -79,7 +86,9 @@ pub(crate) fn read_jsonl(path: &Path, opts: &ReadOptions) -> Result<BattleSet, R
             line = rest;
         }
         if line_no == 1 {
-            line = line.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(line);
+            line = line
+                .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+                .unwrap_or(line);
         }
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
@@ -90,20 +99,30 @@ pub(crate) fn read_jsonl(path: &Path, opts: &ReadOptions) -> Result<BattleSet, R
                 path,
                 loc,
                 None,
-                format!("not valid UTF-8 (bad byte at column {})", e.valid_up_to() + 1),
+                format!(
+                    "not valid UTF-8 (bad byte at column {})",
+                    e.valid_up_to() + 1
+                ),
             )
         })?;
         rows += 1;
         ctx.reset_row();
         let mut de = serde_json::Deserializer::from_str(text);
-        let parsed = RowSeed { ctx: &mut ctx }.deserialize(&mut de).and_then(|()| de.end());
+        let parsed = RowSeed { ctx: &mut ctx }
+            .deserialize(&mut de)
+            .and_then(|()| de.end());
         if let Err(e) = parsed {
             return Err(json_error(path, loc, &mut ctx, &e));
         }
         finish_row(&ctx.row, &mut ctx.sel, &mut ctx.b).map_err(|p| p.at(path, loc))?;
     }
     if rows == 0 {
-        return Err(ReadError::data(path, Location::File, None, "empty file: no JSON lines"));
+        return Err(ReadError::data(
+            path,
+            Location::File,
+            None,
+            "empty file: no JSON lines",
+        ));
     }
     ctx.sel.check_seen(path, "field")?;
     Ok(ctx.b.finish())
@@ -123,22 +142,36 @@ pub(crate) fn read_battle_log(path: &Path, opts: &ReadOptions) -> Result<BattleS
         let loc = Location::Element(index);
         ctx.reset_row();
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        let parsed = RowSeed { ctx: &mut ctx }.deserialize(&mut de).and_then(|()| de.end());
+        let parsed = RowSeed { ctx: &mut ctx }
+            .deserialize(&mut de)
+            .and_then(|()| de.end());
         if let Err(e) = parsed {
             if let Some(p) = ctx.problem.take() {
                 return Err(p.at(path, loc));
             }
             // Report the file line: the element starts at `line`.
             let full = e.to_string();
-            let base = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]);
+            let base = full
+                .rfind(" at line ")
+                .map_or(full.as_str(), |i| &full[..i]);
             let abs = line + (e.line() as u64).saturating_sub(1);
-            return Err(ReadError::data(path, loc, None, format!("invalid JSON: {base} (line {abs})")));
+            return Err(ReadError::data(
+                path,
+                loc,
+                None,
+                format!("invalid JSON: {base} (line {abs})"),
+            ));
         }
         finish_row(&ctx.row, &mut ctx.sel, &mut ctx.b).map_err(|p| p.at(path, loc))?;
         count += 1;
     }
     if count == 0 {
-        return Err(ReadError::data(path, Location::File, None, "no battles: the array is empty"));
+        return Err(ReadError::data(
+            path,
+            Location::File,
+            None,
+            "no battles: the array is empty",
+        ));
     }
     ctx.sel.check_seen(path, "field")?;
     Ok(ctx.b.finish())
@@ -153,14 +186,19 @@ fn split_error(path: &Path, e: SplitError) -> ReadError {
             None,
             "empty file (expected a JSON array of battles)",
         ),
-        SplitError::Syntax { line, message } => {
-            ReadError::data(path, Location::File, None, format!("invalid JSON at line {line}: {message}"))
-        }
+        SplitError::Syntax { line, message } => ReadError::data(
+            path,
+            Location::File,
+            None,
+            format!("invalid JSON at line {line}: {message}"),
+        ),
         SplitError::Truncated { index, line } => ReadError::data(
             path,
             Location::Element(index),
             None,
-            format!("truncated JSON: the file ends inside the array (element starts at line {line})"),
+            format!(
+                "truncated JSON: the file ends inside the array (element starts at line {line})"
+            ),
         ),
     }
 }
@@ -172,9 +210,15 @@ fn json_error(path: &Path, loc: Location, ctx: &mut Ctx, e: &serde_json::Error) 
     }
     // Within one JSONL line serde's "line 1" is noise; keep the column.
     let full = e.to_string();
-    let base = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]);
+    let base = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |i| &full[..i]);
     let msg = format!("{base} (column {})", e.column());
-    let what = if e.is_eof() { "truncated JSON" } else { "invalid JSON" };
+    let what = if e.is_eof() {
+        "truncated JSON"
+    } else {
+        "invalid JSON"
+    };
     ReadError::data(path, loc, None, format!("{what}: {msg}"))
 }
 
@@ -267,15 +311,21 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 return Ok(());
             };
             match filter {
-                None => map.next_value_seed(FieldSeed { ctx: &mut *ctx, known })?,
+                None => map.next_value_seed(FieldSeed {
+                    ctx: &mut *ctx,
+                    known,
+                })?,
                 Some(i) => {
                     ctx.sel.saw_column(i);
                     let v: serde_json::Value = map.next_value()?;
                     ctx.row.filter_vals[i] = Some(value_text(&v));
                     if !matches!(known, Known::Other) {
-                        FieldSeed { ctx: &mut *ctx, known }
-                            .deserialize(v)
-                            .map_err(de::Error::custom)?;
+                        FieldSeed {
+                            ctx: &mut *ctx,
+                            known,
+                        }
+                        .deserialize(v)
+                        .map_err(de::Error::custom)?;
                     }
                 }
             }
@@ -300,7 +350,12 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        let Ctx { b, sel, row, problem } = self.ctx;
+        let Ctx {
+            b,
+            sel,
+            row,
+            problem,
+        } = self.ctx;
         match self.known {
             Known::ModelA => row.a = Some(scalar(d, problem, |s| model(b, s, "model_a"))?),
             Known::ModelB => row.b = Some(scalar(d, problem, |s| model(b, s, "model_b"))?),
@@ -332,7 +387,10 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
                     Scalar::Num(v) => check_weight(v, "weight"),
                     Scalar::Str(x) => match x.trim().parse::<f64>() {
                         Ok(v) => check_weight(v, "weight"),
-                        Err(_) => Err(Problem::new("weight", format!("expected a number, got {x:?}"))),
+                        Err(_) => Err(Problem::new(
+                            "weight",
+                            format!("expected a number, got {x:?}"),
+                        )),
                     },
                     other => Err(Problem::new(
                         "weight",
@@ -367,7 +425,10 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
                 }
             }
             Known::Style(k) => {
-                row.flat[k] = d.deserialize_any(CountSeed { problem, field: STYLE_NAMES[k][0] })?
+                row.flat[k] = d.deserialize_any(CountSeed {
+                    problem,
+                    field: STYLE_NAMES[k][0],
+                })?
             }
             Known::Other => {
                 IgnoredAny::deserialize(d)?;
@@ -377,12 +438,14 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
     }
 }
 
-
 fn model(b: &mut Builder, s: Scalar<'_>, field: &str) -> Result<u32, Problem> {
     match s {
         Scalar::Str("") => Err(Problem::new(field, "empty model name")),
         Scalar::Str(x) => Ok(b.intern(x)),
-        other => Err(Problem::new(field, format!("expected a model name string, got {}", other.kind()))),
+        other => Err(Problem::new(
+            field,
+            format!("expected a model name string, got {}", other.kind()),
+        )),
     }
 }
 
@@ -399,7 +462,10 @@ fn time(s: Scalar<'_>, field: &str) -> Result<Option<f64>, Problem> {
         }),
         other => Err(Problem::new(
             field,
-            format!("expected epoch seconds or an ISO-8601 date-time, got {}", other.describe()),
+            format!(
+                "expected epoch seconds or an ISO-8601 date-time, got {}",
+                other.describe()
+            ),
         )),
     }
 }
@@ -548,7 +614,10 @@ impl CountSeed<'_> {
     }
     fn bad<T, E: de::Error>(self, got: &str) -> Result<T, E> {
         let field = self.field;
-        self.fail(Problem::new(field, format!("expected a style count (number), got {got}")))
+        self.fail(Problem::new(
+            field,
+            format!("expected a style count (number), got {got}"),
+        ))
     }
 }
 
@@ -592,7 +661,10 @@ impl<'de> Visitor<'de> for CountSeed<'_> {
         let mut sum = 0.0;
         while map.next_key::<IgnoredAny>()?.is_some() {
             // A null inside the object adds nothing, as Python's sum over present values.
-            let v = map.next_value_seed(CountSeed { problem: &mut *self.problem, field: self.field })?;
+            let v = map.next_value_seed(CountSeed {
+                problem: &mut *self.problem,
+                field: self.field,
+            })?;
             sum += v.unwrap_or(0.0);
         }
         Ok(Some(sum))
@@ -636,11 +708,17 @@ impl<'de> Visitor<'de> for MetaSeed<'_> {
         Ok(Some(out))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        *self.problem = Some(Problem::new("conv_metadata", "expected an object, got a string"));
+        *self.problem = Some(Problem::new(
+            "conv_metadata",
+            "expected an object, got a string",
+        ));
         Err(E::custom(ROW_PROBLEM))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        *self.problem = Some(Problem::new("conv_metadata", "expected an object, got an array"));
+        *self.problem = Some(Problem::new(
+            "conv_metadata",
+            "expected an object, got an array",
+        ));
         Err(de::Error::custom(ROW_PROBLEM))
     }
 }
@@ -741,13 +819,16 @@ impl<'de> Visitor<'de> for CatSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Cat, A::Error> {
         let mut flag: Option<bool> = None;
         let mut key = String::new();
-        while map.next_key_seed(KeyWith(|s: &str| {
-            key.clear();
-            key.push_str(s);
-        }))?
-        .is_some()
+        while map
+            .next_key_seed(KeyWith(|s: &str| {
+                key.clear();
+                key.push_str(s);
+            }))?
+            .is_some()
         {
-            match map.next_value_seed(CatSeed { sel: &mut *self.sel })? {
+            match map.next_value_seed(CatSeed {
+                sel: &mut *self.sel,
+            })? {
                 Cat::Bool(v) => {
                     if self.sel.note_category_key(&key) {
                         flag = Some(flag.unwrap_or(false) || v);
@@ -790,7 +871,9 @@ impl<'de> Visitor<'de> for CatSeed<'_> {
 /// converted rows). Returns whether the requested category is flagged true.
 pub(crate) fn category_from_value(sel: &mut Selector, v: &serde_json::Value) -> bool {
     fn walk(sel: &mut Selector, v: &serde_json::Value) -> Option<bool> {
-        let serde_json::Value::Object(m) = v else { return None };
+        let serde_json::Value::Object(m) = v else {
+            return None;
+        };
         let mut flag = None;
         for (k, v) in m {
             match v {

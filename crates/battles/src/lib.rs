@@ -37,9 +37,9 @@ mod error;
 mod fxhash;
 mod json_reader;
 mod pairs;
-mod row;
 #[cfg(feature = "parquet")]
 mod parquet_reader;
+mod row;
 mod select;
 mod set;
 mod split;

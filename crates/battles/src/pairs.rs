@@ -16,12 +16,21 @@ use crate::{ReadOptions, Winner};
 
 pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError::io(path, e))?;
-    let err = |loc: Location, field: Option<&str>, msg: String| ReadError::data(path, loc, field, msg);
+    let err =
+        |loc: Location, field: Option<&str>, msg: String| ReadError::data(path, loc, field, msg);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(err(Location::File, None, "empty file (expected pair-count JSON)".into()));
+        return Err(err(
+            Location::File,
+            None,
+            "empty file (expected pair-count JSON)".into(),
+        ));
     }
     let top: Value = serde_json::from_slice(&bytes).map_err(|e| {
-        let what = if e.is_eof() { "truncated JSON" } else { "invalid JSON" };
+        let what = if e.is_eof() {
+            "truncated JSON"
+        } else {
+            "invalid JSON"
+        };
         err(Location::File, None, format!("{what}: {e}"))
     })?;
     if !opts.filters.is_empty() {
@@ -32,7 +41,11 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
         ));
     }
     let Value::Object(obj) = &top else {
-        return Err(err(Location::File, None, "expected a JSON object with models, X, Y".into()));
+        return Err(err(
+            Location::File,
+            None,
+            "expected a JSON object with models, X, Y".into(),
+        ));
     };
     let (data, field_prefix) = if obj.contains_key("models") || obj.contains_key("X") {
         if let Some(s) = opts.category.as_ref().or(opts.language.as_ref()) {
@@ -98,14 +111,22 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
     let f = |name: &str| format!("{field_prefix}{name}");
     let get = |name: &str| {
         data.get(name).ok_or_else(|| {
-            err(Location::File, Some(&f(name)), "missing required field".into())
+            err(
+                Location::File,
+                Some(&f(name)),
+                "missing required field".into(),
+            )
         })
     };
     let models_v = get("models")?;
     let x_v = get("X")?;
     let y_v = get("Y")?;
     let Some(models_a) = models_v.as_array() else {
-        return Err(err(Location::File, Some(&f("models")), "expected an array of names".into()));
+        return Err(err(
+            Location::File,
+            Some(&f("models")),
+            "expected an array of names".into(),
+        ));
     };
     let mut models = Vec::with_capacity(models_a.len());
     for (k, m) in models_a.iter().enumerate() {
@@ -130,41 +151,72 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
         }
     }
     let (Some(xs), Some(ys)) = (x_v.as_array(), y_v.as_array()) else {
-        return Err(err(Location::File, Some(&f("X")), "X and Y must be arrays".into()));
+        return Err(err(
+            Location::File,
+            Some(&f("X")),
+            "X and Y must be arrays".into(),
+        ));
     };
     if xs.len() != ys.len() {
         return Err(err(
             Location::File,
             Some(&f("Y")),
-            format!("X has {} pairs but Y has {} rows (they must match)", xs.len(), ys.len()),
+            format!(
+                "X has {} pairs but Y has {} rows (they must match)",
+                xs.len(),
+                ys.len()
+            ),
         ));
     }
     if xs.is_empty() {
-        return Err(err(Location::File, Some(&f("X")), "no pairs (X is empty)".into()));
+        return Err(err(
+            Location::File,
+            Some(&f("X")),
+            "no pairs (X is empty)".into(),
+        ));
     }
     let n = models.len() as u64;
-    let mut set = BattleSet { models, aggregated: true, style: None, ..BattleSet::default() };
+    let mut set = BattleSet {
+        models,
+        aggregated: true,
+        style: None,
+        ..BattleSet::default()
+    };
     for (k, (x, y)) in xs.iter().zip(ys).enumerate() {
         let loc = Location::Element(k as u64);
-        let idx = x.as_array().filter(|a| a.len() == 2).and_then(|a| {
-            Some((a[0].as_u64()?, a[1].as_u64()?))
-        });
+        let idx = x
+            .as_array()
+            .filter(|a| a.len() == 2)
+            .and_then(|a| Some((a[0].as_u64()?, a[1].as_u64()?)));
         let Some((i, j)) = idx else {
-            return Err(err(loc, Some(&f("X")), format!("expected [i, j] with indices ≥ 0, got {x}")));
+            return Err(err(
+                loc,
+                Some(&f("X")),
+                format!("expected [i, j] with indices ≥ 0, got {x}"),
+            ));
         };
         if i >= n || j >= n {
             return Err(err(
                 loc,
                 Some(&f("X")),
-                format!("index out of range in {x} ({n} models, valid 0..{})", n.saturating_sub(1)),
+                format!(
+                    "index out of range in {x} ({n} models, valid 0..{})",
+                    n.saturating_sub(1)
+                ),
             ));
         }
         if i == j {
-            return Err(err(loc, Some(&f("X")), format!("pair {x} puts a model against itself")));
+            return Err(err(
+                loc,
+                Some(&f("X")),
+                format!("pair {x} puts a model against itself"),
+            ));
         }
-        let counts: Option<Vec<f64>> =
-            y.as_array().filter(|a| (2..=4).contains(&a.len())).map(|a| a.iter().map(Value::as_f64).collect())
-                .and_then(|v: Vec<Option<f64>>| v.into_iter().collect());
+        let counts: Option<Vec<f64>> = y
+            .as_array()
+            .filter(|a| (2..=4).contains(&a.len()))
+            .map(|a| a.iter().map(Value::as_f64).collect())
+            .and_then(|v: Vec<Option<f64>>| v.into_iter().collect());
         let Some(counts) = counts else {
             return Err(err(
                 loc,
@@ -173,9 +225,14 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
             ));
         };
         if let Some(bad) = counts.iter().find(|c| !c.is_finite() || **c < 0.0) {
-            return Err(err(loc, Some(&f("Y")), format!("count {bad} must be finite and ≥ 0")));
+            return Err(err(
+                loc,
+                Some(&f("Y")),
+                format!("count {bad} must be finite and ≥ 0"),
+            ));
         }
-        const OUTCOMES: [Winner; 4] = [Winner::ModelA, Winner::ModelB, Winner::Tie, Winner::BothBad];
+        const OUTCOMES: [Winner; 4] =
+            [Winner::ModelA, Winner::ModelB, Winner::Tie, Winner::BothBad];
         for (w, &c) in OUTCOMES.iter().zip(&counts) {
             if c > 0.0 {
                 set.model_a.push(i as u32);

@@ -11,11 +11,11 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::{Field, Row};
 use parquet::schema::types::Type;
 
-use crate::csv_reader::{check_style, check_weight, unknown_winner, STYLE_NAMES};
+use crate::csv_reader::{STYLE_NAMES, check_style, check_weight, unknown_winner};
 use crate::error::{Location, Problem, ReadError};
-use crate::json_reader::{classify, style_index, Known};
-use crate::row::{finish_row, RowData};
-use crate::select::{parse_bool, Selector};
+use crate::json_reader::{Known, classify, style_index};
+use crate::row::{RowData, finish_row};
+use crate::select::{Selector, parse_bool};
 use crate::set::{BattleSet, Builder};
 use crate::time::parse_tstamp;
 use crate::{ReadOptions, Winner};
@@ -23,19 +23,34 @@ use crate::{ReadOptions, Winner};
 pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadError> {
     let file = File::open(path).map_err(|e| ReadError::io(path, e))?;
     let reader = SerializedFileReader::new(file).map_err(|e| {
-        ReadError::data(path, Location::File, None, format!("not a readable Parquet file: {e}"))
+        ReadError::data(
+            path,
+            Location::File,
+            None,
+            format!("not a readable Parquet file: {e}"),
+        )
     })?;
     let meta = reader.metadata().file_metadata();
     let root = meta.schema();
     let fields = root.get_fields();
-    let schema_err = |field: &str, msg: String| ReadError::data(path, Location::File, Some(field), msg);
-    let column_list = || fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
+    let schema_err =
+        |field: &str, msg: String| ReadError::data(path, Location::File, Some(field), msg);
+    let column_list = || {
+        fields
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for req in ["model_a", "model_b", "winner"] {
         match fields.iter().find(|f| f.name() == req) {
             None => {
                 return Err(schema_err(
                     req,
-                    format!("wrong Parquet schema: missing required column (columns: {})", column_list()),
+                    format!(
+                        "wrong Parquet schema: missing required column (columns: {})",
+                        column_list()
+                    ),
                 ));
             }
             Some(f) => {
@@ -48,7 +63,9 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
                     };
                     return Err(schema_err(
                         req,
-                        format!("wrong Parquet schema: column has type {got}, expected a string (BYTE_ARRAY)"),
+                        format!(
+                            "wrong Parquet schema: column has type {got}, expected a string (BYTE_ARRAY)"
+                        ),
                     ));
                 }
             }
@@ -62,20 +79,29 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
         } else {
             return Err(schema_err(
                 &c,
-                format!("--where names a column this file does not have (columns: {})", column_list()),
+                format!(
+                    "--where names a column this file does not have (columns: {})",
+                    column_list()
+                ),
             ));
         }
     }
     if sel.language.is_some() && !fields.iter().any(|f| f.name() == "language") {
         return Err(schema_err(
             "language",
-            format!("a language was requested but the file has no language column (columns: {})", column_list()),
+            format!(
+                "a language was requested but the file has no language column (columns: {})",
+                column_list()
+            ),
         ));
     }
     if sel.category.is_some() && !fields.iter().any(|f| f.name() == "category_tag") {
         return Err(schema_err(
             "category_tag",
-            format!("a category was requested but the file has no category_tag column (columns: {})", column_list()),
+            format!(
+                "a category was requested but the file has no category_tag column (columns: {})",
+                column_list()
+            ),
         ));
     }
     let wanted: Vec<Arc<Type>> = fields
@@ -85,11 +111,24 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
         })
         .cloned()
         .collect();
-    let projection = Type::group_type_builder(root.name()).with_fields(wanted).build().map_err(|e| {
-        ReadError::data(path, Location::File, None, format!("cannot project Parquet schema: {e}"))
-    })?;
+    let projection = Type::group_type_builder(root.name())
+        .with_fields(wanted)
+        .build()
+        .map_err(|e| {
+            ReadError::data(
+                path,
+                Location::File,
+                None,
+                format!("cannot project Parquet schema: {e}"),
+            )
+        })?;
     let rows = reader.get_row_iter(Some(projection)).map_err(|e| {
-        ReadError::data(path, Location::File, None, format!("cannot read Parquet rows: {e}"))
+        ReadError::data(
+            path,
+            Location::File,
+            None,
+            format!("cannot read Parquet rows: {e}"),
+        )
     })?;
 
     let mut b = Builder::new();
@@ -97,14 +136,20 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
     let mut n = 0u64;
     for r in rows {
         let loc = Location::Row(n);
-        let r = r.map_err(|e| ReadError::data(path, loc, None, format!("Parquet decode error: {e}")))?;
+        let r =
+            r.map_err(|e| ReadError::data(path, loc, None, format!("Parquet decode error: {e}")))?;
         data.reset(sel.columns.len());
         fill(&r, &mut data, &mut sel, &mut b).map_err(|p| p.at(path, loc))?;
         finish_row(&data, &mut sel, &mut b).map_err(|p| p.at(path, loc))?;
         n += 1;
     }
     if n == 0 {
-        return Err(ReadError::data(path, Location::File, None, "no rows: the Parquet file is empty"));
+        return Err(ReadError::data(
+            path,
+            Location::File,
+            None,
+            "no rows: the Parquet file is empty",
+        ));
     }
     sel.check_seen(path, "column")?;
     Ok(b.finish())
@@ -192,7 +237,10 @@ fn fill(r: &Row, d: &mut RowData, sel: &mut Selector, b: &mut Builder) -> Result
                     Field::Str(s) => match s.trim().parse::<f64>() {
                         Ok(v) => Some(check_weight(v, "weight")?),
                         Err(_) => {
-                            return Err(Problem::new("weight", format!("expected a number, got {s:?}")));
+                            return Err(Problem::new(
+                                "weight",
+                                format!("expected a number, got {s:?}"),
+                            ));
                         }
                     },
                     other => match num(other) {
@@ -270,18 +318,26 @@ fn model(f: &Field, field: &str, b: &mut Builder) -> Result<Option<u32>, Problem
         Field::Str(s) if s.is_empty() => Err(Problem::new(field, "empty model name")),
         Field::Str(s) => Ok(Some(b.intern(s))),
         Field::Null => Ok(None),
-        other => Err(Problem::new(field, format!("expected a model name string, got {}", kind(other)))),
+        other => Err(Problem::new(
+            field,
+            format!("expected a model name string, got {}", kind(other)),
+        )),
     }
 }
 
 fn time(f: &Field, field: &str) -> Result<Option<f64>, Problem> {
     let bad = |got: String| {
-        Problem::new(field, format!("expected epoch seconds or an ISO-8601 date-time, got {got}"))
+        Problem::new(
+            field,
+            format!("expected epoch seconds or an ISO-8601 date-time, got {got}"),
+        )
     };
     match f {
         Field::Null => Ok(None),
         Field::Str(s) if s.trim().is_empty() => Ok(None),
-        Field::Str(s) => parse_tstamp(s).map(Some).ok_or_else(|| bad(format!("{s:?}"))),
+        Field::Str(s) => parse_tstamp(s)
+            .map(Some)
+            .ok_or_else(|| bad(format!("{s:?}"))),
         Field::TimestampMillis(ms) => Ok(Some(*ms as f64 / 1e3)),
         Field::TimestampMicros(us) => Ok(Some(*us as f64 / 1e6)),
         Field::Date(days) => Ok(Some(f64::from(*days) * 86_400.0)),
@@ -294,7 +350,8 @@ fn time(f: &Field, field: &str) -> Result<Option<f64>, Problem> {
 
 /// A style count: a number, or a struct/map whose numeric values are summed (nulls add 0).
 fn count(f: &Field, field: &str) -> Result<Option<f64>, Problem> {
-    let bad = |got: &str| Problem::new(field, format!("expected a style count (number), got {got}"));
+    let bad =
+        |got: &str| Problem::new(field, format!("expected a style count (number), got {got}"));
     match f {
         Field::Null => Ok(None),
         Field::Group(g) => {

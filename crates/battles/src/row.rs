@@ -1,12 +1,12 @@
 //! One parsed row of a structured source (JSONL, battle-log JSON, Parquet) and the shared logic
 //! that validates it and decides whether it is kept.
 
+use crate::StyleCounts;
+use crate::Winner;
 use crate::csv_reader::same_model;
 use crate::error::Problem;
 use crate::select::Selector;
 use crate::set::Builder;
-use crate::StyleCounts;
-use crate::Winner;
 
 /// Fields of one row; reused across rows so buffers are allocated once.
 #[derive(Default)]
@@ -61,17 +61,31 @@ fn complete(v: &[Option<f64>; 8]) -> Option<StyleCounts> {
 }
 
 /// Validate a parsed row and push it if every selection rule passes.
-pub(crate) fn finish_row(row: &RowData, sel: &mut Selector, b: &mut Builder) -> Result<(), Problem> {
-    let a = row.a.ok_or_else(|| Problem::new("model_a", "missing required field"))?;
-    let bb = row.b.ok_or_else(|| Problem::new("model_b", "missing required field"))?;
-    let winner = row.winner.ok_or_else(|| Problem::new("winner", "missing required field"))?;
+pub(crate) fn finish_row(
+    row: &RowData,
+    sel: &mut Selector,
+    b: &mut Builder,
+) -> Result<(), Problem> {
+    let a = row
+        .a
+        .ok_or_else(|| Problem::new("model_a", "missing required field"))?;
+    let bb = row
+        .b
+        .ok_or_else(|| Problem::new("model_b", "missing required field"))?;
+    let winner = row
+        .winner
+        .ok_or_else(|| Problem::new("winner", "missing required field"))?;
     if a == bb {
         let name = b.set.models.get(a as usize).map_or("", String::as_str);
         return Err(same_model(name));
     }
     let tstamp = row.tstamp.or(row.timestamp).unwrap_or(f64::NAN);
     let weight = row.weight.unwrap_or(1.0);
-    let style = row.meta.as_ref().and_then(complete).or_else(|| complete(&row.flat));
+    let style = row
+        .meta
+        .as_ref()
+        .and_then(complete)
+        .or_else(|| complete(&row.flat));
     let anony_ok = sel.include_named || row.anony.unwrap_or(true);
     let dedup_ok = row.dedup_sampled.unwrap_or(true);
     let lang_ok = sel.language_matches(row.has_language.then_some(row.language.as_str()));

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::error::{Location, ReadError};
 use crate::ReadOptions;
+use crate::error::{Location, ReadError};
 
 /// How many distinct values to quote when a requested language/category is absent.
 const LIST_MAX: usize = 12;
@@ -124,15 +124,20 @@ impl Selector {
     /// Do the values of the filter columns (`values[column index]`, `None` = absent in this
     /// row) satisfy every filter?
     pub fn filters_match<S: AsRef<str>>(&self, values: &[Option<S>]) -> bool {
-        self.filters.iter().zip(&self.filter_col).all(|((_, want), &c)| match values.get(c) {
-            Some(Some(v)) => value_matches(want, v.as_ref()),
-            _ => false,
-        })
+        self.filters
+            .iter()
+            .zip(&self.filter_col)
+            .all(|((_, want), &c)| match values.get(c) {
+                Some(Some(v)) => value_matches(want, v.as_ref()),
+                _ => false,
+            })
     }
 
     /// Does this row's language pass? (`true` when no language was requested.)
     pub fn language_matches(&mut self, lang: Option<&str>) -> bool {
-        let Some(want) = &self.language else { return true };
+        let Some(want) = &self.language else {
+            return true;
+        };
         match lang {
             Some(l) if l.trim().eq_ignore_ascii_case(want.trim()) => {
                 self.language_matched = true;
@@ -151,7 +156,9 @@ impl Selector {
     /// Report a boolean flag `raw` met in a row's `category_tag`; returns whether it is the
     /// requested category.
     pub fn note_category_key(&mut self, raw: &str) -> bool {
-        let Some(c) = &self.category else { return false };
+        let Some(c) = &self.category else {
+            return false;
+        };
         if eq_normalized(raw, c) {
             self.category_seen = true;
             return true;
@@ -201,7 +208,12 @@ impl Selector {
                     list_some(&by_count(&self.category_keys))
                 )
             };
-            return Err(ReadError::data(path, Location::File, Some("category_tag"), msg));
+            return Err(ReadError::data(
+                path,
+                Location::File,
+                Some("category_tag"),
+                msg,
+            ));
         }
         Ok(())
     }
@@ -226,7 +238,12 @@ fn by_count(map: &BTreeMap<String, u64>) -> Vec<String> {
 /// "a, b, c, … (N more)" for error messages.
 pub(crate) fn list_some<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
     let all: Vec<&String> = items.into_iter().collect();
-    let mut s = all.iter().take(LIST_MAX).map(|x| x.as_str()).collect::<Vec<_>>().join(", ");
+    let mut s = all
+        .iter()
+        .take(LIST_MAX)
+        .map(|x| x.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     if all.len() > LIST_MAX {
         s.push_str(&format!(", … ({} more)", all.len() - LIST_MAX));
     }

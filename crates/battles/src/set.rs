@@ -186,7 +186,12 @@ impl BattleSet {
             }
         }
         let old = std::mem::take(&mut self.models);
-        self.models = old.into_iter().zip(&used).filter(|(_, u)| **u).map(|(m, _)| m).collect();
+        self.models = old
+            .into_iter()
+            .zip(&used)
+            .filter(|(_, u)| **u)
+            .map(|(m, _)| m)
+            .collect();
         for a in &mut self.model_a {
             *a = new_id[*a as usize];
         }
@@ -221,8 +226,10 @@ impl BattleSet {
         }
         drop(index);
         self.models.extend(new_names);
-        self.model_a.extend(other.model_a.iter().map(|&a| map[a as usize]));
-        self.model_b.extend(other.model_b.iter().map(|&b| map[b as usize]));
+        self.model_a
+            .extend(other.model_a.iter().map(|&a| map[a as usize]));
+        self.model_b
+            .extend(other.model_b.iter().map(|&b| map[b as usize]));
         self.winner.extend(other.winner);
         self.count.extend(other.count);
         self.weight.extend(other.weight);
@@ -250,7 +257,10 @@ pub(crate) struct Builder {
 impl Builder {
     pub fn new() -> Self {
         Builder {
-            set: BattleSet { style: Some(Vec::new()), ..BattleSet::default() },
+            set: BattleSet {
+                style: Some(Vec::new()),
+                ..BattleSet::default()
+            },
             ids: FxHashMap::default(),
         }
     }

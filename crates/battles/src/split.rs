@@ -15,9 +15,15 @@ pub(crate) enum SplitError {
     /// The file is empty or whitespace only.
     Empty,
     /// Structural problem outside an element (not an array, missing comma, trailing data).
-    Syntax { line: u64, message: String },
+    Syntax {
+        line: u64,
+        message: String,
+    },
     /// The file ends inside the array (`index`: the element being read, `line`: its start).
-    Truncated { index: u64, line: u64 },
+    Truncated {
+        index: u64,
+        line: u64,
+    },
 }
 
 /// One array element: its 0-based index, the line it starts on and its raw bytes.
@@ -184,7 +190,10 @@ impl<R: Read> ArraySplitter<R> {
     }
 
     fn truncated(&self) -> SplitError {
-        SplitError::Truncated { index: self.index, line: self.line }
+        SplitError::Truncated {
+            index: self.index,
+            line: self.line,
+        }
     }
 
     /// After `]`: only whitespace may follow.
@@ -203,7 +212,13 @@ impl<R: Read> ArraySplitter<R> {
     fn scan(&mut self) -> Result<Option<Element<'_>>, SplitError> {
         let first_line = self.line;
         let mut start = self.pos;
-        let mut st = ScanState { i: start, depth: 0, in_str: false, escape: false, lines: 0 };
+        let mut st = ScanState {
+            i: start,
+            depth: 0,
+            in_str: false,
+            escape: false,
+            lines: 0,
+        };
         let stop = loop {
             if let Some(stop) = scan_slice(&self.buf[..self.end], &mut st) {
                 break stop;
@@ -213,7 +228,12 @@ impl<R: Read> ArraySplitter<R> {
                     st.i -= shift;
                     start = 0;
                 }
-                None => return Err(SplitError::Truncated { index: self.index, line: first_line }),
+                None => {
+                    return Err(SplitError::Truncated {
+                        index: self.index,
+                        line: first_line,
+                    });
+                }
             }
         };
         self.line += st.lines;
@@ -221,7 +241,11 @@ impl<R: Read> ArraySplitter<R> {
         self.state = State::AfterValue;
         let index = self.index;
         self.index += 1;
-        Ok(Some(Element { index, line: first_line, bytes: &self.buf[start..stop] }))
+        Ok(Some(Element {
+            index,
+            line: first_line,
+            bytes: &self.buf[start..stop],
+        }))
     }
 }
 
@@ -333,12 +357,20 @@ mod tests {
         let mut out = Vec::new();
         loop {
             match s.next_element() {
-                Ok(Some(e)) => out.push((e.index, e.line, String::from_utf8_lossy(e.bytes).into_owned())),
+                Ok(Some(e)) => out.push((
+                    e.index,
+                    e.line,
+                    String::from_utf8_lossy(e.bytes).into_owned(),
+                )),
                 Ok(None) => return Ok(out),
                 Err(SplitError::Empty) => return Err("empty".into()),
                 Err(SplitError::Io(e)) => return Err(e.to_string()),
-                Err(SplitError::Syntax { line, message }) => return Err(format!("{line}: {message}")),
-                Err(SplitError::Truncated { index, line }) => return Err(format!("trunc {index} {line}")),
+                Err(SplitError::Syntax { line, message }) => {
+                    return Err(format!("{line}: {message}"));
+                }
+                Err(SplitError::Truncated { index, line }) => {
+                    return Err(format!("trunc {index} {line}"));
+                }
             }
         }
     }
@@ -349,7 +381,10 @@ mod tests {
         for step in [1, 2, 3, 7, 1000] {
             let v = split(text, step).expect("splits");
             assert_eq!(v.len(), 4, "step {step}");
-            assert_eq!(v[0], (0, 2, "{\"a\": \"x,}\\\"]\", \"b\": [1, {\"c\": 2}]}".into()));
+            assert_eq!(
+                v[0],
+                (0, 2, "{\"a\": \"x,}\\\"]\", \"b\": [1, {\"c\": 2}]}".into())
+            );
             assert_eq!(v[1], (1, 3, "{\"d\":\"\\\\\"}".into()));
             assert_eq!(v[2].2.trim(), "5");
             assert_eq!(v[3].2.trim(), "\"s\"");

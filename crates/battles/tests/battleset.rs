@@ -3,7 +3,12 @@
 use versus_battles::{BattleSet, StyleCounts, Winner};
 
 fn st(x: f64) -> Option<StyleCounts> {
-    Some(StyleCounts { tokens: [x, x], header: [0.0; 2], list: [0.0; 2], bold: [0.0; 2] })
+    Some(StyleCounts {
+        tokens: [x, x],
+        header: [0.0; 2],
+        list: [0.0; 2],
+        bold: [0.0; 2],
+    })
 }
 
 fn sample() -> BattleSet {
@@ -35,7 +40,11 @@ fn exclude_models_drops_rows_and_reports_unknown_names() {
     assert_eq!(s.model_a, [1, 0]);
     assert_eq!(s.model_b, [0, 2]);
     assert_eq!(s.tstamp, [3.0, 4.0]);
-    assert_eq!(s.style.as_ref().map(|v| v[0].tokens[0]), Some(3.0), "style rows move with their battles");
+    assert_eq!(
+        s.style.as_ref().map(|v| v[0].tokens[0]),
+        Some(3.0),
+        "style rows move with their battles"
+    );
 }
 
 #[test]
@@ -48,7 +57,11 @@ fn drop_models_below_is_one_pass_by_count() {
     // After removing d, a has 4 battles; nothing else falls below 2 here, but with a threshold
     // of 4.5 only models below it *before* the pass go.
     let mut s = sample();
-    let dropped: Vec<String> = s.drop_models_below(4.5).into_iter().map(|(n, _)| n).collect();
+    let dropped: Vec<String> = s
+        .drop_models_below(4.5)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     assert_eq!(dropped, ["b", "c", "d"]);
     assert!(s.is_empty());
     assert!(s.models.is_empty());

@@ -3,7 +3,7 @@
 
 mod common;
 
-use versus_battles::{read_file, BattleSet, Format, ReadOptions, Winner};
+use versus_battles::{BattleSet, Format, ReadOptions, Winner, read_file};
 
 fn check_fixture(dir: &str, rows: usize, models: usize) -> BattleSet {
     let path = common::shared(&format!("reference/fixtures/{dir}/battles.csv"));
@@ -26,8 +26,14 @@ fn check_fixture(dir: &str, rows: usize, models: usize) -> BattleSet {
     for (i, line) in lines.enumerate() {
         let f: Vec<&str> = line.split(',').collect();
         let num = |c: usize| f[c].parse::<f64>().expect("number");
-        assert_eq!(set.models[set.model_a[i] as usize], f[ma], "row {i} model_a");
-        assert_eq!(set.models[set.model_b[i] as usize], f[mb], "row {i} model_b");
+        assert_eq!(
+            set.models[set.model_a[i] as usize], f[ma],
+            "row {i} model_a"
+        );
+        assert_eq!(
+            set.models[set.model_b[i] as usize], f[mb],
+            "row {i} model_b"
+        );
         let expected = match f[w] {
             "model_a" => Winner::ModelA,
             "model_b" => Winner::ModelB,
@@ -39,14 +45,36 @@ fn check_fixture(dir: &str, rows: usize, models: usize) -> BattleSet {
         winners[expected as usize] += 1;
         assert_eq!(set.tstamp[i], num(ta), "row {i} tstamp");
         let st = style[i];
-        assert_eq!(st.tokens, [num(s("sum_assistant_tokens_a")), num(s("sum_assistant_tokens_b"))], "row {i}");
-        assert_eq!(st.header, [num(s("header_count_a")), num(s("header_count_b"))], "row {i}");
-        assert_eq!(st.list, [num(s("list_count_a")), num(s("list_count_b"))], "row {i}");
-        assert_eq!(st.bold, [num(s("bold_count_a")), num(s("bold_count_b"))], "row {i}");
+        assert_eq!(
+            st.tokens,
+            [
+                num(s("sum_assistant_tokens_a")),
+                num(s("sum_assistant_tokens_b"))
+            ],
+            "row {i}"
+        );
+        assert_eq!(
+            st.header,
+            [num(s("header_count_a")), num(s("header_count_b"))],
+            "row {i}"
+        );
+        assert_eq!(
+            st.list,
+            [num(s("list_count_a")), num(s("list_count_b"))],
+            "row {i}"
+        );
+        assert_eq!(
+            st.bold,
+            [num(s("bold_count_a")), num(s("bold_count_b"))],
+            "row {i}"
+        );
     }
     // Every outcome occurs, and the reader's tally matches the text's.
     assert!(winners.iter().all(|&n| n > 0), "{winners:?}");
-    for (k, wv) in [Winner::ModelA, Winner::ModelB, Winner::Tie, Winner::BothBad].iter().enumerate() {
+    for (k, wv) in [Winner::ModelA, Winner::ModelB, Winner::Tie, Winner::BothBad]
+        .iter()
+        .enumerate()
+    {
         assert_eq!(set.winner.iter().filter(|x| *x == wv).count(), winners[k]);
     }
     set
@@ -60,12 +88,18 @@ fn fixture_12x5000() {
     assert_eq!(set.models[set.model_b[0] as usize], "model-010");
     assert_eq!(set.winner[0], Winner::Tie);
     let st = set.style.as_ref().map(|s| s[0]).expect("style");
-    assert_eq!((st.tokens, st.header, st.list, st.bold), ([368.0, 384.0], [0.0, 1.0], [0.0, 1.0], [4.0, 26.0]));
+    assert_eq!(
+        (st.tokens, st.header, st.list, st.bold),
+        ([368.0, 384.0], [0.0, 1.0], [0.0, 1.0], [4.0, 26.0])
+    );
     assert_eq!(set.tstamp[1], 1_700_000_037.0);
     assert_eq!(set.winner[1], Winner::ModelA);
     // Ids in order of first appearance.
     assert_eq!(&set.models[..2], ["model-011", "model-010"]);
-    assert_eq!(set.winner.iter().filter(|w| **w == Winner::BothBad).count(), 189);
+    assert_eq!(
+        set.winner.iter().filter(|w| **w == Winner::BothBad).count(),
+        189
+    );
 }
 
 #[test]
@@ -80,7 +114,10 @@ fn fixture_60x100000() {
 #[test]
 fn explicit_format_and_read_files_append() {
     let p = common::shared("reference/fixtures/synthetic-12x5000/battles.csv");
-    let opts = ReadOptions { format: Some(Format::Csv), ..ReadOptions::default() };
+    let opts = ReadOptions {
+        format: Some(Format::Csv),
+        ..ReadOptions::default()
+    };
     let both = versus_battles::read_files(&[p.clone(), p], &opts).expect("reads");
     assert_eq!(both.len(), 10_000);
     assert_eq!(both.models.len(), 12, "names re-interned, not duplicated");

@@ -4,7 +4,7 @@
 mod common;
 
 use serde_json::Value;
-use versus_battles::{parse_iso8601, read_file, BattleSet, ReadOptions, StyleCounts, Winner};
+use versus_battles::{BattleSet, ReadOptions, StyleCounts, Winner, parse_iso8601, read_file};
 
 const DIR: &str = "data/arena-human-preference-sample";
 
@@ -13,8 +13,11 @@ fn read(name: &str, opts: &ReadOptions) -> BattleSet {
 }
 
 fn raw_rows() -> Vec<Value> {
-    let text = std::fs::read_to_string(common::shared(&format!("{DIR}/sample-100.jsonl"))).expect("read");
-    text.lines().map(|l| serde_json::from_str(l).expect("json")).collect()
+    let text =
+        std::fs::read_to_string(common::shared(&format!("{DIR}/sample-100.jsonl"))).expect("read");
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect()
 }
 
 /// A conv_metadata entry: an int, or a dict whose values are summed.
@@ -58,14 +61,23 @@ fn values_match_an_independent_reading() {
     let style = set.style.as_ref().expect("every row has conv_metadata");
     let mut tally = [0; 4];
     for (i, r) in rows.iter().enumerate() {
-        assert_eq!(set.models[set.model_a[i] as usize], r["model_a"].as_str().expect("str"));
-        assert_eq!(set.models[set.model_b[i] as usize], r["model_b"].as_str().expect("str"));
+        assert_eq!(
+            set.models[set.model_a[i] as usize],
+            r["model_a"].as_str().expect("str")
+        );
+        assert_eq!(
+            set.models[set.model_b[i] as usize],
+            r["model_b"].as_str().expect("str")
+        );
         let w = Winner::parse(r["winner"].as_str().expect("str")).expect("label");
         assert_eq!(set.winner[i], w);
         tally[w as usize] += 1;
         let m = &r["conv_metadata"];
         let expected = StyleCounts {
-            tokens: [count(&m["sum_assistant_a_tokens"]), count(&m["sum_assistant_b_tokens"])],
+            tokens: [
+                count(&m["sum_assistant_a_tokens"]),
+                count(&m["sum_assistant_b_tokens"]),
+            ],
             header: [count(&m["header_count_a"]), count(&m["header_count_b"])],
             list: [count(&m["list_count_a"]), count(&m["list_count_b"])],
             bold: [count(&m["bold_count_a"]), count(&m["bold_count_b"])],
@@ -74,7 +86,11 @@ fn values_match_an_independent_reading() {
         let t = parse_iso8601(r["timestamp"].as_str().expect("str")).expect("iso");
         assert_eq!(set.tstamp[i], t);
     }
-    assert_eq!(tally, [38, 33, 19, 10], "model_a / model_b / tie / both_bad");
+    assert_eq!(
+        tally,
+        [38, 33, 19, 10],
+        "model_a / model_b / tie / both_bad"
+    );
     // Row 0 by hand: 2025-05-29T14:48:41.602925 (date -u: 1748530121), h3 = 8, 39 unordered.
     assert!((set.tstamp[0] - 1_748_530_121.602_925).abs() < 1e-6);
     assert_eq!(style[0].header, [8.0, 1.0]);
@@ -99,10 +115,34 @@ fn category_and_language_filters_agree_across_formats() {
     let english = rows.iter().filter(|r| r["language"] == "en").count();
     assert!(math > 0 && math < 100 && real_world > 0 && english > 0 && english < 100);
     for (opts, n) in [
-        (ReadOptions { category: Some("math".into()), ..Default::default() }, math),
-        (ReadOptions { category: Some("Math".into()), ..Default::default() }, math),
-        (ReadOptions { category: Some("Real World".into()), ..Default::default() }, real_world),
-        (ReadOptions { language: Some("en".into()), ..Default::default() }, english),
+        (
+            ReadOptions {
+                category: Some("math".into()),
+                ..Default::default()
+            },
+            math,
+        ),
+        (
+            ReadOptions {
+                category: Some("Math".into()),
+                ..Default::default()
+            },
+            math,
+        ),
+        (
+            ReadOptions {
+                category: Some("Real World".into()),
+                ..Default::default()
+            },
+            real_world,
+        ),
+        (
+            ReadOptions {
+                language: Some("en".into()),
+                ..Default::default()
+            },
+            english,
+        ),
     ] {
         let j = read("sample-100.jsonl", &opts);
         let p = read("sample-100.parquet", &opts);
@@ -124,14 +164,28 @@ fn where_filters_compare_text_numbers_and_booleans() {
         };
         assert_eq!(read(file, &f("is_code", "true")).len(), code, "{file}");
         assert_eq!(read(file, &f("is_code", "True")).len(), code, "{file}");
-        assert_eq!(read(file, &f("evaluation_order", "1")).len(), first, "{file}");
-        assert_eq!(read(file, &f("evaluation_order", "1.0")).len(), first, "{file}");
+        assert_eq!(
+            read(file, &f("evaluation_order", "1")).len(),
+            first,
+            "{file}"
+        );
+        assert_eq!(
+            read(file, &f("evaluation_order", "1.0")).len(),
+            first,
+            "{file}"
+        );
         assert_eq!(read(file, &f("winner", "both_bad")).len(), 10, "{file}");
         let both = ReadOptions {
-            filters: vec![("winner".into(), "both_bad".into()), ("is_code".into(), "false".into())],
+            filters: vec![
+                ("winner".into(), "both_bad".into()),
+                ("is_code".into(), "false".into()),
+            ],
             ..Default::default()
         };
-        let n = rows.iter().filter(|r| r["winner"] == "both_bad" && r["is_code"] == false).count();
+        let n = rows
+            .iter()
+            .filter(|r| r["winner"] == "both_bad" && r["is_code"] == false)
+            .count();
         assert_eq!(read(file, &both).len(), n, "{file}");
         // A column the file does not have is an error naming it.
         let e = read_file(&common::shared(&format!("{DIR}/{file}")), &f("nope", "1"))
@@ -144,12 +198,24 @@ fn where_filters_compare_text_numbers_and_booleans() {
 fn absent_category_or_language_is_an_error_listing_present_ones() {
     for file in ["sample-100.jsonl", "sample-100.parquet"] {
         let p = common::shared(&format!("{DIR}/{file}"));
-        let e = read_file(&p, &ReadOptions { category: Some("cooking".into()), ..Default::default() })
-            .expect_err("absent category");
+        let e = read_file(
+            &p,
+            &ReadOptions {
+                category: Some("cooking".into()),
+                ..Default::default()
+            },
+        )
+        .expect_err("absent category");
         let msg = e.to_string();
         assert!(msg.contains("\"cooking\"") && msg.contains("math"), "{msg}");
-        let e = read_file(&p, &ReadOptions { language: Some("Klingon".into()), ..Default::default() })
-            .expect_err("absent language");
+        let e = read_file(
+            &p,
+            &ReadOptions {
+                language: Some("Klingon".into()),
+                ..Default::default()
+            },
+        )
+        .expect_err("absent language");
         let msg = e.to_string();
         assert!(msg.contains("\"Klingon\"") && msg.contains("en"), "{msg}");
     }

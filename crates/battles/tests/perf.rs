@@ -6,11 +6,13 @@ mod common;
 use std::io::Write;
 use std::time::Instant;
 
-use versus_battles::{read_file, ReadOptions};
+use versus_battles::{ReadOptions, read_file};
 
 fn million_csv() -> std::path::PathBuf {
-    let src = std::fs::read_to_string(common::shared("reference/fixtures/synthetic-60x100000/battles.csv"))
-        .expect("fixture");
+    let src = std::fs::read_to_string(common::shared(
+        "reference/fixtures/synthetic-60x100000/battles.csv",
+    ))
+    .expect("fixture");
     let (header, body) = src.split_once('\n').expect("header");
     let p = common::tmp("million.csv");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&p).expect("create"));
@@ -37,8 +39,10 @@ fn csv_million_rows() {
 #[test]
 #[ignore = "speed check"]
 fn jsonl_and_battle_log_million_rows() {
-    let src = std::fs::read_to_string(common::shared("reference/fixtures/synthetic-60x100000/battles.csv"))
-        .expect("fixture");
+    let src = std::fs::read_to_string(common::shared(
+        "reference/fixtures/synthetic-60x100000/battles.csv",
+    ))
+    .expect("fixture");
     let mut lines = src.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     let rows: Vec<String> = lines

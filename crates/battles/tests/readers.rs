@@ -8,7 +8,7 @@ use std::path::Path;
 
 use common::Col;
 use versus_battles::{
-    detect_format, read_file, BattleSet, Format, ReadOptions, StyleCounts, Winner,
+    BattleSet, Format, ReadOptions, StyleCounts, Winner, detect_format, read_file,
 };
 
 fn write(name: &str, bytes: &[u8]) -> std::path::PathBuf {
@@ -21,7 +21,10 @@ fn write(name: &str, bytes: &[u8]) -> std::path::PathBuf {
 fn names(set: &BattleSet) -> Vec<(String, String)> {
     (0..set.len())
         .map(|i| {
-            (set.models[set.model_a[i] as usize].clone(), set.models[set.model_b[i] as usize].clone())
+            (
+                set.models[set.model_a[i] as usize].clone(),
+                set.models[set.model_b[i] as usize].clone(),
+            )
         })
         .collect()
 }
@@ -32,38 +35,96 @@ fn battle_log_keeps_anonymous_sampled_battles() {
     let set = read_file(&p, &ReadOptions::default()).expect("reads");
     // q2 is named, q3 is a high-frequency prompt not sampled by dedup: both dropped.
     assert_eq!(set.len(), 4);
-    assert_eq!(set.models, ["gpt-4-0613", "claude-2.1", "llama-2-70b-chat", "m\u{e9}lange-7b"]);
-    assert_eq!(set.winner, [Winner::ModelA, Winner::BothBad, Winner::ModelB, Winner::ModelB]);
-    assert_eq!(set.tstamp, [1_700_000_000.25, 1_700_000_100.0, 1_700_000_400.0, 1_700_000_500.0]);
+    assert_eq!(
+        set.models,
+        [
+            "gpt-4-0613",
+            "claude-2.1",
+            "llama-2-70b-chat",
+            "m\u{e9}lange-7b"
+        ]
+    );
+    assert_eq!(
+        set.winner,
+        [
+            Winner::ModelA,
+            Winner::BothBad,
+            Winner::ModelB,
+            Winner::ModelB
+        ]
+    );
+    assert_eq!(
+        set.tstamp,
+        [
+            1_700_000_000.25,
+            1_700_000_100.0,
+            1_700_000_400.0,
+            1_700_000_500.0
+        ]
+    );
     let style = set.style.as_ref().expect("style");
     // q0: tokens 120/80, header 1/0, list 4/2 (ordered+unordered), bold 3/0 (** + __).
     assert_eq!(
         style[0],
-        StyleCounts { tokens: [120.0, 80.0], header: [1.0, 0.0], list: [4.0, 2.0], bold: [3.0, 0.0] }
+        StyleCounts {
+            tokens: [120.0, 80.0],
+            header: [1.0, 0.0],
+            list: [4.0, 2.0],
+            bold: [3.0, 0.0]
+        }
     );
     // q1: header_count_b = {h1: 1, h2: 2} → 3; bold_count_a = {"**": 0, "__": 1} → 1.
     assert_eq!(style[1].header, [0.0, 3.0]);
     assert_eq!(style[1].bold, [1.0, 2.0]);
     assert_eq!(style[2].bold, [5.0, 4.0]);
 
-    let all = read_file(&p, &ReadOptions { include_named: true, ..Default::default() }).expect("reads");
-    assert_eq!(all.len(), 5, "named battle added, unsampled one still dropped");
+    let all = read_file(
+        &p,
+        &ReadOptions {
+            include_named: true,
+            ..Default::default()
+        },
+    )
+    .expect("reads");
+    assert_eq!(
+        all.len(),
+        5,
+        "named battle added, unsampled one still dropped"
+    );
     assert!(names(&all).contains(&("gpt-4-0613".into(), "llama-2-70b-chat".into())));
 
-    let en = read_file(&p, &ReadOptions { language: Some("english".into()), ..Default::default() })
-        .expect("reads");
+    let en = read_file(
+        &p,
+        &ReadOptions {
+            language: Some("english".into()),
+            ..Default::default()
+        },
+    )
+    .expect("reads");
     assert_eq!(en.len(), 2);
-    let math = read_file(&p, &ReadOptions { category: Some("math".into()), ..Default::default() })
-        .expect("reads");
+    let math = read_file(
+        &p,
+        &ReadOptions {
+            category: Some("math".into()),
+            ..Default::default()
+        },
+    )
+    .expect("reads");
     let pair = ("gpt-4-0613".to_string(), "claude-2.1".to_string());
     assert_eq!(names(&math), [pair.clone(), pair]);
-    let turn = ReadOptions { filters: vec![("turn".into(), "1".into())], ..Default::default() };
+    let turn = ReadOptions {
+        filters: vec![("turn".into(), "1".into())],
+        ..Default::default()
+    };
     assert_eq!(read_file(&p, &turn).expect("reads").len(), 2);
     let judge = ReadOptions {
         filters: vec![("judge".into(), "arena_user_2".into())],
         ..Default::default()
     };
-    assert_eq!(read_file(&p, &judge).expect("reads").winner, [Winner::BothBad]);
+    assert_eq!(
+        read_file(&p, &judge).expect("reads").winner,
+        [Winner::BothBad]
+    );
 }
 
 #[test]
@@ -74,8 +135,14 @@ fn battle_log_and_jsonl_of_the_same_rows_agree() {
     let p = write("battle_log_as.jsonl", jsonl.as_bytes());
     for opts in [
         ReadOptions::default(),
-        ReadOptions { include_named: true, ..Default::default() },
-        ReadOptions { category: Some("Real World".into()), ..Default::default() },
+        ReadOptions {
+            include_named: true,
+            ..Default::default()
+        },
+        ReadOptions {
+            category: Some("Real World".into()),
+            ..Default::default()
+        },
     ] {
         let a = read_file(&common::test_data("battle_log.json"), &opts).expect("log");
         let b = read_file(&p, &opts).expect("jsonl");
@@ -97,36 +164,80 @@ fn csv_optional_columns() {
                a,c,model_b,1700000001,1,en,\n";
     let p = write("optional.csv", csv.as_bytes());
     let set = read_file(&p, &ReadOptions::default()).expect("reads");
-    assert_eq!(set.len(), 3, "anony=False dropped; empty anony counts as anonymous");
+    assert_eq!(
+        set.len(),
+        3,
+        "anony=False dropped; empty anony counts as anonymous"
+    );
     assert_eq!(set.weight, [2.0, 1.0, 1.0], "empty weight is 1");
-    assert_eq!(set.tstamp, [1_748_530_121.5, 1_700_000_000.0, 1_700_000_001.0]);
+    assert_eq!(
+        set.tstamp,
+        [1_748_530_121.5, 1_700_000_000.0, 1_700_000_001.0]
+    );
     assert!(set.style.is_none(), "no style columns");
-    let named = read_file(&p, &ReadOptions { include_named: true, ..Default::default() }).expect("reads");
+    let named = read_file(
+        &p,
+        &ReadOptions {
+            include_named: true,
+            ..Default::default()
+        },
+    )
+    .expect("reads");
     assert_eq!(named.len(), 4);
     assert!(named.tstamp[1].is_nan(), "empty tstamp is unknown");
     assert_eq!(named.winner[1], Winner::BothBad);
-    let en = read_file(&p, &ReadOptions { language: Some("en".into()), include_named: true, ..Default::default() })
-        .expect("reads");
+    let en = read_file(
+        &p,
+        &ReadOptions {
+            language: Some("en".into()),
+            include_named: true,
+            ..Default::default()
+        },
+    )
+    .expect("reads");
     assert_eq!(en.len(), 3);
-    let w = ReadOptions { filters: vec![("weight".into(), "2.0".into())], ..Default::default() };
+    let w = ReadOptions {
+        filters: vec![("weight".into(), "2.0".into())],
+        ..Default::default()
+    };
     assert_eq!(read_file(&p, &w).expect("reads").len(), 1);
     // Errors: unknown --where column, absent language, category without category_tag.
-    let bad = ReadOptions { filters: vec![("judge".into(), "x".into())], ..Default::default() };
-    let e = read_file(&p, &bad).expect_err("no judge column").to_string();
+    let bad = ReadOptions {
+        filters: vec![("judge".into(), "x".into())],
+        ..Default::default()
+    };
+    let e = read_file(&p, &bad)
+        .expect_err("no judge column")
+        .to_string();
     assert!(e.contains("\"judge\"") && e.contains("optional.csv"), "{e}");
-    let e = read_file(&p, &ReadOptions { language: Some("fr".into()), ..Default::default() })
-        .expect_err("absent language")
-        .to_string();
+    let e = read_file(
+        &p,
+        &ReadOptions {
+            language: Some("fr".into()),
+            ..Default::default()
+        },
+    )
+    .expect_err("absent language")
+    .to_string();
     assert!(e.contains("\"fr\"") && e.contains("en"), "{e}");
-    let e = read_file(&p, &ReadOptions { category: Some("math".into()), ..Default::default() })
-        .expect_err("no category_tag")
-        .to_string();
+    let e = read_file(
+        &p,
+        &ReadOptions {
+            category: Some("math".into()),
+            ..Default::default()
+        },
+    )
+    .expect_err("no category_tag")
+    .to_string();
     assert!(e.contains("category_tag"), "{e}");
 }
 
 #[test]
 fn a_file_whose_rows_are_all_filtered_out_is_an_empty_set() {
-    let p = write("all_named.csv", b"model_a,model_b,winner,anony\na,b,model_a,false\n");
+    let p = write(
+        "all_named.csv",
+        b"model_a,model_b,winner,anony\na,b,model_a,false\n",
+    );
     let set = read_file(&p, &ReadOptions::default()).expect("not an error");
     assert!(set.is_empty());
     assert!(set.models.is_empty());
@@ -145,14 +256,23 @@ fn jsonl_flat_style_timestamp_and_escapes() {
     );
     let p = write("flat.jsonl", jsonl.as_bytes());
     let set = read_file(&p, &ReadOptions::default()).expect("reads");
-    assert_eq!(set.models, ["xA", "y"], "\\u0041 unescaped and interned with the plain spelling");
+    assert_eq!(
+        set.models,
+        ["xA", "y"],
+        "\\u0041 unescaped and interned with the plain spelling"
+    );
     assert_eq!(set.model_a, [0, 1]);
     assert_eq!(set.tstamp, [1_704_067_200.0, 5.0]);
     assert_eq!(set.weight, [0.25, 1.0]);
     let st = set.style.as_ref().expect("style");
     assert_eq!(
         st[0],
-        StyleCounts { tokens: [10.0, 20.0], header: [1.0, 2.0], list: [3.0, 4.0], bold: [5.0, 6.0] }
+        StyleCounts {
+            tokens: [10.0, 20.0],
+            header: [1.0, 2.0],
+            list: [3.0, 4.0],
+            bold: [5.0, 6.0]
+        }
     );
     assert_eq!(st[1].bold, [0.0, 3.0]);
 }
@@ -185,14 +305,21 @@ fn parquet_with_plain_columns() {
             Col::I32(vec![1, 2, 1]),
         ],
     );
-    assert_eq!(detect_format(Path::new("x.bin"), &std::fs::read(&p).expect("read")[..8]), Format::Parquet);
+    assert_eq!(
+        detect_format(Path::new("x.bin"), &std::fs::read(&p).expect("read")[..8]),
+        Format::Parquet
+    );
     let set = read_file(&p, &ReadOptions::default()).expect("reads");
     assert_eq!(set.len(), 2);
     assert_eq!(set.winner, [Winner::ModelA, Winner::BothBad]);
     assert_eq!(set.weight, [1.0, 0.5]);
     assert_eq!(set.tstamp, [1.0, 2.0]);
     assert!(set.style.is_none());
-    let t = ReadOptions { filters: vec![("turn".into(), "1".into())], include_named: true, ..Default::default() };
+    let t = ReadOptions {
+        filters: vec![("turn".into(), "1".into())],
+        include_named: true,
+        ..Default::default()
+    };
     assert_eq!(read_file(&p, &t).expect("reads").len(), 2);
 
     let bad = common::tmp("negative_weight.parquet");
@@ -200,23 +327,35 @@ fn parquet_with_plain_columns() {
         &bad,
         "message schema { REQUIRED BYTE_ARRAY model_a (UTF8); REQUIRED BYTE_ARRAY model_b (UTF8); \
          REQUIRED BYTE_ARRAY winner (UTF8); REQUIRED DOUBLE weight; }",
-        vec![Col::Str(vec!["a", "a"]), Col::Str(vec!["b", "b"]), Col::Str(vec!["tie", "tie"]), Col::F64(vec![1.0, -2.0])],
+        vec![
+            Col::Str(vec!["a", "a"]),
+            Col::Str(vec!["b", "b"]),
+            Col::Str(vec!["tie", "tie"]),
+            Col::F64(vec![1.0, -2.0]),
+        ],
     );
-    let e = read_file(&bad, &ReadOptions::default()).expect_err("negative").to_string();
+    let e = read_file(&bad, &ReadOptions::default())
+        .expect_err("negative")
+        .to_string();
     assert!(e.contains("row 1") && e.contains("\"weight\""), "{e}");
 }
 
 #[test]
 fn non_parquet_bytes_with_parquet_extension() {
     let p = write("fake.parquet", b"model_a,model_b,winner\n");
-    let e = read_file(&p, &ReadOptions::default()).expect_err("not parquet").to_string();
+    let e = read_file(&p, &ReadOptions::default())
+        .expect_err("not parquet")
+        .to_string();
     assert!(e.contains("fake.parquet") && e.contains("Parquet"), "{e}");
 }
 
 #[test]
 fn missing_file_is_an_io_error_naming_it() {
-    let e = read_file(Path::new("/nonexistent/battles.csv"), &ReadOptions::default())
-        .expect_err("missing");
+    let e = read_file(
+        Path::new("/nonexistent/battles.csv"),
+        &ReadOptions::default(),
+    )
+    .expect_err("missing");
     assert!(e.to_string().contains("/nonexistent/battles.csv"), "{e}");
 }
 
@@ -238,7 +377,13 @@ fn winner_and_format_parsing() {
         [Winner::ModelA, Winner::ModelB, Winner::Tie, Winner::BothBad].map(|w| w.outcome()),
         [1.0, 0.0, 0.5, 0.5]
     );
-    for f in [Format::Csv, Format::Jsonl, Format::BattleLogJson, Format::Parquet, Format::PairCounts] {
+    for f in [
+        Format::Csv,
+        Format::Jsonl,
+        Format::BattleLogJson,
+        Format::Parquet,
+        Format::PairCounts,
+    ] {
         assert_eq!(f.to_string().parse::<Format>(), Ok(f));
     }
     assert_eq!("battle-log".parse::<Format>(), Ok(Format::BattleLogJson));

@@ -50,10 +50,15 @@ pub struct BenchArgs {
 /// with a genuine length effect, uniformly drawn pairs.
 fn generate(path: &Path, n: usize, models: usize, seed: u64) -> anyhow::Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let strength: Vec<f64> = (0..models).map(|_| (rng.random::<f64>() - 0.5) * 3.0).collect();
+    let strength: Vec<f64> = (0..models)
+        .map(|_| (rng.random::<f64>() - 0.5) * 3.0)
+        .collect();
     let tmp = path.with_extension("partial");
     let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-    writeln!(w, "tstamp,model_a,model_b,winner,sum_assistant_tokens_a,sum_assistant_tokens_b,header_count_a,header_count_b,list_count_a,list_count_b,bold_count_a,bold_count_b")?;
+    writeln!(
+        w,
+        "tstamp,model_a,model_b,winner,sum_assistant_tokens_a,sum_assistant_tokens_b,header_count_a,header_count_b,list_count_a,list_count_b,bold_count_a,bold_count_b"
+    )?;
     for r in 0..n {
         let a = rng.random_range(0..models);
         let mut b = rng.random_range(0..models - 1);
@@ -100,29 +105,55 @@ fn time_versus(file: &Path, args: &[&str], repeat: usize) -> anyhow::Result<Run>
     let mut peak: f64 = 0.0;
     for _ in 0..repeat.max(1) {
         let start = Instant::now();
-        let out = Command::new(&exe).arg("rank").arg(file).args(args).args(["--output", "json"]).env("VERSUS_REPORT_PEAK", "1").output()?;
+        let out = Command::new(&exe)
+            .arg("rank")
+            .arg(file)
+            .args(args)
+            .args(["--output", "json"])
+            .env("VERSUS_REPORT_PEAK", "1")
+            .output()?;
         secs.push(start.elapsed().as_secs_f64());
         if !out.status.success() {
-            anyhow::bail!("versus rank {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+            anyhow::bail!(
+                "versus rank {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         let stderr = String::from_utf8_lossy(&out.stderr);
-        if let Some(kib) = stderr.lines().find_map(|l| l.strip_prefix("versus: peak_rss_kib=")).and_then(|v| v.trim().parse::<f64>().ok()) {
+        if let Some(kib) = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("versus: peak_rss_kib="))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+        {
             peak = peak.max(kib / 1024.0);
         }
     }
     secs.sort_by(f64::total_cmp);
-    Ok(Run { seconds: secs[secs.len() / 2], peak_mib: peak })
+    Ok(Run {
+        seconds: secs[secs.len() / 2],
+        peak_mib: peak,
+    })
 }
 
 /// A Python that can import arena_rank, creating a virtualenv if needed; None (with the
 /// reason printed) when that is impossible here.
 fn reference_python(args: &BenchArgs, dir: &Path) -> Option<PathBuf> {
-    let works = |py: &Path| Command::new(py).args(["-c", "import arena_rank, pandas"]).output().map(|o| o.status.success()).unwrap_or(false);
+    let works = |py: &Path| {
+        Command::new(py)
+            .args(["-c", "import arena_rank, pandas"])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
     if let Some(py) = &args.python {
         if works(py) {
             return Some(py.clone());
         }
-        eprintln!("bench: {} cannot import arena_rank and pandas; skipping the reference", py.display());
+        eprintln!(
+            "bench: {} cannot import arena_rank and pandas; skipping the reference",
+            py.display()
+        );
         return None;
     }
     let venv = dir.join("arena-rank-venv");
@@ -130,23 +161,50 @@ fn reference_python(args: &BenchArgs, dir: &Path) -> Option<PathBuf> {
     if works(&py) {
         return Some(py);
     }
-    eprintln!("bench: creating {} with `pip install arena-rank` …", venv.display());
-    let ok = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().map(|s| s.success()).unwrap_or(false)
-        && Command::new(venv.join("bin/pip")).args(["install", "-q", "arena-rank", "pandas"]).status().map(|s| s.success()).unwrap_or(false);
+    eprintln!(
+        "bench: creating {} with `pip install arena-rank` …",
+        venv.display()
+    );
+    let ok = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+        && Command::new(venv.join("bin/pip"))
+            .args(["install", "-q", "arena-rank", "pandas"])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
     if ok && works(&py) {
         Some(py)
     } else {
-        eprintln!("bench: arena-rank is not available (no python3 -m venv, or pip could not install it); skipping the reference comparison");
+        eprintln!(
+            "bench: arena-rank is not available (no python3 -m venv, or pip could not install it); skipping the reference comparison"
+        );
         None
     }
 }
 
-fn time_reference(py: &Path, dir: &Path, file: &Path, rounds: usize) -> anyhow::Result<serde_json::Value> {
+fn time_reference(
+    py: &Path,
+    dir: &Path,
+    file: &Path,
+    rounds: usize,
+) -> anyhow::Result<serde_json::Value> {
     let script = dir.join("bench_reference.py");
     std::fs::write(&script, REFERENCE_SCRIPT)?;
-    let out = Command::new(py).arg(&script).arg(file).arg(rounds.to_string()).arg("point,sandwich,bootstrap,style").output()?;
+    let out = Command::new(py)
+        .arg(&script)
+        .arg(file)
+        .arg(rounds.to_string())
+        .arg("point,sandwich,bootstrap,style")
+        .output()?;
     if !out.status.success() {
-        anyhow::bail!("arena-rank run failed: {}", String::from_utf8_lossy(&out.stderr));
+        anyhow::bail!(
+            "arena-rank run failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let last = text.lines().last().unwrap_or("");
@@ -154,11 +212,20 @@ fn time_reference(py: &Path, dir: &Path, file: &Path, rounds: usize) -> anyhow::
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let dir = args.dir.clone().unwrap_or_else(|| std::env::temp_dir().join("versus-bench"));
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("versus-bench"));
     std::fs::create_dir_all(&dir)?;
-    let python = if args.no_reference { None } else { reference_python(&args, &dir) };
+    let python = if args.no_reference {
+        None
+    } else {
+        reference_python(&args, &dir)
+    };
     let rounds = args.rounds.to_string();
-    let mut table = String::from("| battles | task | versus (s) | peak RSS (MiB) | arena-rank (s) | ratio |\n|---:|---|---:|---:|---:|---:|\n");
+    let mut table = String::from(
+        "| battles | task | versus (s) | peak RSS (MiB) | arena-rank (s) | ratio |\n|---:|---|---:|---:|---:|---:|\n",
+    );
     for &n in &args.battles {
         let file = dir.join(format!("synthetic-{n}-m{}-s{}.csv", args.models, args.seed));
         if !file.exists() {
@@ -173,7 +240,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         ];
         let reference = match &python {
             Some(py) => {
-                eprintln!("bench: arena-rank on {n} battles ({} bootstrap rounds) …", args.reference_rounds);
+                eprintln!(
+                    "bench: arena-rank on {n} battles ({} bootstrap rounds) …",
+                    args.reference_rounds
+                );
                 match time_reference(py, &dir, &file, args.reference_rounds) {
                     Ok(v) => Some(v),
                     Err(e) => {
@@ -187,20 +257,37 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         for (name, task_args) in &tasks {
             eprintln!("bench: versus {name} on {n} battles …");
             let ours = time_versus(&file, task_args, args.repeat)?;
-            let theirs = reference.as_ref().and_then(|r| r["seconds"][*name].as_f64()).map(|s| {
-                if *name == "bootstrap" && args.reference_rounds != args.rounds {
-                    // Scale the bootstrap part linearly to versus's round count; the fit is counted once.
-                    let point = reference.as_ref().and_then(|r| r["seconds"]["point"].as_f64()).unwrap_or(0.0);
-                    (point + (s - point) * args.rounds as f64 / args.reference_rounds.max(1) as f64, true)
-                } else {
-                    (s, false)
-                }
-            });
+            let theirs = reference
+                .as_ref()
+                .and_then(|r| r["seconds"][*name].as_f64())
+                .map(|s| {
+                    if *name == "bootstrap" && args.reference_rounds != args.rounds {
+                        // Scale the bootstrap part linearly to versus's round count; the fit is counted once.
+                        let point = reference
+                            .as_ref()
+                            .and_then(|r| r["seconds"]["point"].as_f64())
+                            .unwrap_or(0.0);
+                        (
+                            point
+                                + (s - point) * args.rounds as f64
+                                    / args.reference_rounds.max(1) as f64,
+                            true,
+                        )
+                    } else {
+                        (s, false)
+                    }
+                });
             let (their_text, ratio) = match theirs {
-                Some((s, est)) => (format!("{s:.2}{}", if est { " (est.)" } else { "" }), format!("{:.0}×", s / ours.seconds)),
+                Some((s, est)) => (
+                    format!("{s:.2}{}", if est { " (est.)" } else { "" }),
+                    format!("{:.0}×", s / ours.seconds),
+                ),
                 None => ("—".into(), "—".into()),
             };
-            table.push_str(&format!("| {n} | {name} | {:.3} | {:.0} | {their_text} | {ratio} |\n", ours.seconds, ours.peak_mib));
+            table.push_str(&format!(
+                "| {n} | {name} | {:.3} | {:.0} | {their_text} | {ratio} |\n",
+                ours.seconds, ours.peak_mib
+            ));
         }
     }
     println!("{table}");
@@ -208,7 +295,14 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         "versus: median of {} fresh `versus rank` processes each (parsing included), {} threads. arena-rank: one run each, pandas.read_csv included{}.",
         args.repeat,
         rayon::current_num_threads(),
-        if python.is_some() && args.reference_rounds != args.rounds { format!("; its bootstrap ran {} rounds, scaled to {}", args.reference_rounds, args.rounds) } else { String::new() }
+        if python.is_some() && args.reference_rounds != args.rounds {
+            format!(
+                "; its bootstrap ran {} rounds, scaled to {}",
+                args.reference_rounds, args.rounds
+            )
+        } else {
+            String::new()
+        }
     );
     Ok(())
 }

@@ -54,7 +54,10 @@ impl InputArgs {
     /// Reads every file and applies --exclude and --min-battles.
     pub fn load(&self) -> anyhow::Result<LoadedVotes> {
         if !(self.min_battles.is_finite() && self.min_battles >= 0.0) {
-            return Err(input_error(format!("--min-battles must be a non-negative number, got {}", self.min_battles)));
+            return Err(input_error(format!(
+                "--min-battles must be a non-negative number, got {}",
+                self.min_battles
+            )));
         }
         let options = ReadOptions {
             format: self.format,
@@ -82,16 +85,34 @@ impl InputArgs {
         }
         if !dropped.is_empty() {
             let list: Vec<String> = dropped.iter().map(|(m, n)| format!("{m} ({n})")).collect();
-            eprintln!("versus: dropped {} models with fewer than {} battles: {}", dropped.len(), self.min_battles, list.join(", "));
+            eprintln!(
+                "versus: dropped {} models with fewer than {} battles: {}",
+                dropped.len(),
+                self.min_battles,
+                list.join(", ")
+            );
         }
         battles.compact();
         if battles.is_empty() {
             return Err(input_error(format!(
                 "no battles left to rate in {} (after anonymity, --where, --category/--language, --exclude and --min-battles)",
-                self.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+                self.files
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
-        Ok(LoadedVotes { excluded: self.exclude.iter().filter(|e| !missing.contains(e)).cloned().collect(), battles, dropped })
+        Ok(LoadedVotes {
+            excluded: self
+                .exclude
+                .iter()
+                .filter(|e| !missing.contains(e))
+                .cloned()
+                .collect(),
+            battles,
+            dropped,
+        })
     }
 }
 

@@ -33,7 +33,11 @@ pub fn input_error(message: impl Into<String>) -> anyhow::Error {
 }
 
 #[derive(Parser)]
-#[command(name = "versus", version, about = "The open instrument for the AI race: arena ratings, leaderboards with honest uncertainty, race analytics.")]
+#[command(
+    name = "versus",
+    version,
+    about = "The open instrument for the AI race: arena ratings, leaderboards with honest uncertainty, race analytics."
+)]
 struct Cli {
     /// Worker threads for bootstrap and large fits (default: all cores). Results do not depend on it.
     #[arg(long, global = true, env = "VERSUS_THREADS")]
@@ -63,7 +67,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(n) = cli.threads
-        && let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()
+        && let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
     {
         eprintln!("versus: warning: could not set {n} threads: {e}");
     }
@@ -80,9 +86,14 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let is_input = e.downcast_ref::<InputError>().is_some() || e.downcast_ref::<versus_battles::ReadError>().is_some();
+            let is_input = e.downcast_ref::<InputError>().is_some()
+                || e.downcast_ref::<versus_battles::ReadError>().is_some();
             eprintln!("versus: error: {e:#}");
-            if is_input { ExitCode::from(2) } else { ExitCode::FAILURE }
+            if is_input {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -93,7 +104,10 @@ fn report_peak_memory() {
         return;
     }
     if let Ok(status) = std::fs::read_to_string("/proc/self/status")
-        && let Some(kib) = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        && let Some(kib) = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
     {
         eprintln!("versus: peak_rss_kib={kib}");
     }

@@ -53,13 +53,32 @@ pub fn compute(input: &InputArgs, top: Option<usize>) -> anyhow::Result<Matrices
     let votes = input.load()?;
     let b = &votes.battles;
     let outcome = outcomes(b);
-    let c = Comparisons { n_models: b.models.len(), model_a: &b.model_a, model_b: &b.model_b, outcome: &outcome, count: &b.count, weight: &b.weight };
+    let c = Comparisons {
+        n_models: b.models.len(),
+        model_a: &b.model_a,
+        model_b: &b.model_b,
+        outcome: &outcome,
+        count: &b.count,
+        weight: &b.weight,
+    };
     let h2h = HeadToHead::new(b.models.len(), &b.model_a, &b.model_b, &outcome, &b.count);
     // Predicted probabilities need finite ratings; without them the empirical tables still stand.
-    let ratings: Option<Vec<f64>> = match versus_rank::rate(&c, &RatingOptions { intervals: IntervalMethod::None, ..Default::default() }) {
+    let ratings: Option<Vec<f64>> = match versus_rank::rate(
+        &c,
+        &RatingOptions {
+            intervals: IntervalMethod::None,
+            ..Default::default()
+        },
+    ) {
         Ok(board) => Some(board.models.iter().map(|m| m.rating).collect()),
-        Err(e @ (versus_rank::RankError::InfiniteRatings { .. } | versus_rank::RankError::Disconnected { .. })) => {
-            eprintln!("versus: warning: no predicted win probabilities: {}", e.describe(&b.models));
+        Err(
+            e @ (versus_rank::RankError::InfiniteRatings { .. }
+            | versus_rank::RankError::Disconnected { .. }),
+        ) => {
+            eprintln!(
+                "versus: warning: no predicted win probabilities: {}",
+                e.describe(&b.models)
+            );
             None
         }
         Err(e) => return Err(input_error(e.describe(&b.models))),
@@ -69,21 +88,51 @@ pub fn compute(input: &InputArgs, top: Option<usize>) -> anyhow::Result<Matrices
         Some(r) => r.clone(),
         None => (0..n)
             .map(|i| {
-                let fr: Vec<f64> = (0..n).filter(|&j| j != i).filter_map(|j| h2h.win_fraction(i, j)).collect();
-                if fr.is_empty() { 0.0 } else { fr.iter().sum::<f64>() / fr.len() as f64 }
+                let fr: Vec<f64> = (0..n)
+                    .filter(|&j| j != i)
+                    .filter_map(|j| h2h.win_fraction(i, j))
+                    .collect();
+                if fr.is_empty() {
+                    0.0
+                } else {
+                    fr.iter().sum::<f64>() / fr.len() as f64
+                }
             })
             .collect(),
     };
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&x, &y| sort_key[y].total_cmp(&sort_key[x]).then_with(|| b.models[x].cmp(&b.models[y])));
+    order.sort_by(|&x, &y| {
+        sort_key[y]
+            .total_cmp(&sort_key[x])
+            .then_with(|| b.models[x].cmp(&b.models[y]))
+    });
     if let Some(n) = top {
         order.truncate(n.max(1));
     }
     Ok(Matrices {
         models: order.iter().map(|&i| b.models[i].clone()).collect(),
-        ratings: order.iter().map(|&i| ratings.as_ref().map(|r| r[i])).collect(),
-        win_fraction: order.iter().map(|&i| order.iter().map(|&j| if i == j { None } else { h2h.win_fraction(i, j) }).collect()).collect(),
-        battles: order.iter().map(|&i| order.iter().map(|&j| if i == j { 0.0 } else { h2h.battles(i, j) }).collect()).collect(),
+        ratings: order
+            .iter()
+            .map(|&i| ratings.as_ref().map(|r| r[i]))
+            .collect(),
+        win_fraction: order
+            .iter()
+            .map(|&i| {
+                order
+                    .iter()
+                    .map(|&j| if i == j { None } else { h2h.win_fraction(i, j) })
+                    .collect()
+            })
+            .collect(),
+        battles: order
+            .iter()
+            .map(|&i| {
+                order
+                    .iter()
+                    .map(|&j| if i == j { 0.0 } else { h2h.battles(i, j) })
+                    .collect()
+            })
+            .collect(),
         predicted: order
             .iter()
             .map(|&i| {
@@ -100,31 +149,59 @@ pub fn compute(input: &InputArgs, top: Option<usize>) -> anyhow::Result<Matrices
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// A heat map of the empirical win fraction (blue: row wins, red: row loses, grey: never met).
 pub fn svg(m: &Matrices) -> String {
     let n = m.models.len();
     let cell = 22.0;
-    let label = 12.0 + 6.5 * m.models.iter().map(|s| s.chars().count()).max().unwrap_or(4) as f64;
-    let (w, h) = (label + cell * n as f64 + 20.0, label + cell * n as f64 + 60.0);
+    let label = 12.0
+        + 6.5
+            * m.models
+                .iter()
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(4) as f64;
+    let (w, h) = (
+        label + cell * n as f64 + 20.0,
+        label + cell * n as f64 + 60.0,
+    );
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Fraction of decisive battles won by row model against column model</text>\n"
     );
     let top = 30.0 + label;
     for (i, name) in m.models.iter().enumerate() {
         let y = top + cell * i as f64 + cell * 0.7;
-        s.push_str(&format!("<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>\n", label - 4.0, xml_escape(name)));
+        s.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>\n",
+            label - 4.0,
+            xml_escape(name)
+        ));
         let x = label + cell * i as f64 + cell * 0.7;
-        s.push_str(&format!("<text transform=\"translate({x:.1},{:.1}) rotate(-60)\">{}</text>\n", top - 4.0, xml_escape(name)));
+        s.push_str(&format!(
+            "<text transform=\"translate({x:.1},{:.1}) rotate(-60)\">{}</text>\n",
+            top - 4.0,
+            xml_escape(name)
+        ));
         for j in 0..n {
             let (x, y) = (label + cell * j as f64, top + cell * i as f64);
             let (fill, text) = match m.win_fraction[i][j] {
                 Some(f) => {
                     let t = (f - 0.5) * 2.0;
-                    let (r, g, b) = if t >= 0.0 { (255.0 * (1.0 - t), 255.0 * (1.0 - 0.6 * t), 255.0) } else { (255.0, 255.0 * (1.0 + 0.6 * t), 255.0 * (1.0 + t)) };
-                    (format!("rgb({:.0},{:.0},{:.0})", r, g, b), format!("{:.0}", f * 100.0))
+                    let (r, g, b) = if t >= 0.0 {
+                        (255.0 * (1.0 - t), 255.0 * (1.0 - 0.6 * t), 255.0)
+                    } else {
+                        (255.0, 255.0 * (1.0 + 0.6 * t), 255.0 * (1.0 + t))
+                    };
+                    (
+                        format!("rgb({:.0},{:.0},{:.0})", r, g, b),
+                        format!("{:.0}", f * 100.0),
+                    )
                 }
                 None => ("#e0e0e0".to_string(), String::new()),
             };
@@ -145,7 +222,9 @@ pub fn svg(m: &Matrices) -> String {
 }
 
 pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
-    let top = args.top.or((args.output == MatrixFormat::Svg).then_some(40));
+    let top = args
+        .top
+        .or((args.output == MatrixFormat::Svg).then_some(40));
     let m = compute(&args.input, top)?;
     let text = match args.output {
         MatrixFormat::Json => serde_json::to_string_pretty(&m)? + "\n",
@@ -158,14 +237,22 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
                         continue;
                     }
                     let f = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
-                    s.push_str(&format!("{},{},{},{},{}\n", csv_field(&m.models[i]), csv_field(&m.models[j]), m.battles[i][j], f(m.win_fraction[i][j]), f(m.predicted[i][j])));
+                    s.push_str(&format!(
+                        "{},{},{},{},{}\n",
+                        csv_field(&m.models[i]),
+                        csv_field(&m.models[j]),
+                        m.battles[i][j],
+                        f(m.win_fraction[i][j]),
+                        f(m.predicted[i][j])
+                    ));
                 }
             }
             s
         }
     };
     match args.out {
-        Some(path) => std::fs::write(&path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
+        Some(path) => std::fs::write(&path, text)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
         None => write_stdout(&text),
     }
 }

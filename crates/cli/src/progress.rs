@@ -32,7 +32,12 @@ impl Progress {
                     let n = done.load(Ordering::Relaxed).min(total);
                     let width = 30;
                     let filled = n * width / total;
-                    eprint!("\r{label} [{}{}] {n}/{total} {:.0}s ", "#".repeat(filled), " ".repeat(width - filled), started.elapsed().as_secs_f64());
+                    eprint!(
+                        "\r{label} [{}{}] {n}/{total} {:.0}s ",
+                        "#".repeat(filled),
+                        " ".repeat(width - filled),
+                        started.elapsed().as_secs_f64()
+                    );
                     let _ = std::io::stderr().flush();
                     drawn = true;
                 }
@@ -41,7 +46,11 @@ impl Progress {
                 }
             })
         });
-        Self { done, finished, drawer }
+        Self {
+            done,
+            finished,
+            drawer,
+        }
     }
 
     /// Marks one step done (callable from any thread).

@@ -1,7 +1,6 @@
 //! `versus race …`: the AI-race claims as commands. Flag parsing only; the computations, the
 //! shipped data and the rendering live in the `versus-race` crate.
 
-use versus_race::table::Tabular;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -10,10 +9,13 @@ use versus_race::compute::{self, Measure, Period};
 use versus_race::gap::{self, Every};
 use versus_race::group::GroupBy;
 use versus_race::history::{History, Source};
-use versus_race::options::{ComputeOptions, ComputeOutput, GapOptions, LeaderboardOptions, OptionError, ValueOptions};
+use versus_race::options::{
+    ComputeOptions, ComputeOutput, GapOptions, LeaderboardOptions, OptionError, ValueOptions,
+};
 use versus_race::registry::Registry;
 use versus_race::svg;
 use versus_race::table::OutputFormat;
+use versus_race::table::Tabular;
 use versus_race::value;
 
 #[derive(Debug, Args)]
@@ -366,14 +368,29 @@ fn run_gap(args: GapArgs) -> Result<()> {
     let report = gap::gap(&registry, &history, &query)?;
     print!("{}", report.render(args.output.into())?);
     if args.svg.is_some() || args.png.is_some() {
-        write_chart(&svg::gap_scene(&report), args.svg.as_deref(), args.png.as_deref())?;
+        write_chart(
+            &svg::gap_scene(&report),
+            args.svg.as_deref(),
+            args.png.as_deref(),
+        )?;
     }
     Ok(())
 }
 
 /// `race gap --votes`: one Bradley–Terry fit with a bootstrap, the gap recomputed per replicate.
-fn run_votes_gap(args: &GapArgs, registry: &Registry, by: GroupBy, a: String, b: String) -> Result<()> {
-    let fit = VotesFit { files: &args.votes, rounds: args.rounds, seed: args.seed, anchor: args.anchor.as_deref() };
+fn run_votes_gap(
+    args: &GapArgs,
+    registry: &Registry,
+    by: GroupBy,
+    a: String,
+    b: String,
+) -> Result<()> {
+    let fit = VotesFit {
+        files: &args.votes,
+        rounds: args.rounds,
+        seed: args.seed,
+        anchor: args.anchor.as_deref(),
+    };
     let report = votes_gap(&fit, registry, by, &a, &b)?;
     print!("{}", report.render(args.output.into())?);
     Ok(())
@@ -389,12 +406,19 @@ pub struct VotesFit<'a> {
 }
 
 /// Fits the votes once with a bootstrap and computes the gap between the two sides' leaders.
-pub fn votes_gap(fit: &VotesFit<'_>, registry: &Registry, by: GroupBy, a: &str, b: &str) -> Result<versus_race::votes::VotesGapReport> {
+pub fn votes_gap(
+    fit: &VotesFit<'_>,
+    registry: &Registry,
+    by: GroupBy,
+    a: &str,
+    b: &str,
+) -> Result<versus_race::votes::VotesGapReport> {
     use versus_rank::{Comparisons, IntervalMethod, RatingOptions};
     if fit.rounds < 2 {
         return Err(crate::input_error("--rounds must be at least 2"));
     }
-    let mut battles = versus_battles::read_files(fit.files, &versus_battles::ReadOptions::default())?;
+    let mut battles =
+        versus_battles::read_files(fit.files, &versus_battles::ReadOptions::default())?;
     battles.compact();
     if battles.is_empty() {
         return Err(crate::input_error("no anonymous battles in the vote files"));
@@ -413,13 +437,28 @@ pub fn votes_gap(fit: &VotesFit<'_>, registry: &Registry, by: GroupBy, a: &str, 
         count: &battles.count,
         weight: &battles.weight,
     };
-    let options = RatingOptions { intervals: IntervalMethod::Bootstrap { rounds: fit.rounds, seed: fit.seed }, anchor, ..Default::default() };
-    let board = versus_rank::rate(&comparisons, &options).map_err(|e| crate::input_error(e.describe(&battles.models)))?;
+    let options = RatingOptions {
+        intervals: IntervalMethod::Bootstrap {
+            rounds: fit.rounds,
+            seed: fit.seed,
+        },
+        anchor,
+        ..Default::default()
+    };
+    let board = versus_rank::rate(&comparisons, &options)
+        .map_err(|e| crate::input_error(e.describe(&battles.models)))?;
     let ratings: Vec<f64> = board.models.iter().map(|m| m.rating).collect();
     let lower: Vec<f64> = board.models.iter().map(|m| m.lower).collect();
     let upper: Vec<f64> = board.models.iter().map(|m| m.upper).collect();
-    let newest = battles.tstamp.iter().copied().filter(|t| t.is_finite()).fold(f64::NEG_INFINITY, f64::max);
-    let date = newest.is_finite().then(|| versus_race::Date::from_days_since_epoch((newest / 86_400.0).floor() as i64).to_string());
+    let newest = battles
+        .tstamp
+        .iter()
+        .copied()
+        .filter(|t| t.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let date = newest.is_finite().then(|| {
+        versus_race::Date::from_days_since_epoch((newest / 86_400.0).floor() as i64).to_string()
+    });
     let provenance = versus_race::votes::VotesProvenance {
         votes: fit.files.iter().map(|p| p.display().to_string()).collect(),
         battles: battles.total_battles(),
@@ -430,8 +469,17 @@ pub fn votes_gap(fit: &VotesFit<'_>, registry: &Registry, by: GroupBy, a: &str, 
         unregistered_keys: Vec::new(),
         notes: Vec::new(),
     };
-    let fitted = versus_race::votes::FittedVotes { models: &battles.models, ratings: &ratings, lower: &lower, upper: &upper, replicates: &board.replicates, level: options.level };
-    Ok(versus_race::votes::gap_from_votes(registry, by, a, b, &fitted, date, provenance)?)
+    let fitted = versus_race::votes::FittedVotes {
+        models: &battles.models,
+        ratings: &ratings,
+        lower: &lower,
+        upper: &upper,
+        replicates: &board.replicates,
+        level: options.level,
+    };
+    Ok(versus_race::votes::gap_from_votes(
+        registry, by, a, b, &fitted, date, provenance,
+    )?)
 }
 
 fn run_value(args: ValueArgs) -> Result<()> {
@@ -441,7 +489,11 @@ fn run_value(args: ValueArgs) -> Result<()> {
     let report = value::value(&registry, &history, &query)?;
     print!("{}", report.render(args.output.into())?);
     if args.svg.is_some() || args.png.is_some() {
-        write_chart(&svg::value_scene(&report), args.svg.as_deref(), args.png.as_deref())?;
+        write_chart(
+            &svg::value_scene(&report),
+            args.svg.as_deref(),
+            args.png.as_deref(),
+        )?;
     }
     Ok(())
 }
@@ -453,7 +505,11 @@ fn run_compute(args: ComputeArgs) -> Result<()> {
     if let ComputeOutput::Series(series) = &output
         && (args.svg.is_some() || args.png.is_some())
     {
-        write_chart(&svg::compute_scene(series), args.svg.as_deref(), args.png.as_deref())?;
+        write_chart(
+            &svg::compute_scene(series),
+            args.svg.as_deref(),
+            args.png.as_deref(),
+        )?;
     }
     Ok(())
 }

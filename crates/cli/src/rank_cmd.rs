@@ -5,9 +5,9 @@ use std::time::Instant;
 
 use clap::Args;
 use versus_battles::BattleSet;
-pub use versus_leaderboard::{CiKind, Method, Report, ReportOptions, StyleFeature, Ties};
 #[allow(unused_imports)]
 pub use versus_leaderboard::{AnchorMeta, CoefficientLine, Meta, ModelLine, StyleCoefficients};
+pub use versus_leaderboard::{CiKind, Method, Report, ReportOptions, StyleFeature, Ties};
 
 use crate::input::InputArgs;
 use crate::input_error;
@@ -87,26 +87,48 @@ impl RankArgs {
 }
 
 /// Builds the leaderboard report (progress bar, notes and warnings on stderr).
-pub fn compute(args: &RankArgs, battles: &BattleSet, excluded: Vec<String>, dropped: Vec<(String, f64)>) -> anyhow::Result<Report> {
+pub fn compute(
+    args: &RankArgs,
+    battles: &BattleSet,
+    excluded: Vec<String>,
+    dropped: Vec<(String, f64)>,
+) -> anyhow::Result<Report> {
     let options = args.report_options();
     let ci = options.ci.unwrap_or(match options.method {
         Method::Bt => CiKind::Sandwich,
         Method::Elo => CiKind::None,
     });
     let provenance = versus_leaderboard::Provenance {
-        files: args.input.files.iter().map(|p| p.display().to_string()).collect(),
+        files: args
+            .input
+            .files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
         excluded,
         dropped,
     };
     let started = Instant::now();
-    let progress = crate::progress::Progress::start("bootstrap", if ci == CiKind::Bootstrap { args.rounds } else { 0 });
+    let progress = crate::progress::Progress::start(
+        "bootstrap",
+        if ci == CiKind::Bootstrap {
+            args.rounds
+        } else {
+            0
+        },
+    );
     let tick = || progress.tick();
-    let computed = versus_leaderboard::compute(&options, battles, provenance, &tick).map_err(|e| input_error(e.0));
+    let computed = versus_leaderboard::compute(&options, battles, provenance, &tick)
+        .map_err(|e| input_error(e.0));
     drop(progress);
     let computed = computed?;
     let elapsed = started.elapsed();
     if elapsed.as_secs_f64() > 1.0 && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        eprintln!("versus: fitted {} models in {:.1} s", battles.models.len(), elapsed.as_secs_f64());
+        eprintln!(
+            "versus: fitted {} models in {:.1} s",
+            battles.models.len(),
+            elapsed.as_secs_f64()
+        );
     }
     for w in &computed.warnings {
         eprintln!("versus: {w}");

@@ -17,7 +17,13 @@ pub enum OutputFormat {
 impl OutputFormat {
     /// The format asked for, or a table on a terminal and JSON in a pipe.
     pub fn resolve(asked: Option<OutputFormat>) -> OutputFormat {
-        asked.unwrap_or_else(|| if std::io::stdout().is_terminal() { OutputFormat::Table } else { OutputFormat::Json })
+        asked.unwrap_or_else(|| {
+            if std::io::stdout().is_terminal() {
+                OutputFormat::Table
+            } else {
+                OutputFormat::Json
+            }
+        })
     }
 }
 
@@ -52,7 +58,11 @@ fn markdown_cell(s: &str) -> String {
 }
 
 fn num(x: f64) -> String {
-    if x.is_nan() { String::new() } else { format!("{x}") }
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
 }
 
 pub fn render_leaderboard(report: &Report, format: OutputFormat) -> anyhow::Result<String> {
@@ -64,7 +74,8 @@ pub fn render_leaderboard(report: &Report, format: OutputFormat) -> anyhow::Resu
             s
         }
         OutputFormat::Csv => {
-            let mut s = String::from("model,rating,lower,upper,variance,rank,battles,wins,losses,ties\n");
+            let mut s =
+                String::from("model,rating,lower,upper,variance,rank,battles,wins,losses,ties\n");
             for m in &report.models {
                 s.push_str(&format!(
                     "{},{},{},{},{},{},{},{},{},{}\n",
@@ -83,7 +94,9 @@ pub fn render_leaderboard(report: &Report, format: OutputFormat) -> anyhow::Resu
             s
         }
         OutputFormat::Markdown => {
-            let mut s = format!("| Rank (UB) | Model | Rating | {pct} | Battles | Wins | Losses | Ties |\n|---:|---|---:|---:|---:|---:|---:|---:|\n");
+            let mut s = format!(
+                "| Rank (UB) | Model | Rating | {pct} | Battles | Wins | Losses | Ties |\n|---:|---|---:|---:|---:|---:|---:|---:|\n"
+            );
             for m in &report.models {
                 s.push_str(&format!(
                     "| {} | {} | {:.1} | {} | {} | {} | {} | {} |\n",
@@ -101,7 +114,13 @@ pub fn render_leaderboard(report: &Report, format: OutputFormat) -> anyhow::Resu
             s
         }
         OutputFormat::Table => {
-            let width = report.models.iter().map(|m| m.model.chars().count()).max().unwrap_or(5).max(5);
+            let width = report
+                .models
+                .iter()
+                .map(|m| m.model.chars().count())
+                .max()
+                .unwrap_or(5)
+                .max(5);
             let mut s = format!(
                 "{:>4}  {:<width$}  {:>8}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}\n",
                 "Rank", "Model", "Rating", pct, "Battles", "Wins", "Losses", "Ties"
@@ -126,7 +145,9 @@ pub fn render_leaderboard(report: &Report, format: OutputFormat) -> anyhow::Resu
                 None => format!("mean {}", meta.mean.unwrap_or(1000.0)),
             };
             let ci = match (meta.ci, meta.rounds) {
-                (Some(c), Some(r)) => format!("{c:?} ({r} rounds, seed {})", meta.seed.unwrap_or(0)).to_lowercase(),
+                (Some(c), Some(r)) => {
+                    format!("{c:?} ({r} rounds, seed {})", meta.seed.unwrap_or(0)).to_lowercase()
+                }
                 (Some(c), None) => format!("{c:?}").to_lowercase(),
                 (None, _) => "none".into(),
             };
@@ -138,7 +159,11 @@ pub fn render_leaderboard(report: &Report, format: OutputFormat) -> anyhow::Resu
                 meta.ties,
                 ci,
                 anchor,
-                if meta.converged { "converged" } else { "NOT converged" },
+                if meta.converged {
+                    "converged"
+                } else {
+                    "NOT converged"
+                },
                 meta.iterations
             ));
             s
@@ -147,14 +172,36 @@ pub fn render_leaderboard(report: &Report, format: OutputFormat) -> anyhow::Resu
 }
 
 fn coefficients_text(report: &Report, markdown: bool) -> String {
-    let Some(coefs) = &report.style_coefficients else { return String::new() };
-    let mut s = String::from(if markdown { "\n| Style feature | Coefficient | Lower | Upper |\n|---|---:|---:|---:|\n" } else { "\nStyle coefficients (logits per s.d. of the feature):\n" });
-    let num = |x: f64| if x.is_nan() { String::new() } else { format!("{x:.4}") };
+    let Some(coefs) = &report.style_coefficients else {
+        return String::new();
+    };
+    let mut s = String::from(if markdown {
+        "\n| Style feature | Coefficient | Lower | Upper |\n|---|---:|---:|---:|\n"
+    } else {
+        "\nStyle coefficients (logits per s.d. of the feature):\n"
+    });
+    let num = |x: f64| {
+        if x.is_nan() {
+            String::new()
+        } else {
+            format!("{x:.4}")
+        }
+    };
     for (name, c) in &coefs.0 {
         if markdown {
-            s.push_str(&format!("| {name} | {} | {} | {} |\n", num(c.value), num(c.lower), num(c.upper)));
+            s.push_str(&format!(
+                "| {name} | {} | {} | {} |\n",
+                num(c.value),
+                num(c.lower),
+                num(c.upper)
+            ));
         } else {
-            s.push_str(&format!("  {name:<22} {:>8}  [{}, {}]\n", num(c.value), num(c.lower), num(c.upper)));
+            s.push_str(&format!(
+                "  {name:<22} {:>8}  [{}, {}]\n",
+                num(c.value),
+                num(c.lower),
+                num(c.upper)
+            ));
         }
     }
     s

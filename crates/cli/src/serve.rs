@@ -64,13 +64,24 @@ pub struct ExportArgs {
 }
 
 fn init_logging(level: &str) -> anyhow::Result<()> {
-    let level: tracing::Level = level.parse().map_err(|_| input_error(format!("--log: unknown level {level:?} (error, warn, info, debug, trace)")))?;
-    let _ = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).with_target(false).try_init();
+    let level: tracing::Level = level.parse().map_err(|_| {
+        input_error(format!(
+            "--log: unknown level {level:?} (error, warn, info, debug, trace)"
+        ))
+    })?;
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
     Ok(())
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 async fn shutdown_signal() {
@@ -102,8 +113,10 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(&args.log)?;
     let config = match &args.config {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
-            ArenaConfig::from_toml(&text).map_err(|e| input_error(format!("{}: {e}", path.display())))?
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| input_error(format!("{}: {e}", path.display())))?;
+            ArenaConfig::from_toml(&text)
+                .map_err(|e| input_error(format!("{}: {e}", path.display())))?
         }
         None => ArenaConfig::default_offline(),
     };
@@ -112,11 +125,17 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         DurabilityArg::Full => Durability::Full,
     };
     runtime()?.block_on(async move {
-        let store = SqliteStore::open(&args.db, durability).await.with_context(|| format!("opening the database {}", args.db.display()))?;
+        let store = SqliteStore::open(&args.db, durability)
+            .await
+            .with_context(|| format!("opening the database {}", args.db.display()))?;
         let store_handle = store.clone();
-        let arena = Arena::new(config, Arc::new(store)).await.map_err(input_error)?;
+        let arena = Arena::new(config, Arc::new(store))
+            .await
+            .map_err(input_error)?;
         let addr = format!("{}:{}", args.host, args.port);
-        let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("listening on {addr}"))?;
+        let listener = tokio::net::TcpListener::bind(&addr)
+            .await
+            .with_context(|| format!("listening on {addr}"))?;
         let local = listener.local_addr()?;
         tracing::info!("database {}", args.db.display());
         // The line scripts and tests wait for.
@@ -129,7 +148,11 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
 
 pub fn run_export(args: ExportArgs) -> anyhow::Result<()> {
     if !args.db.exists() {
-        return Err(input_error(format!("{}: no such database (run `versus serve --db {}` first)", args.db.display(), args.db.display())));
+        return Err(input_error(format!(
+            "{}: no such database (run `versus serve --db {}` first)",
+            args.db.display(),
+            args.db.display()
+        )));
     }
     let format = match args.format {
         ExportFormatArg::Json => ExportFormat::Json,
@@ -137,13 +160,17 @@ pub fn run_export(args: ExportArgs) -> anyhow::Result<()> {
         ExportFormatArg::Csv => ExportFormat::Csv,
     };
     let text = runtime()?.block_on(async {
-        let store = SqliteStore::open(&args.db, Durability::Normal).await.with_context(|| format!("opening the database {}", args.db.display()))?;
+        let store = SqliteStore::open(&args.db, Durability::Normal)
+            .await
+            .with_context(|| format!("opening the database {}", args.db.display()))?;
         let records = store.voted_battles().await?;
         store.close().await;
         render(&records, format).map_err(|e| anyhow::anyhow!(e))
     })?;
     match &args.output {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display())),
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+        }
         None => crate::render::write_stdout(&text),
     }
 }

@@ -28,14 +28,23 @@ fn fixture(dir: &Path, arena: &str) -> PathBuf {
     let mut prompts = String::new();
     let mut answers = String::new();
     for p in 0..8 {
-        prompts.push_str(&format!("{}\n", json!({"prompt_id": p, "prompt": format!("Prompt {p}: say something.")})));
+        prompts.push_str(&format!(
+            "{}\n",
+            json!({"prompt_id": p, "prompt": format!("Prompt {p}: say something.")})
+        ));
         for (k, m) in MODELS.iter().enumerate() {
             let answer = match p {
                 6 => "A long answer that takes a while to stream. ".repeat(40),
                 7 if k == 0 => "I am ChatGPT.".to_string(),
-                _ => format!("## Reply {k}\n{}\n**note** {p}", "- item\n".repeat(k + p % 3)),
+                _ => format!(
+                    "## Reply {k}\n{}\n**note** {p}",
+                    "- item\n".repeat(k + p % 3)
+                ),
             };
-            answers.push_str(&format!("{}\n", json!({"prompt_id": p, "model": m, "answer": answer})));
+            answers.push_str(&format!(
+                "{}\n",
+                json!({"prompt_id": p, "model": m, "answer": answer})
+            ));
         }
     }
     std::fs::write(set.join("prompts.jsonl"), prompts).unwrap();
@@ -61,11 +70,17 @@ struct Server {
 impl Server {
     fn start(db: &Path, config: Option<&Path>) -> Server {
         let mut cmd = Command::new(BIN);
-        cmd.args(["serve", "--port", "0", "--log", "warn", "--db"]).arg(db);
+        cmd.args(["serve", "--port", "0", "--log", "warn", "--db"])
+            .arg(db);
         if let Some(c) = config {
             cmd.arg("--config").arg(c);
         }
-        let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -76,7 +91,9 @@ impl Server {
                 }
             }
         });
-        let base = rx.recv_timeout(Duration::from_secs(60)).expect("versus serve did not start");
+        let base = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("versus serve did not start");
         Server { child, base }
     }
 
@@ -94,8 +111,18 @@ impl Drop for Server {
     }
 }
 
-async fn call(http: &reqwest::Client, method: &str, url: &str, body: Option<Value>, cookie: &str) -> Result<(u16, Value), reqwest::Error> {
-    let mut r = if method == "GET" { http.get(url) } else { http.post(url) };
+async fn call(
+    http: &reqwest::Client,
+    method: &str,
+    url: &str,
+    body: Option<Value>,
+    cookie: &str,
+) -> Result<(u16, Value), reqwest::Error> {
+    let mut r = if method == "GET" {
+        http.get(url)
+    } else {
+        http.post(url)
+    };
     r = r.header("cookie", format!("versus_voter={cookie}"));
     if let Some(b) = body {
         r = r.body(b.to_string());
@@ -103,27 +130,60 @@ async fn call(http: &reqwest::Client, method: &str, url: &str, body: Option<Valu
     let resp = r.send().await?;
     let status = resp.status().as_u16();
     let text = resp.text().await?;
-    Ok((status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
+    Ok((
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    ))
 }
 
 /// One whole battle: start, wait for the answers, vote. Returns (id, vote answer) once the vote
 /// is acknowledged.
-async fn battle_and_vote(http: &reqwest::Client, base: &str, prompt_id: i64, winner: &str, cookie: &str) -> Result<(String, Value), String> {
+async fn battle_and_vote(
+    http: &reqwest::Client,
+    base: &str,
+    prompt_id: i64,
+    winner: &str,
+    cookie: &str,
+) -> Result<(String, Value), String> {
     let e = |x: reqwest::Error| x.to_string();
-    let (code, b) = call(http, "POST", &format!("{base}/api/battles"), Some(json!({"prompt_id": prompt_id})), cookie).await.map_err(e)?;
+    let (code, b) = call(
+        http,
+        "POST",
+        &format!("{base}/api/battles"),
+        Some(json!({"prompt_id": prompt_id})),
+        cookie,
+    )
+    .await
+    .map_err(e)?;
     if code != 201 {
         return Err(format!("create: {code} {b}"));
     }
     let id = b["id"].as_str().unwrap().to_string();
     let token = b["vote_token"].as_str().unwrap().to_string();
     loop {
-        let (_, j) = call(http, "GET", &format!("{base}/api/battles/{id}"), None, cookie).await.map_err(e)?;
+        let (_, j) = call(
+            http,
+            "GET",
+            &format!("{base}/api/battles/{id}"),
+            None,
+            cookie,
+        )
+        .await
+        .map_err(e)?;
         if j["complete"] == true {
             break;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let (code, v) = call(http, "POST", &format!("{base}/api/battles/{id}/vote"), Some(json!({"winner": winner, "vote_token": token})), cookie).await.map_err(e)?;
+    let (code, v) = call(
+        http,
+        "POST",
+        &format!("{base}/api/battles/{id}/vote"),
+        Some(json!({"winner": winner, "vote_token": token})),
+        cookie,
+    )
+    .await
+    .map_err(e)?;
     if code != 200 {
         return Err(format!("vote: {code} {v}"));
     }
@@ -134,7 +194,11 @@ fn runtime() -> tokio::runtime::Runtime {
     // reqwest is built without a default TLS crypto provider (loopback needs none, but the
     // client insists on one).
     versus_arena::state::install_crypto_provider();
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -144,17 +208,43 @@ fn default_arena_runs_offline_with_recorded_models() {
     let server = Server::start(&dir.join("arena.db"), None);
     runtime().block_on(async {
         let http = reqwest::Client::new();
-        let (code, page) = call(&http, "GET", &format!("{}/", server.base), None, "0").await.unwrap();
+        let (code, page) = call(&http, "GET", &format!("{}/", server.base), None, "0")
+            .await
+            .unwrap();
         assert_eq!(code, 200);
         assert!(page.as_str().unwrap().contains("Start battle"));
-        let (code, models) = call(&http, "GET", &format!("{}/api/models", server.base), None, "0").await.unwrap();
+        let (code, models) = call(
+            &http,
+            "GET",
+            &format!("{}/api/models", server.base),
+            None,
+            "0",
+        )
+        .await
+        .unwrap();
         assert_eq!(code, 200);
         assert_eq!(models["models"].as_array().unwrap().len(), 24);
         let cookie = format!("{:032x}", 7);
-        let (id, v) = battle_and_vote(&http, &server.base, 0, "model_a", &cookie).await.unwrap();
-        assert!(v["model_a"].is_string() && v["model_a"] != v["model_b"], "{v}");
-        let (_, j) = call(&http, "GET", &format!("{}/api/battles/{id}", server.base), None, &cookie).await.unwrap();
-        assert!(j["prompt"].as_str().unwrap().contains("Broadway"), "prompt 0 of AlpacaEval: {j}");
+        let (id, v) = battle_and_vote(&http, &server.base, 0, "model_a", &cookie)
+            .await
+            .unwrap();
+        assert!(
+            v["model_a"].is_string() && v["model_a"] != v["model_b"],
+            "{v}"
+        );
+        let (_, j) = call(
+            &http,
+            "GET",
+            &format!("{}/api/battles/{id}", server.base),
+            None,
+            &cookie,
+        )
+        .await
+        .unwrap();
+        assert!(
+            j["prompt"].as_str().unwrap().contains("Broadway"),
+            "prompt 0 of AlpacaEval: {j}"
+        );
         assert!(j["answers"]["a"].as_str().unwrap().len() > 20);
     });
 }
@@ -172,7 +262,15 @@ fn acknowledged_votes_survive_sigkill() {
         // Slow battles still streaming when the server dies.
         let mut streams = Vec::new();
         for k in 0..3 {
-            let (code, b) = call(&http, "POST", &format!("{base}/api/battles"), Some(json!({"prompt_id": 6})), &format!("{:032x}", 900 + k)).await.unwrap();
+            let (code, b) = call(
+                &http,
+                "POST",
+                &format!("{base}/api/battles"),
+                Some(json!({"prompt_id": 6})),
+                &format!("{:032x}", 900 + k),
+            )
+            .await
+            .unwrap();
             assert_eq!(code, 201);
             let url = format!("{base}/api/battles/{}/stream", b["id"].as_str().unwrap());
             let resp = http.get(url).send().await.unwrap();
@@ -186,12 +284,21 @@ fn acknowledged_votes_survive_sigkill() {
         let acked = Arc::new(std::sync::Mutex::new(Vec::new()));
         let mut voters = Vec::new();
         for v in 0..6 {
-            let (http, base, stop, acked) = (http.clone(), base.clone(), stop.clone(), acked.clone());
+            let (http, base, stop, acked) =
+                (http.clone(), base.clone(), stop.clone(), acked.clone());
             voters.push(tokio::spawn(async move {
                 let mut k = 0;
                 while !stop.load(Ordering::Relaxed) {
                     let winner = ["model_a", "model_b", "tie", "both_bad"][(k + v) % 4];
-                    match battle_and_vote(&http, &base, (k % 5) as i64, winner, &format!("{:032x}", v)).await {
+                    match battle_and_vote(
+                        &http,
+                        &base,
+                        (k % 5) as i64,
+                        winner,
+                        &format!("{:032x}", v),
+                    )
+                    .await
+                    {
                         Ok((id, _)) => acked.lock().unwrap().push(id),
                         Err(_) => break, // the server is gone
                     }
@@ -214,15 +321,25 @@ fn acknowledged_votes_survive_sigkill() {
         }
         acked.lock().unwrap().clone()
     });
-    assert!(acknowledged.len() >= 40, "only {} votes acknowledged", acknowledged.len());
+    assert!(
+        acknowledged.len() >= 40,
+        "only {} votes acknowledged",
+        acknowledged.len()
+    );
 
     // The database is intact and holds every acknowledged vote.
     rt.block_on(async {
-        let store = versus_store::SqliteStore::open(&db, versus_store::Durability::Normal).await.unwrap();
+        let store = versus_store::SqliteStore::open(&db, versus_store::Durability::Normal)
+            .await
+            .unwrap();
         use versus_store::Store;
         assert_eq!(store.integrity_check().await.unwrap(), "ok");
         for id in &acknowledged {
-            let rec = store.battle(id).await.unwrap().unwrap_or_else(|| panic!("battle {id} lost"));
+            let rec = store
+                .battle(id)
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("battle {id} lost"));
             assert!(rec.vote.is_some(), "acknowledged vote on {id} lost");
         }
         store.close().await;
@@ -232,15 +349,34 @@ fn acknowledged_votes_survive_sigkill() {
     rt.block_on(async {
         let http = reqwest::Client::new();
         for id in acknowledged.iter().take(10) {
-            let (code, j) = call(&http, "GET", &format!("{}/api/battles/{id}", server.base), None, "0").await.unwrap();
+            let (code, j) = call(
+                &http,
+                "GET",
+                &format!("{}/api/battles/{id}", server.base),
+                None,
+                "0",
+            )
+            .await
+            .unwrap();
             assert_eq!(code, 200);
             assert_eq!(j["status"], "voted", "{j}");
         }
-        let (_, v) = battle_and_vote(&http, &server.base, 1, "tie", &format!("{:032x}", 77)).await.map(|x| ((), x.1)).unwrap();
+        let (_, v) = battle_and_vote(&http, &server.base, 1, "tie", &format!("{:032x}", 77))
+            .await
+            .map(|x| ((), x.1))
+            .unwrap();
         assert!(v["model_a"].is_string());
     });
-    let out = Command::new(BIN).args(["export", "--format", "jsonl", "--db"]).arg(&db).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(BIN)
+        .args(["export", "--format", "jsonl", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     for id in &acknowledged {
         assert!(text.contains(id.as_str()), "export misses {id}");
@@ -249,24 +385,38 @@ fn acknowledged_votes_survive_sigkill() {
 }
 
 fn close(a: &Value, b: &Value, what: &str) {
-    let (x, y) = (a.as_f64().unwrap_or(f64::NAN), b.as_f64().unwrap_or(f64::NAN));
-    assert!((x - y).abs() <= 1e-9 * (1.0 + x.abs()), "{what}: {x} vs {y}");
+    let (x, y) = (
+        a.as_f64().unwrap_or(f64::NAN),
+        b.as_f64().unwrap_or(f64::NAN),
+    );
+    assert!(
+        (x - y).abs() <= 1e-9 * (1.0 + x.abs()),
+        "{what}: {x} vs {y}"
+    );
 }
 
 /// The ratings, intervals, ranks and counts of two reports agree.
 fn same_board(api: &Value, cli: &Value, what: &str) {
-    let (ma, mc) = (api["models"].as_array().unwrap(), cli["models"].as_array().unwrap());
+    let (ma, mc) = (
+        api["models"].as_array().unwrap(),
+        cli["models"].as_array().unwrap(),
+    );
     assert_eq!(ma.len(), mc.len(), "{what}: model count");
     for (a, c) in ma.iter().zip(mc) {
         assert_eq!(a["model"], c["model"], "{what}: order");
         assert_eq!(a["rank"], c["rank"], "{what}: rank of {}", a["model"]);
-        for k in ["rating", "lower", "upper", "variance", "battles", "wins", "losses", "ties"] {
+        for k in [
+            "rating", "lower", "upper", "variance", "battles", "wins", "losses", "ties",
+        ] {
             close(&a[k], &c[k], &format!("{what}: {k} of {}", a["model"]));
         }
     }
     assert_eq!(api["meta"]["method"], cli["meta"]["method"]);
     assert_eq!(api["meta"]["battles"], cli["meta"]["battles"]);
-    match (api["style_coefficients"].as_object(), cli["style_coefficients"].as_object()) {
+    match (
+        api["style_coefficients"].as_object(),
+        cli["style_coefficients"].as_object(),
+    ) {
         (Some(sa), Some(sc)) => {
             for (k, v) in sa {
                 close(&v["value"], &sc[k]["value"], &format!("{what}: style {k}"));
@@ -288,29 +438,69 @@ fn export_then_rank_gives_the_arena_leaderboard() {
         let mut counted = 0;
         for k in 0..80usize {
             let winner = ["model_a", "model_b", "tie", "model_a", "both_bad"][k % 5];
-            let (_, v) = battle_and_vote(&http, &server.base, (k % 8) as i64, winner, &format!("{:032x}", k % 7)).await.unwrap();
+            let (_, v) = battle_and_vote(
+                &http,
+                &server.base,
+                (k % 8) as i64,
+                winner,
+                &format!("{:032x}", k % 7),
+            )
+            .await
+            .unwrap();
             if v["anonymous"] == true && v["counted"] == true {
                 counted += 1;
             }
         }
-        assert!(counted > 60 && counted < 80, "prompt 7 with alpha is not anonymous: {counted}");
+        assert!(
+            counted > 60 && counted < 80,
+            "prompt 7 with alpha is not anonymous: {counted}"
+        );
         // Wait for the background recomputation to include every counted vote.
         let started = Instant::now();
         loop {
-            let (code, style) = call(&http, "GET", &format!("{}/api/leaderboard", server.base), None, "0").await.unwrap();
+            let (code, style) = call(
+                &http,
+                "GET",
+                &format!("{}/api/leaderboard", server.base),
+                None,
+                "0",
+            )
+            .await
+            .unwrap();
             if code == 200 && style["meta"]["battles"] == json!(counted as f64) {
-                let (_, plain) = call(&http, "GET", &format!("{}/api/leaderboard?style=false", server.base), None, "0").await.unwrap();
+                let (_, plain) = call(
+                    &http,
+                    "GET",
+                    &format!("{}/api/leaderboard?style=false", server.base),
+                    None,
+                    "0",
+                )
+                .await
+                .unwrap();
                 break (style, plain);
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "leaderboard never caught up: {style}");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "leaderboard never caught up: {style}"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     });
     assert_eq!(api_style["meta"]["method"], "style_control_bt");
     for (format, ext) in [("json", "json"), ("jsonl", "jsonl"), ("csv", "csv")] {
         let file = dir.join(format!("export.{ext}"));
-        let out = Command::new(BIN).args(["export", "--format", format, "--db"]).arg(&db).arg("-o").arg(&file).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(BIN)
+            .args(["export", "--format", format, "--db"])
+            .arg(&db)
+            .arg("-o")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         for (style, api) in [(true, &api_style), (false, &api_plain)] {
             let mut cmd = Command::new(BIN);
             cmd.arg("rank").arg(&file).args(["--output", "json"]);
@@ -318,7 +508,11 @@ fn export_then_rank_gives_the_arena_leaderboard() {
                 cmd.arg("--style");
             }
             let out = cmd.output().unwrap();
-            assert!(out.status.success(), "versus rank {format}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "versus rank {format}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
             same_board(api, &cli, &format!("{format}, style={style}"));
         }

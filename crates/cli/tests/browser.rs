@@ -34,7 +34,11 @@ impl Drop for Killed {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn start_server(db: &Path) -> (Killed, String) {
@@ -55,7 +59,9 @@ fn start_server(db: &Path) -> (Killed, String) {
             }
         }
     });
-    let base = rx.recv_timeout(Duration::from_secs(60)).expect("versus serve did not start");
+    let base = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("versus serve did not start");
     (Killed(child), base)
 }
 
@@ -66,7 +72,12 @@ fn clean_prompt() -> i64 {
     (0..set.prompts.len())
         .find(|&i| {
             set.prompts[i].text.len() < 160
-                && set.models.iter().all(|(m, _)| set.answer(m, i).is_some_and(|a| versus_arena::text::identity_word([a, set.prompts[i].text.as_str()]).is_none()))
+                && set.models.iter().all(|(m, _)| {
+                    set.answer(m, i).is_some_and(|a| {
+                        versus_arena::text::identity_word([a, set.prompts[i].text.as_str()])
+                            .is_none()
+                    })
+                })
         })
         .map(|i| set.prompts[i].id)
         .expect("a clean prompt")
@@ -88,14 +99,23 @@ fn chromium_present() -> bool {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         return true;
     }
-    eprintln!("SKIPPED: browser end-to-end test needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver; .ci/run does)");
+    eprintln!(
+        "SKIPPED: browser end-to-end test needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver; .ci/run does)"
+    );
     false
 }
 
 /// Starts chromedriver on a free port (stopped when the guard drops).
 fn start_driver() -> (Killed, u16) {
     let port = free_port();
-    let driver = Killed(Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
+    let driver = Killed(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     (driver, port)
 }
 
@@ -110,10 +130,17 @@ async fn chromium(port: u16, window: (u32, u32)) -> fantoccini::Client {
     );
     let started = Instant::now();
     loop {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(caps.clone()).connect(&webdriver).await {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&webdriver)
+            .await
+        {
             Ok(c) => return c,
             Err(e) => {
-                assert!(started.elapsed() < Duration::from_secs(30), "chromedriver: {e}");
+                assert!(
+                    started.elapsed() < Duration::from_secs(30),
+                    "chromedriver: {e}"
+                );
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }
@@ -137,63 +164,153 @@ fn a_person_battles_votes_and_sees_the_leaderboard_change() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let prompt_id = clean_prompt();
-    let model_names: Vec<String> = versus_arena::recorded::RecordedSet::builtin().unwrap().models.iter().map(|(m, _)| m.clone()).collect();
+    let model_names: Vec<String> = versus_arena::recorded::RecordedSet::builtin()
+        .unwrap()
+        .models
+        .iter()
+        .map(|(m, _)| m.clone())
+        .collect();
     let (_server, base) = start_server(&dir.join("arena.db"));
     let (_driver, port) = start_driver();
 
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-        let c = chromium(port, (1280, 1000)).await;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let c = chromium(port, (1280, 1000)).await;
 
-        // Before any vote there is no leaderboard.
-        c.goto(&format!("{base}/leaderboard")).await.unwrap();
-        assert!(c.source().await.unwrap().contains("No leaderboard yet"));
-
-        // A battle: a bundled prompt, two anonymous answers streaming side by side.
-        c.goto(&format!("{base}/?prompt_id={prompt_id}")).await.unwrap();
-        c.find(Locator::Id("start")).await.unwrap().click().await.unwrap();
-        let vote_visible = "return !document.querySelector('#vote').hidden";
-        wait_until("both answers", Duration::from_secs(30), || async { c.execute(vote_visible, vec![]).await.unwrap() == json!(true) }).await;
-        let a = c.find(Locator::Css("#turns-a .answer")).await.unwrap().text().await.unwrap();
-        let b = c.find(Locator::Css("#turns-b .answer")).await.unwrap().text().await.unwrap();
-        assert!(a.len() > 20 && b.len() > 20, "answers: {a:?} / {b:?}");
-        let url = c.current_url().await.unwrap();
-        assert!(url.path().starts_with("/battle/"), "{url}");
-        // No model name anywhere on the page before the vote.
-        let page = c.source().await.unwrap();
-        for m in &model_names {
-            assert!(!page.contains(m.as_str()), "the page shows {m} before the vote");
-        }
-        assert_eq!(c.find(Locator::Id("name-a")).await.unwrap().text().await.unwrap(), "");
-        c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
-        save_shot("battle.png", c.screenshot().await.unwrap());
-
-        // The vote reveals the names.
-        c.find(Locator::Css("#vote button[data-winner='tie']")).await.unwrap().click().await.unwrap();
-        wait_until("the names", Duration::from_secs(10), || async { !c.find(Locator::Id("name-a")).await.unwrap().text().await.unwrap().is_empty() }).await;
-        let name_a = c.find(Locator::Id("name-a")).await.unwrap().text().await.unwrap();
-        let name_b = c.find(Locator::Id("name-b")).await.unwrap().text().await.unwrap();
-        assert!(model_names.contains(&name_a) && model_names.contains(&name_b) && name_a != name_b, "{name_a} / {name_b}");
-        assert!(c.find(Locator::Id("notice")).await.unwrap().text().await.unwrap().contains("Thanks"));
-        c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
-        save_shot("battle-voted.png", c.screenshot().await.unwrap());
-
-        // The leaderboard now ranks the two models (recomputed in the background).
-        wait_until("the leaderboard", Duration::from_secs(20), || async {
+            // Before any vote there is no leaderboard.
             c.goto(&format!("{base}/leaderboard")).await.unwrap();
-            let s = c.source().await.unwrap();
-            s.contains(&name_a) && s.contains(&name_b) && s.contains("<svg")
-        })
-        .await;
-        save_shot("leaderboard-first-vote.png", c.screenshot().await.unwrap());
+            assert!(c.source().await.unwrap().contains("No leaderboard yet"));
 
-        // A new battle starts from the button.
-        c.goto(&format!("{base}/battle/{}", url.path().trim_start_matches("/battle/"))).await.unwrap();
-        wait_until("the revealed battle", Duration::from_secs(10), || async {
-            c.find(Locator::Id("name-a")).await.unwrap().text().await.unwrap() == name_a
-        })
-        .await;
-        c.close().await.unwrap();
-    });
+            // A battle: a bundled prompt, two anonymous answers streaming side by side.
+            c.goto(&format!("{base}/?prompt_id={prompt_id}"))
+                .await
+                .unwrap();
+            c.find(Locator::Id("start"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let vote_visible = "return !document.querySelector('#vote').hidden";
+            wait_until("both answers", Duration::from_secs(30), || async {
+                c.execute(vote_visible, vec![]).await.unwrap() == json!(true)
+            })
+            .await;
+            let a = c
+                .find(Locator::Css("#turns-a .answer"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let b = c
+                .find(Locator::Css("#turns-b .answer"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(a.len() > 20 && b.len() > 20, "answers: {a:?} / {b:?}");
+            let url = c.current_url().await.unwrap();
+            assert!(url.path().starts_with("/battle/"), "{url}");
+            // No model name anywhere on the page before the vote.
+            let page = c.source().await.unwrap();
+            for m in &model_names {
+                assert!(
+                    !page.contains(m.as_str()),
+                    "the page shows {m} before the vote"
+                );
+            }
+            assert_eq!(
+                c.find(Locator::Id("name-a"))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap(),
+                ""
+            );
+            c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+            save_shot("battle.png", c.screenshot().await.unwrap());
+
+            // The vote reveals the names.
+            c.find(Locator::Css("#vote button[data-winner='tie']"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_until("the names", Duration::from_secs(10), || async {
+                !c.find(Locator::Id("name-a"))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap()
+                    .is_empty()
+            })
+            .await;
+            let name_a = c
+                .find(Locator::Id("name-a"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let name_b = c
+                .find(Locator::Id("name-b"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(
+                model_names.contains(&name_a) && model_names.contains(&name_b) && name_a != name_b,
+                "{name_a} / {name_b}"
+            );
+            assert!(
+                c.find(Locator::Id("notice"))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap()
+                    .contains("Thanks")
+            );
+            c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+            save_shot("battle-voted.png", c.screenshot().await.unwrap());
+
+            // The leaderboard now ranks the two models (recomputed in the background).
+            wait_until("the leaderboard", Duration::from_secs(20), || async {
+                c.goto(&format!("{base}/leaderboard")).await.unwrap();
+                let s = c.source().await.unwrap();
+                s.contains(&name_a) && s.contains(&name_b) && s.contains("<svg")
+            })
+            .await;
+            save_shot("leaderboard-first-vote.png", c.screenshot().await.unwrap());
+
+            // A new battle starts from the button.
+            c.goto(&format!(
+                "{base}/battle/{}",
+                url.path().trim_start_matches("/battle/")
+            ))
+            .await
+            .unwrap();
+            wait_until("the revealed battle", Duration::from_secs(10), || async {
+                c.find(Locator::Id("name-a"))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap()
+                    == name_a
+            })
+            .await;
+            c.close().await.unwrap();
+        });
 }
 
 #[test]
@@ -207,9 +324,14 @@ fn the_race_page_draws_the_gap_and_names_the_leaders() {
     // What `versus race gap` (all defaults: United States vs China, every snapshot) says.
     let registry = Registry::shipped().unwrap();
     let history = History::shipped().unwrap();
-    let report = |options: GapOptions| gap::gap(&registry, &history, &options.query(&registry).unwrap()).unwrap();
+    let report = |options: GapOptions| {
+        gap::gap(&registry, &history, &options.query(&registry).unwrap()).unwrap()
+    };
     let by_snapshot = report(GapOptions::default());
-    let monthly = report(GapOptions { every: Every::Month, ..GapOptions::default() });
+    let monthly = report(GapOptions {
+        every: Every::Month,
+        ..GapOptions::default()
+    });
     let last = by_snapshot.points.last().unwrap().clone();
     let (_server, base) = start_server(&dir.join("arena.db"));
     let (_driver, port) = start_driver();

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/fixtures/synthetic-12x5000/battles.csv")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/reference/fixtures/synthetic-12x5000/battles.csv")
 }
 
 fn run(threads: &str, extra: &[&str]) -> Vec<u8> {
@@ -15,7 +16,11 @@ fn run(threads: &str, extra: &[&str]) -> Vec<u8> {
         .args(extra)
         .output()
         .expect("run versus");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -23,10 +28,18 @@ fn run(threads: &str, extra: &[&str]) -> Vec<u8> {
 fn bootstrap_json_is_byte_identical_for_1_and_all_threads() {
     let args = ["--ci", "bootstrap", "--rounds", "60", "--seed", "9"];
     let one = run("1", &args);
-    let all = run(&std::thread::available_parallelism().map_or(2, |n| n.get().max(2)).to_string(), &args);
+    let all = run(
+        &std::thread::available_parallelism()
+            .map_or(2, |n| n.get().max(2))
+            .to_string(),
+        &args,
+    );
     assert_eq!(one, all);
     assert_eq!(one, run("1", &args), "not even repeatable");
-    let other_seed = run("1", &["--ci", "bootstrap", "--rounds", "60", "--seed", "10"]);
+    let other_seed = run(
+        "1",
+        &["--ci", "bootstrap", "--rounds", "60", "--seed", "10"],
+    );
     assert_ne!(one, other_seed, "the seed changed nothing");
 }
 
@@ -45,7 +58,10 @@ fn elo_bootstrap_is_byte_identical_and_brackets_the_ratings() {
     assert_eq!(one, run("3", &args));
     let v: serde_json::Value = serde_json::from_slice(&one).expect("json");
     for m in v["models"].as_array().expect("models") {
-        let (lo, hi) = (m["lower"].as_f64().expect("lower"), m["upper"].as_f64().expect("upper"));
+        let (lo, hi) = (
+            m["lower"].as_f64().expect("lower"),
+            m["upper"].as_f64().expect("upper"),
+        );
         assert!(lo < hi && hi - lo < 200.0, "{m}");
     }
 }

@@ -4,35 +4,72 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn versus(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_versus")).args(args).output().expect("run versus");
-    assert!(out.status.success(), "versus {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_versus"))
+        .args(args)
+        .output()
+        .expect("run versus");
+    assert!(
+        out.status.success(),
+        "versus {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
 fn shared(rel: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel).to_str().expect("path").to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(rel)
+        .to_str()
+        .expect("path")
+        .to_string()
 }
 
 #[test]
 fn json_has_the_documented_shape_and_sorted_models() {
     let f = shared("reference/fixtures/synthetic-12x5000/battles.csv");
-    let v: serde_json::Value = serde_json::from_str(&versus(&["rank", &f, "--output", "json"])).expect("json");
+    let v: serde_json::Value =
+        serde_json::from_str(&versus(&["rank", &f, "--output", "json"])).expect("json");
     let models = v["models"].as_array().expect("models");
     assert_eq!(models.len(), 12);
-    for key in ["model", "rating", "lower", "upper", "variance", "rank", "battles", "wins", "losses", "ties"] {
+    for key in [
+        "model", "rating", "lower", "upper", "variance", "rank", "battles", "wins", "losses",
+        "ties",
+    ] {
         assert!(models[0].get(key).is_some(), "missing {key}");
     }
-    let ratings: Vec<f64> = models.iter().map(|m| m["rating"].as_f64().expect("rating")).collect();
-    assert!(ratings.windows(2).all(|w| w[0] >= w[1]), "not sorted by rating");
-    let total: f64 = models.iter().map(|m| m["battles"].as_f64().expect("n")).sum();
+    let ratings: Vec<f64> = models
+        .iter()
+        .map(|m| m["rating"].as_f64().expect("rating"))
+        .collect();
+    assert!(
+        ratings.windows(2).all(|w| w[0] >= w[1]),
+        "not sorted by rating"
+    );
+    let total: f64 = models
+        .iter()
+        .map(|m| m["battles"].as_f64().expect("n"))
+        .sum();
     assert_eq!(total, 10_000.0, "each battle counts for two models");
     assert!(v["style_coefficients"].is_null());
-    for key in ["battles", "models", "method", "ci", "seed", "converged", "iterations", "anchor"] {
+    for key in [
+        "battles",
+        "models",
+        "method",
+        "ci",
+        "seed",
+        "converged",
+        "iterations",
+        "anchor",
+    ] {
         assert!(v["meta"].get(key).is_some(), "meta lacks {key}");
     }
     // Ranks respect the intervals: rank = 1 + #{lower_j > upper_i}.
     for m in models {
-        let beaten = models.iter().filter(|o| o["lower"].as_f64() > m["upper"].as_f64()).count();
+        let beaten = models
+            .iter()
+            .filter(|o| o["lower"].as_f64() > m["upper"].as_f64())
+            .count();
         assert_eq!(m["rank"].as_u64(), Some(1 + beaten as u64));
     }
 }
@@ -40,15 +77,20 @@ fn json_has_the_documented_shape_and_sorted_models() {
 #[test]
 fn table_markdown_and_csv_agree_with_json() {
     let f = shared("reference/fixtures/synthetic-12x5000/battles.csv");
-    let v: serde_json::Value = serde_json::from_str(&versus(&["rank", &f, "--output", "json"])).expect("json");
+    let v: serde_json::Value =
+        serde_json::from_str(&versus(&["rank", &f, "--output", "json"])).expect("json");
     let top = v["models"][0]["model"].as_str().expect("top").to_string();
     let csv = versus(&["rank", &f, "--output", "csv"]);
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("model,rating,lower,upper,variance,rank,battles,wins,losses,ties"));
+    assert_eq!(
+        lines.next(),
+        Some("model,rating,lower,upper,variance,rank,battles,wins,losses,ties")
+    );
     let first: Vec<&str> = lines.next().expect("row").split(',').collect();
     assert_eq!(first[0], top);
     // serde_json's default float parsing may be off by one ulp; the printed digits are exact.
-    let diff = first[1].parse::<f64>().expect("rating") - v["models"][0]["rating"].as_f64().expect("rating");
+    let diff = first[1].parse::<f64>().expect("rating")
+        - v["models"][0]["rating"].as_f64().expect("rating");
     assert!(diff.abs() < 1e-9);
     let md = versus(&["rank", &f, "--output", "markdown"]);
     assert!(md.starts_with("| Rank (UB) | Model | Rating | 95% CI |"));
@@ -67,8 +109,12 @@ fn jsonl_and_parquet_samples_give_the_same_leaderboard() {
         v["meta"]["files"] = serde_json::Value::Null;
         v
     };
-    let a = strip(versus(&["rank", &jsonl, "--method", "elo", "--output", "json"]));
-    let b = strip(versus(&["rank", &parquet, "--method", "elo", "--output", "json"]));
+    let a = strip(versus(&[
+        "rank", &jsonl, "--method", "elo", "--output", "json",
+    ]));
+    let b = strip(versus(&[
+        "rank", &parquet, "--method", "elo", "--output", "json",
+    ]));
     assert_eq!(a["meta"]["battles"].as_f64(), Some(100.0));
     assert_eq!(a, b);
     let ma = strip(versus(&["matrix", &jsonl]));
@@ -85,9 +131,15 @@ fn matrix_counts_match_the_votes() {
     for i in 0..n {
         for j in 0..n {
             let b = m["battles"][i][j].as_f64().expect("count");
-            assert_eq!(b, m["battles"][j][i].as_f64().expect("count"), "battle counts are symmetric");
+            assert_eq!(
+                b,
+                m["battles"][j][i].as_f64().expect("count"),
+                "battle counts are symmetric"
+            );
             total += b;
-            if let (Some(p), Some(q)) = (m["predicted"][i][j].as_f64(), m["predicted"][j][i].as_f64()) {
+            if let (Some(p), Some(q)) =
+                (m["predicted"][i][j].as_f64(), m["predicted"][j][i].as_f64())
+            {
                 assert!((p + q - 1.0).abs() < 1e-12);
             }
         }

@@ -26,7 +26,11 @@ fn run_in(dir: &Path, args: &[&str]) -> Vec<u8> {
         .args(args)
         .output()
         .expect("run versus");
-    assert!(out.status.success(), "versus {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "versus {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -48,14 +52,29 @@ fn report() -> &'static str {
     REPORT.get_or_init(|| {
         let out = tmp("report.html");
         let votes = votes_file();
-        run_in(&repo(), &["report", "--out", out.to_str().expect("path"), "--votes", &votes, "--rounds", ROUNDS, "--seed", "42"]);
+        run_in(
+            &repo(),
+            &[
+                "report",
+                "--out",
+                out.to_str().expect("path"),
+                "--votes",
+                &votes,
+                "--rounds",
+                ROUNDS,
+                "--seed",
+                "42",
+            ],
+        );
         std::fs::read_to_string(&out).expect("report written")
     })
 }
 
 fn section(id: &str) -> &'static str {
     let html = report();
-    let start = html.find(&format!("<section id=\"{id}\">")).unwrap_or_else(|| panic!("no section {id}"));
+    let start = html
+        .find(&format!("<section id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no section {id}"));
     let end = html[start..].find("</section>").expect("section end") + start;
     &html[start..end]
 }
@@ -70,11 +89,18 @@ fn text(v: &Value) -> &str {
 
 /// The page's escaping, applied here to the expected text.
 fn escaped(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 fn assert_has(section_id: &str, needle: &str) {
-    assert!(section(section_id).contains(needle), "section {section_id} lacks {needle:?}");
+    assert!(
+        section(section_id).contains(needle),
+        "section {section_id} lacks {needle:?}"
+    );
 }
 
 /// Every monthly gap of a `race gap` JSON report is a table cell of the section, with its snapshot.
@@ -82,9 +108,26 @@ fn assert_gap_rows(section_id: &str, report: &Value) {
     let points = report["points"].as_array().expect("points");
     assert!(!points.is_empty());
     for p in points {
-        assert_has(section_id, &format!("<td>{}</td><td>{}</td>", text(&p["date"]), text(&p["snapshot"])));
-        assert_has(section_id, &format!("<td>{:.1}</td><td>{:.3}</td>", num(&p["gap"]), num(&p["win_probability"])));
-        assert_has(section_id, &format!("<td>{}</td>", escaped(text(&p["b"]["name"]))));
+        assert_has(
+            section_id,
+            &format!(
+                "<td>{}</td><td>{}</td>",
+                text(&p["date"]),
+                text(&p["snapshot"])
+            ),
+        );
+        assert_has(
+            section_id,
+            &format!(
+                "<td>{:.1}</td><td>{:.3}</td>",
+                num(&p["gap"]),
+                num(&p["win_probability"])
+            ),
+        );
+        assert_has(
+            section_id,
+            &format!("<td>{}</td>", escaped(text(&p["b"]["name"]))),
+        );
     }
 }
 
@@ -104,40 +147,108 @@ fn early_2024_mean(report: &Value) -> f64 {
 fn us_china_section_states_the_claim_with_the_actual_numbers() {
     let monthly = json(&["race", "gap", "--every", "month", "--output", "json"]);
     assert_gap_rows("gap-country", &monthly);
-    assert_has("gap-country", &format!("mean {:.1} points", early_2024_mean(&monthly)));
+    assert_has(
+        "gap-country",
+        &format!("mean {:.1} points", early_2024_mean(&monthly)),
+    );
     // February 2025, snapshot by snapshot: its low and the month's last value.
-    let feb = json(&["race", "gap", "--from", "2025-02", "--to", "2025-02", "--output", "json"]);
+    let feb = json(&[
+        "race", "gap", "--from", "2025-02", "--to", "2025-02", "--output", "json",
+    ]);
     let low = feb["points"]
         .as_array()
         .expect("points")
         .iter()
         .min_by(|x, y| num(&x["gap"]).total_cmp(&num(&y["gap"])))
         .expect("a February snapshot");
-    assert_has("gap-country", &format!("to {:.1} at February 2025&#39;s low ({})", num(&low["gap"]), text(&low["snapshot"])));
-    let end = monthly["points"].as_array().expect("points").iter().find(|p| p["date"] == "2025-02").expect("2025-02");
-    assert_has("gap-country", &format!("({}) it was {:.1}", text(&end["snapshot"]), num(&end["gap"])));
-    let latest = monthly["points"].as_array().expect("points").last().expect("latest");
-    assert_has("gap-country", &format!("Latest month ({}, snapshot {} from {}): {:.1} points", text(&latest["date"]), text(&latest["snapshot"]), text(&latest["source"]), num(&latest["gap"])));
+    assert_has(
+        "gap-country",
+        &format!(
+            "to {:.1} at February 2025&#39;s low ({})",
+            num(&low["gap"]),
+            text(&low["snapshot"])
+        ),
+    );
+    let end = monthly["points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|p| p["date"] == "2025-02")
+        .expect("2025-02");
+    assert_has(
+        "gap-country",
+        &format!(
+            "({}) it was {:.1}",
+            text(&end["snapshot"]),
+            num(&end["gap"])
+        ),
+    );
+    let latest = monthly["points"]
+        .as_array()
+        .expect("points")
+        .last()
+        .expect("latest");
+    assert_has(
+        "gap-country",
+        &format!(
+            "Latest month ({}, snapshot {} from {}): {:.1} points",
+            text(&latest["date"]),
+            text(&latest["snapshot"]),
+            text(&latest["source"]),
+            num(&latest["gap"])
+        ),
+    );
     // The chart is inline.
-    assert!(section("gap-country").contains("<svg") && section("gap-country").contains("rating (Elo scale)"));
+    assert!(
+        section("gap-country").contains("<svg")
+            && section("gap-country").contains("rating (Elo scale)")
+    );
 }
 
 #[test]
 fn style_control_and_licence_sections_match_race_gap() {
-    let styled = json(&["race", "gap", "--every", "month", "--style-control", "--output", "json"]);
+    let styled = json(&[
+        "race",
+        "gap",
+        "--every",
+        "month",
+        "--style-control",
+        "--output",
+        "json",
+    ]);
     assert_eq!(styled["provenance"]["style_control"], true);
     assert_gap_rows_styled(&styled);
-    let licence = json(&["race", "gap", "--by", "licence", "--every", "month", "--output", "json"]);
+    let licence = json(&[
+        "race", "gap", "--by", "licence", "--every", "month", "--output", "json",
+    ]);
     assert_gap_rows("gap-licence", &licence);
-    assert_has("gap-licence", &format!("mean {:.1} points", early_2024_mean(&licence)));
+    assert_has(
+        "gap-licence",
+        &format!("mean {:.1} points", early_2024_mean(&licence)),
+    );
     assert!(section("gap-style").contains("<svg") && section("gap-licence").contains("<svg"));
 }
 
 /// The style-control table has its own layout: month, snapshot, leaders, then the gap.
 fn assert_gap_rows_styled(report: &Value) {
     for p in report["points"].as_array().expect("points") {
-        assert_has("gap-style", &format!("<td>{}</td><td>{}</td>", text(&p["date"]), text(&p["snapshot"])));
-        assert_has("gap-style", &format!("<td>{:.1}</td><td>{:.3}</td><td>{}</td>", num(&p["gap"]), num(&p["win_probability"]), text(&p["separable"])));
+        assert_has(
+            "gap-style",
+            &format!(
+                "<td>{}</td><td>{}</td>",
+                text(&p["date"]),
+                text(&p["snapshot"])
+            ),
+        );
+        assert_has(
+            "gap-style",
+            &format!(
+                "<td>{:.1}</td><td>{:.3}</td><td>{}</td>",
+                num(&p["gap"]),
+                num(&p["win_probability"]),
+                text(&p["separable"])
+            ),
+        );
     }
 }
 
@@ -150,17 +261,39 @@ fn value_section_states_rating_ratio_price_ratio_and_win_probability() {
         let c = &v["comparison"];
         assert_has(
             "value",
-            &format!("{:.2}% of the rating at 1/{:.2} of the price", num(&c["rating_percent"]), num(&c["price_ratio"])),
+            &format!(
+                "{:.2}% of the rating at 1/{:.2} of the price",
+                num(&c["rating_percent"]),
+                num(&c["price_ratio"])
+            ),
         );
         assert_has("value", &format!("it is {:.1} behind", num(&c["gap"])));
-        assert_has("value", &format!("(win probability {:.3}); 95% intervals separable: {}", num(&c["win_probability"]), text(&c["separable"])));
+        assert_has(
+            "value",
+            &format!(
+                "(win probability {:.3}); 95% intervals separable: {}",
+                num(&c["win_probability"]),
+                text(&c["separable"])
+            ),
+        );
         assert_has("value", &escaped(text(&c["b_best"]["name"])));
         assert_has("value", &escaped(text(&c["a_best"]["name"])));
-        assert_has("value", &format!("Latest snapshot: {}", text(&v["snapshot"])));
+        assert_has(
+            "value",
+            &format!("Latest snapshot: {}", text(&v["snapshot"])),
+        );
         // Every frontier model is in the frontier table.
         for key in v["frontier"].as_array().expect("frontier") {
-            let model = v["models"].as_array().expect("models").iter().find(|m| m["model"] == *key).expect("frontier model");
-            assert_has("value", &format!("<td>{}</td>", escaped(text(&model["name"]))));
+            let model = v["models"]
+                .as_array()
+                .expect("models")
+                .iter()
+                .find(|m| m["model"] == *key)
+                .expect("frontier model");
+            assert_has(
+                "value",
+                &format!("<td>{}</td>", escaped(text(&model["name"]))),
+            );
         }
     }
 }
@@ -170,18 +303,59 @@ fn compute_section_matches_race_compute() {
     let now = json(&["race", "compute", "--output", "json"]);
     let h100 = json(&["race", "compute", "--measure", "h100e", "--output", "json"]);
     let share = |report: &Value, country: &str| -> f64 {
-        report["shares"].as_array().expect("shares").iter().find(|s| s["country"] == country).map_or(0.0, |s| num(&s["share"]))
+        report["shares"]
+            .as_array()
+            .expect("shares")
+            .iter()
+            .find(|s| s["country"] == country)
+            .map_or(0.0, |s| num(&s["share"]))
     };
-    assert_has("compute", &format!("On {} ({} clusters counted)", text(&now["as_of"]), now["provenance"]["clusters_counted"]));
-    assert_has("compute", &format!("United States {:.2}%, China {:.2}%", share(&now, "United States"), share(&now, "China")));
-    assert_has("compute", &format!("H100 equivalents instead: United States {:.2}%, China {:.2}%", share(&h100, "United States"), share(&h100, "China")));
+    assert_has(
+        "compute",
+        &format!(
+            "On {} ({} clusters counted)",
+            text(&now["as_of"]),
+            now["provenance"]["clusters_counted"]
+        ),
+    );
+    assert_has(
+        "compute",
+        &format!(
+            "United States {:.2}%, China {:.2}%",
+            share(&now, "United States"),
+            share(&now, "China")
+        ),
+    );
+    assert_has(
+        "compute",
+        &format!(
+            "H100 equivalents instead: United States {:.2}%, China {:.2}%",
+            share(&h100, "United States"),
+            share(&h100, "China")
+        ),
+    );
     for s in now["shares"].as_array().expect("shares") {
-        assert_has("compute", &format!("<td>{}</td><td>{:.2}</td>", escaped(text(&s["country"])), num(&s["share"])));
+        assert_has(
+            "compute",
+            &format!(
+                "<td>{}</td><td>{:.2}</td>",
+                escaped(text(&s["country"])),
+                num(&s["share"])
+            ),
+        );
     }
     let yearly = json(&["race", "compute", "--every", "year", "--output", "json"]);
     for p in yearly["points"].as_array().expect("points") {
-        let us = p["shares"].as_array().expect("shares").iter().find(|s| s["country"] == "United States").map_or(0.0, |s| num(&s["share"]));
-        assert_has("compute", &format!("<td>{}</td><td>{:.2}</td>", text(&p["as_of"]), us));
+        let us = p["shares"]
+            .as_array()
+            .expect("shares")
+            .iter()
+            .find(|s| s["country"] == "United States")
+            .map_or(0.0, |s| num(&s["share"]));
+        assert_has(
+            "compute",
+            &format!("<td>{}</td><td>{:.2}</td>", text(&p["as_of"]), us),
+        );
     }
     assert!(section("compute").contains("Coverage:"), "coverage caveat");
 }
@@ -189,16 +363,40 @@ fn compute_section_matches_race_compute() {
 #[test]
 fn votes_section_matches_race_gap_votes() {
     let votes = votes_file();
-    let v = json(&["race", "gap", "--votes", &votes, "--rounds", ROUNDS, "--seed", "42", "--output", "json"]);
+    let v = json(&[
+        "race", "gap", "--votes", &votes, "--rounds", ROUNDS, "--seed", "42", "--output", "json",
+    ]);
     let p = &v["points"][0];
     assert_has(
         "votes",
-        &format!("Gap {:.1} points, 95% bootstrap interval [{:.1}, {:.1}] ({ROUNDS} replicates, seed 42", num(&p["gap"]), num(&p["gap_lower"]), num(&p["gap_upper"])),
+        &format!(
+            "Gap {:.1} points, 95% bootstrap interval [{:.1}, {:.1}] ({ROUNDS} replicates, seed 42",
+            num(&p["gap"]),
+            num(&p["gap_lower"]),
+            num(&p["gap_upper"])
+        ),
     );
-    assert_has("votes", &format!("win probability {:.3}; separable (interval excludes 0): {}", num(&p["win_probability"]), text(&p["separable"])));
+    assert_has(
+        "votes",
+        &format!(
+            "win probability {:.3}; separable (interval excludes 0): {}",
+            num(&p["win_probability"]),
+            text(&p["separable"])
+        ),
+    );
     assert_has("votes", &escaped(text(&p["a"]["name"])));
-    let published = json(&["race", "gap", "--snapshot", "2024-08-13", "--output", "json"]);
-    assert_has("votes", &format!("gap {:.1} points", num(&published["points"][0]["gap"])));
+    let published = json(&[
+        "race",
+        "gap",
+        "--snapshot",
+        "2024-08-13",
+        "--output",
+        "json",
+    ]);
+    assert_has(
+        "votes",
+        &format!("gap {:.1} points", num(&published["points"][0]["gap"])),
+    );
 }
 
 #[test]
@@ -209,23 +407,65 @@ fn report_is_self_contained_and_escaped() {
     for attr in ["src=", "href="] {
         for (i, _) in html.match_indices(attr) {
             let value = &html[i + attr.len()..];
-            assert!(value.starts_with("\"#"), "external {attr}{}", &value[..value.len().min(60)]);
+            assert!(
+                value.starts_with("\"#"),
+                "external {attr}{}",
+                &value[..value.len().min(60)]
+            );
         }
     }
-    assert_eq!(html.matches("http").count(), html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count());
+    assert_eq!(
+        html.matches("http").count(),
+        html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+    );
     for banned in ["<script", "<link", "<img", "<iframe", "@import", "url("] {
         assert!(!html.contains(banned), "page contains {banned}");
     }
     // Text is escaped: every `&` starts an escape, quoted claims are written escaped, and outside
     // the inline charts only the page's own tags occur.
     for (i, _) in html.match_indices('&') {
-        assert!(["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"].iter().any(|e| html[i..].starts_with(e)), "bare & at {}", &html[i..i + 20]);
+        assert!(
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
+                .iter()
+                .any(|e| html[i..].starts_with(e)),
+            "bare & at {}",
+            &html[i..i + 20]
+        );
     }
     assert!(html.contains("&quot;The gap between the best American"));
     assert!(html.contains("LMArena&#39;s"));
     let allowed = [
-        "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "code", "ul", "li", "a", "section", "strong", "div", "figure",
-        "figcaption", "table", "caption", "thead", "tbody", "tr", "th", "td", "details", "summary", "dl", "dt", "dd",
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "code",
+        "ul",
+        "li",
+        "a",
+        "section",
+        "strong",
+        "div",
+        "figure",
+        "figcaption",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "details",
+        "summary",
+        "dl",
+        "dt",
+        "dd",
     ];
     let mut outside = html.to_string();
     while let Some(start) = outside.find("<svg") {
@@ -234,21 +474,39 @@ fn report_is_self_contained_and_escaped() {
     }
     for (i, _) in outside.match_indices('<') {
         let tag = &outside[i + 1..];
-        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
         if tag.starts_with("!DOCTYPE") {
             continue;
         }
-        assert!(allowed.contains(&name.as_str()), "unexpected tag <{}", &tag[..tag.len().min(40)]);
+        assert!(
+            allowed.contains(&name.as_str()),
+            "unexpected tag <{}",
+            &tag[..tag.len().min(40)]
+        );
     }
     assert_eq!(html.matches("<svg").count(), 5, "five inline charts");
 }
 
 fn png_ok(path: &Path) {
     let png = std::fs::read(path).expect("png");
-    assert_eq!(png[..8], [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a], "{}", path.display());
+    assert_eq!(
+        png[..8],
+        [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a],
+        "{}",
+        path.display()
+    );
     let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
     assert_eq!(width, 1920, "{}", path.display());
-    assert!(png.len() > 40_000, "{} is only {} bytes", path.display(), png.len());
+    assert!(
+        png.len() > 40_000,
+        "{} is only {} bytes",
+        path.display(),
+        png.len()
+    );
 }
 
 /// The commands behind docs/charts and docs/report.html (see docs/charts/README.md): the
@@ -257,35 +515,74 @@ fn png_ok(path: &Path) {
 fn committed_charts_and_report_are_current() {
     let root = repo();
     let charts: [(&str, Vec<&str>); 3] = [
-        ("gap", vec!["race", "gap", "--every", "month", "--output", "csv"]),
-        ("value", vec!["race", "value", "--max-price-fraction", "0.1", "--output", "csv"]),
-        ("compute", vec!["race", "compute", "--every", "month", "--output", "csv"]),
+        (
+            "gap",
+            vec!["race", "gap", "--every", "month", "--output", "csv"],
+        ),
+        (
+            "value",
+            vec![
+                "race",
+                "value",
+                "--max-price-fraction",
+                "0.1",
+                "--output",
+                "csv",
+            ],
+        ),
+        (
+            "compute",
+            vec!["race", "compute", "--every", "month", "--output", "csv"],
+        ),
     ];
     let stale = "is stale: regenerate docs/ with the commands in docs/charts/README.md";
     for (name, args) in charts {
         let (svg, png) = (tmp(&format!("{name}.svg")), tmp(&format!("{name}.png")));
         let mut args = args.clone();
-        args.extend_from_slice(&["--svg", svg.to_str().expect("path"), "--png", png.to_str().expect("path")]);
+        args.extend_from_slice(&[
+            "--svg",
+            svg.to_str().expect("path"),
+            "--png",
+            png.to_str().expect("path"),
+        ]);
         let csv = run_in(&root, &args);
         let svg_text = std::fs::read_to_string(&svg).expect("svg written");
-        assert!(svg_text.starts_with("<svg") && svg_text.contains("<title>") && svg_text.contains("Source: "));
+        assert!(
+            svg_text.starts_with("<svg")
+                && svg_text.contains("<title>")
+                && svg_text.contains("Source: ")
+        );
         png_ok(&png);
         let committed = root.join("docs/charts");
-        assert_eq!(std::fs::read_to_string(committed.join(format!("{name}.svg"))).expect("committed svg"), svg_text, "docs/charts/{name}.svg {stale}");
-        assert_eq!(std::fs::read(committed.join(format!("{name}.csv"))).expect("committed csv"), csv, "docs/charts/{name}.csv {stale}");
+        assert_eq!(
+            std::fs::read_to_string(committed.join(format!("{name}.svg"))).expect("committed svg"),
+            svg_text,
+            "docs/charts/{name}.svg {stale}"
+        );
+        assert_eq!(
+            std::fs::read(committed.join(format!("{name}.csv"))).expect("committed csv"),
+            csv,
+            "docs/charts/{name}.csv {stale}"
+        );
         png_ok(&committed.join(format!("{name}.png")));
     }
     let out = tmp("report-docs.html");
     run_in(&root, &["report", "--out", out.to_str().expect("path")]);
     let fresh = std::fs::read_to_string(&out).expect("report");
-    let committed = std::fs::read_to_string(root.join("docs/report.html")).expect("docs/report.html");
+    let committed =
+        std::fs::read_to_string(root.join("docs/report.html")).expect("docs/report.html");
     assert!(committed == fresh, "docs/report.html {stale}");
 }
 
 #[test]
 fn chart_flags_are_checked() {
     let out = Command::new(env!("CARGO_BIN_EXE_versus"))
-        .args(["race", "compute", "--svg", tmp("x.svg").to_str().expect("path")])
+        .args([
+            "race",
+            "compute",
+            "--svg",
+            tmp("x.svg").to_str().expect("path"),
+        ])
         .output()
         .expect("run versus");
     assert!(!out.status.success(), "a compute chart needs --every");
@@ -294,6 +591,10 @@ fn chart_flags_are_checked() {
         .args(["report", "--out", tmp("never.html").to_str().expect("path")])
         .output()
         .expect("run versus");
-    assert_eq!(missing.status.code(), Some(2), "missing default vote file is an input error");
+    assert_eq!(
+        missing.status.code(),
+        Some(2),
+        "missing default vote file is an input error"
+    );
     assert!(String::from_utf8_lossy(&missing.stderr).contains("--votes"));
 }

@@ -7,7 +7,9 @@
 use serde::Serialize;
 use versus_battles::BattleSet;
 use versus_rank::style::LMARENA_FEATURES;
-use versus_rank::{Anchor, Comparisons, IntervalMethod, RatingOptions, StyleData, StyleOptions, TieHandling};
+use versus_rank::{
+    Anchor, Comparisons, IntervalMethod, RatingOptions, StyleData, StyleOptions, TieHandling,
+};
 
 /// Rating method.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
@@ -86,7 +88,12 @@ impl Default for ReportOptions {
             seed: 42,
             level: 0.95,
             style: false,
-            style_features: vec![StyleFeature::Tokens, StyleFeature::Header, StyleFeature::Bold, StyleFeature::List],
+            style_features: vec![
+                StyleFeature::Tokens,
+                StyleFeature::Header,
+                StyleFeature::Bold,
+                StyleFeature::List,
+            ],
             style_reg: 1.0,
             elo_k: 4.0,
         }
@@ -207,11 +214,21 @@ pub fn parse_anchor(spec: &str, battles: &BattleSet) -> Result<Anchor, ReportErr
         .parse()
         .ok()
         .filter(|r: &f64| r.is_finite())
-        .ok_or_else(|| input_error(format!("--anchor: {rating:?} is not a rating (a finite number)")))?;
-    let model = battles
-        .model_id(name.trim())
-        .ok_or_else(|| input_error(format!("--anchor: model {:?} is not among the rated models", name.trim())))?;
-    Ok(Anchor { model: model as usize, rating })
+        .ok_or_else(|| {
+            input_error(format!(
+                "--anchor: {rating:?} is not a rating (a finite number)"
+            ))
+        })?;
+    let model = battles.model_id(name.trim()).ok_or_else(|| {
+        input_error(format!(
+            "--anchor: model {:?} is not among the rated models",
+            name.trim()
+        ))
+    })?;
+    Ok(Anchor {
+        model: model as usize,
+        rating,
+    })
 }
 
 fn feature_name(f: StyleFeature) -> &'static str {
@@ -225,11 +242,23 @@ fn feature_name(f: StyleFeature) -> &'static str {
 
 /// Builds the leaderboard report. `on_replicate` is called after each bootstrap replicate (from
 /// worker threads), for a progress bar.
-pub fn compute(args: &ReportOptions, battles: &BattleSet, provenance: Provenance, on_replicate: &(dyn Fn() + Sync)) -> Result<Computed, ReportError> {
-    let Provenance { files, excluded, dropped } = provenance;
+pub fn compute(
+    args: &ReportOptions,
+    battles: &BattleSet,
+    provenance: Provenance,
+    on_replicate: &(dyn Fn() + Sync),
+) -> Result<Computed, ReportError> {
+    let Provenance {
+        files,
+        excluded,
+        dropped,
+    } = provenance;
     let mut warnings = Vec::new();
     if !(args.level > 0.0 && args.level < 1.0) {
-        return Err(input_error(format!("--level must be between 0 and 1, got {}", args.level)));
+        return Err(input_error(format!(
+            "--level must be between 0 and 1, got {}",
+            args.level
+        )));
     }
     let ci = args.ci.unwrap_or(match args.method {
         Method::Bt => CiKind::Sandwich,
@@ -238,7 +267,11 @@ pub fn compute(args: &ReportOptions, battles: &BattleSet, provenance: Provenance
     if ci == CiKind::Bootstrap && args.rounds < 2 {
         return Err(input_error("--rounds must be at least 2 for a bootstrap"));
     }
-    let anchor = args.anchor.as_deref().map(|s| parse_anchor(s, battles)).transpose()?;
+    let anchor = args
+        .anchor
+        .as_deref()
+        .map(|s| parse_anchor(s, battles))
+        .transpose()?;
     let names = &battles.models;
     let outcome: Vec<f64> = battles.winner.iter().map(|w| w.outcome()).collect();
     let ties = match args.ties {
@@ -253,12 +286,16 @@ pub fn compute(args: &ReportOptions, battles: &BattleSet, provenance: Provenance
         count: &battles.count,
         weight: &battles.weight,
     };
-    let table = versus_rank::RowTable::build(&comparisons, ties, None).map_err(|e| input_error(e.describe(names)))?;
+    let table = versus_rank::RowTable::build(&comparisons, ties, None)
+        .map_err(|e| input_error(e.describe(names)))?;
     let totals = table.model_totals();
     let intervals = match ci {
         CiKind::None => IntervalMethod::None,
         CiKind::Sandwich => IntervalMethod::Sandwich,
-        CiKind::Bootstrap => IntervalMethod::Bootstrap { rounds: args.rounds, seed: args.seed },
+        CiKind::Bootstrap => IntervalMethod::Bootstrap {
+            rounds: args.rounds,
+            seed: args.seed,
+        },
     };
     let options = RatingOptions {
         ties,
@@ -276,12 +313,18 @@ pub fn compute(args: &ReportOptions, battles: &BattleSet, provenance: Provenance
                 return Err(input_error("--style needs --method bt"));
             }
             if battles.aggregated {
-                return Err(input_error("--method elo replays battles in time order; pair-count files have no order"));
+                return Err(input_error(
+                    "--method elo replays battles in time order; pair-count files have no order",
+                ));
             }
             if ci == CiKind::Sandwich {
-                return Err(input_error("--method elo has no sandwich interval; use --ci bootstrap (FastChat's Elo bootstrap) or --ci none"));
+                return Err(input_error(
+                    "--method elo has no sandwich interval; use --ci bootstrap (FastChat's Elo bootstrap) or --ci none",
+                ));
             }
-            let mut order: Vec<usize> = (0..battles.len()).filter(|&r| !(ties == TieHandling::Drop && outcome[r] == 0.5)).collect();
+            let mut order: Vec<usize> = (0..battles.len())
+                .filter(|&r| !(ties == TieHandling::Drop && outcome[r] == 0.5))
+                .collect();
             // Stable sort by timestamp; rows without one keep file order after those with one.
             order.sort_by(|&x, &y| battles.tstamp[x].total_cmp(&battles.tstamp[y]));
             let mut a = Vec::with_capacity(order.len());
@@ -294,15 +337,36 @@ pub fn compute(args: &ReportOptions, battles: &BattleSet, provenance: Provenance
                     o.push(outcome[r]);
                 }
             }
-            let mut ratings = versus_rank::elo::online_elo(names.len(), &a, &b, &o, versus_rank::elo::EloConfig { k: args.elo_k, initial: 1000.0 });
+            let mut ratings = versus_rank::elo::online_elo(
+                names.len(),
+                &a,
+                &b,
+                &o,
+                versus_rank::elo::EloConfig {
+                    k: args.elo_k,
+                    initial: 1000.0,
+                },
+            );
             if let Some(an) = anchor {
                 let shift = an.rating - ratings[an.model];
                 ratings.iter_mut().for_each(|r| *r += shift);
             }
             let m = ratings.len();
-            let (mut lower, mut upper, mut variance) = (vec![f64::NAN; m], vec![f64::NAN; m], vec![f64::NAN; m]);
+            let (mut lower, mut upper, mut variance) =
+                (vec![f64::NAN; m], vec![f64::NAN; m], vec![f64::NAN; m]);
             if ci == CiKind::Bootstrap {
-                let mut reps = versus_rank::elo::bootstrap_online_elo(m, &a, &b, &o, versus_rank::elo::EloConfig { k: args.elo_k, initial: 1000.0 }, args.rounds, args.seed);
+                let mut reps = versus_rank::elo::bootstrap_online_elo(
+                    m,
+                    &a,
+                    &b,
+                    &o,
+                    versus_rank::elo::EloConfig {
+                        k: args.elo_k,
+                        initial: 1000.0,
+                    },
+                    args.rounds,
+                    args.seed,
+                );
                 if let Some(an) = anchor {
                     for rep in &mut reps {
                         let shift = an.rating - rep[an.model];
@@ -322,7 +386,13 @@ pub fn compute(args: &ReportOptions, battles: &BattleSet, provenance: Provenance
             }
             let ranks = versus_rank::ranks_with_uncertainty(&ratings, &lower, &upper);
             let models = (0..m)
-                .map(|i| versus_rank::ModelRating { rating: ratings[i], lower: lower[i], upper: upper[i], variance: variance[i], rank: ranks[i] })
+                .map(|i| versus_rank::ModelRating {
+                    rating: ratings[i],
+                    lower: lower[i],
+                    upper: upper[i],
+                    variance: variance[i],
+                    rank: ranks[i],
+                })
                 .collect();
             let board = versus_rank::Leaderboard {
                 models,
@@ -353,17 +423,42 @@ pub fn compute(args: &ReportOptions, battles: &BattleSet, provenance: Provenance
                         StyleFeature::Bold => s.bold,
                         StyleFeature::List => s.list,
                     };
-                    (style.iter().map(|s| pick(s)[0]).collect(), style.iter().map(|s| pick(s)[1]).collect())
+                    (
+                        style.iter().map(|s| pick(s)[0]).collect(),
+                        style.iter().map(|s| pick(s)[1]).collect(),
+                    )
                 })
                 .collect();
             if battles.count.iter().any(|&c| c != 1.0) {
-                return Err(input_error("--style needs one row per battle; the input has aggregated rows"));
+                return Err(input_error(
+                    "--style needs one row per battle; the input has aggregated rows",
+                ));
             }
-            let style_options = StyleOptions { reg: args.style_reg, min_pair_count: args.min_pair_count, reweighted: true, ties };
-            let data = StyleData::new(names.len(), &battles.model_a, &battles.model_b, &outcome, &battles.weight, &side_counts, &style_options)
-                .map_err(|e| input_error(e.describe(names)))?;
-            style_features = Some(features.iter().map(|&f| feature_name(f)).collect::<Vec<_>>());
-            let board = versus_rank::rate_with_style_reporting(&data, &style_options, &options, tick).map_err(|e| input_error(e.describe(names)))?;
+            let style_options = StyleOptions {
+                reg: args.style_reg,
+                min_pair_count: args.min_pair_count,
+                reweighted: true,
+                ties,
+            };
+            let data = StyleData::new(
+                names.len(),
+                &battles.model_a,
+                &battles.model_b,
+                &outcome,
+                &battles.weight,
+                &side_counts,
+                &style_options,
+            )
+            .map_err(|e| input_error(e.describe(names)))?;
+            style_features = Some(
+                features
+                    .iter()
+                    .map(|&f| feature_name(f))
+                    .collect::<Vec<_>>(),
+            );
+            let board =
+                versus_rank::rate_with_style_reporting(&data, &style_options, &options, tick)
+                    .map_err(|e| input_error(e.describe(names)))?;
             (board, "style_control_bt")
         }
         Method::Bt => {
@@ -371,11 +466,17 @@ pub fn compute(args: &ReportOptions, battles: &BattleSet, provenance: Provenance
             let fit_table = match options.reweight_min_pair {
                 None => &table,
                 Some(_) => {
-                    reweighted = versus_rank::RowTable::build(&comparisons, ties, options.reweight_min_pair).map_err(|e| input_error(e.describe(names)))?;
+                    reweighted =
+                        versus_rank::RowTable::build(&comparisons, ties, options.reweight_min_pair)
+                            .map_err(|e| input_error(e.describe(names)))?;
                     &reweighted
                 }
             };
-            (versus_rank::rate_table_reporting(fit_table, &options, tick).map_err(|e| input_error(e.describe(names)))?, "bradley_terry")
+            (
+                versus_rank::rate_table_reporting(fit_table, &options, tick)
+                    .map_err(|e| input_error(e.describe(names)))?,
+                "bradley_terry",
+            )
         }
     };
     if board.unconverged_replicates > 0 {
@@ -385,7 +486,10 @@ pub fn compute(args: &ReportOptions, battles: &BattleSet, provenance: Provenance
         ));
     }
     if !board.converged {
-        warnings.push(format!("warning: the fit did not converge after {} iterations", board.iterations));
+        warnings.push(format!(
+            "warning: the fit did not converge after {} iterations",
+            board.iterations
+        ));
     }
     let mut models: Vec<ModelLine> = board
         .models
@@ -404,14 +508,27 @@ pub fn compute(args: &ReportOptions, battles: &BattleSet, provenance: Provenance
             ties: totals[i][3],
         })
         .collect();
-    models.sort_by(|x, y| y.rating.total_cmp(&x.rating).then_with(|| x.model.cmp(&y.model)));
+    models.sort_by(|x, y| {
+        y.rating
+            .total_cmp(&x.rating)
+            .then_with(|| x.model.cmp(&y.model))
+    });
     let style_coefficients = board.style_coefficients.as_ref().map(|coefs| {
         StyleCoefficients(
             style_features
                 .iter()
                 .flatten()
                 .zip(coefs)
-                .map(|(name, c)| ((*name).to_string(), CoefficientLine { value: c.value, lower: c.lower, upper: c.upper }))
+                .map(|(name, c)| {
+                    (
+                        (*name).to_string(),
+                        CoefficientLine {
+                            value: c.value,
+                            lower: c.lower,
+                            upper: c.upper,
+                        },
+                    )
+                })
                 .collect(),
         )
     });
@@ -430,7 +547,10 @@ pub fn compute(args: &ReportOptions, battles: &BattleSet, provenance: Provenance
             converged: board.converged,
             iterations: board.iterations,
             unconverged_replicates: board.unconverged_replicates,
-            anchor: anchor.map(|a| AnchorMeta { model: names[a.model].clone(), rating: a.rating }),
+            anchor: anchor.map(|a| AnchorMeta {
+                model: names[a.model].clone(),
+                rating: a.rating,
+            }),
             mean: anchor.is_none().then_some(args.mean),
             ties: match ties {
                 TieHandling::Half => "half",
@@ -453,10 +573,24 @@ mod tests {
 
     fn set() -> BattleSet {
         let mut b = BattleSet::default();
-        let style = |k: f64| Some(StyleCounts { tokens: [100.0 + k, 80.0], header: [1.0, 0.0], list: [k, 2.0], bold: [0.0, k] });
-        for (i, (a, bb, w)) in [("x", "y", Winner::ModelA), ("y", "z", Winner::ModelA), ("z", "x", Winner::ModelA), ("x", "z", Winner::Tie), ("y", "x", Winner::BothBad), ("x", "y", Winner::ModelB)]
-            .into_iter()
-            .enumerate()
+        let style = |k: f64| {
+            Some(StyleCounts {
+                tokens: [100.0 + k, 80.0],
+                header: [1.0, 0.0],
+                list: [k, 2.0],
+                bold: [0.0, k],
+            })
+        };
+        for (i, (a, bb, w)) in [
+            ("x", "y", Winner::ModelA),
+            ("y", "z", Winner::ModelA),
+            ("z", "x", Winner::ModelA),
+            ("x", "z", Winner::Tie),
+            ("y", "x", Winner::BothBad),
+            ("x", "y", Winner::ModelB),
+        ]
+        .into_iter()
+        .enumerate()
         {
             b.push(a, bb, w, 1.0, 1.0, i as f64, style(i as f64));
         }
@@ -465,15 +599,40 @@ mod tests {
 
     #[test]
     fn plain_and_style_reports() {
-        let plain = compute(&ReportOptions::default(), &set(), Provenance::default(), &|| {}).unwrap().report;
+        let plain = compute(
+            &ReportOptions::default(),
+            &set(),
+            Provenance::default(),
+            &|| {},
+        )
+        .unwrap()
+        .report;
         assert_eq!(plain.meta.method, "bradley_terry");
         assert_eq!(plain.models.len(), 3);
         assert_eq!(plain.meta.ci, Some(CiKind::Sandwich));
         assert!((plain.models.iter().map(|m| m.rating).sum::<f64>() / 3.0 - 1000.0).abs() < 1e-9);
-        let style = compute(&ReportOptions { style: true, ..ReportOptions::default() }, &set(), Provenance::default(), &|| {}).unwrap().report;
+        let style = compute(
+            &ReportOptions {
+                style: true,
+                ..ReportOptions::default()
+            },
+            &set(),
+            Provenance::default(),
+            &|| {},
+        )
+        .unwrap()
+        .report;
         assert_eq!(style.meta.method, "style_control_bt");
         assert_eq!(style.style_coefficients.as_ref().unwrap().0.len(), 4);
-        let bad = compute(&ReportOptions { level: 1.5, ..ReportOptions::default() }, &set(), Provenance::default(), &|| {});
+        let bad = compute(
+            &ReportOptions {
+                level: 1.5,
+                ..ReportOptions::default()
+            },
+            &set(),
+            Provenance::default(),
+            &|| {},
+        );
         assert!(bad.unwrap_err().0.contains("--level"));
     }
 }

@@ -537,7 +537,8 @@ impl Tabular for GapReport {
             table.notes.push(note.to_string());
         }
         table
-    }}
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -87,15 +87,27 @@ pub fn gap_from_votes(
     provenance: VotesProvenance,
 ) -> Result<VotesGapReport> {
     let side = |i: usize| registry.get(&fit.models[i]).map(|m| by.group_of(m));
-    let members = |group: &str| -> Vec<usize> { (0..fit.models.len()).filter(|&i| side(i).as_deref() == Some(group)).collect() };
+    let members = |group: &str| -> Vec<usize> {
+        (0..fit.models.len())
+            .filter(|&i| side(i).as_deref() == Some(group))
+            .collect()
+    };
     let (in_a, in_b) = (members(a), members(b));
     for (name, m) in [(a, &in_a), (b, &in_b)] {
         if m.is_empty() {
-            return Err(Error::Query(format!("no rated model of {name} in the votes")));
+            return Err(Error::Query(format!(
+                "no rated model of {name} in the votes"
+            )));
         }
     }
     let best = |ids: &[usize], r: &[f64]| -> usize {
-        ids.iter().copied().fold(ids[0], |best, i| if r[i] > r[best] || (r[i] == r[best] && fit.models[i] < fit.models[best]) { i } else { best })
+        ids.iter().copied().fold(ids[0], |best, i| {
+            if r[i] > r[best] || (r[i] == r[best] && fit.models[i] < fit.models[best]) {
+                i
+            } else {
+                best
+            }
+        })
     };
     let (ia, ib) = (best(&in_a, fit.ratings), best(&in_b, fit.ratings));
     let leader = |i: usize| -> Leader {
@@ -122,7 +134,13 @@ pub fn gap_from_votes(
     let (gap_lower, gap_upper) = (quantile(&gaps, tail), quantile(&gaps, 1.0 - tail));
     let gap = fit.ratings[ia] - fit.ratings[ib];
     let n = fit.replicates.len().max(1) as f64;
-    let separable = if gaps.is_empty() { "unknown" } else if gap_lower > 0.0 || gap_upper < 0.0 { "yes" } else { "no" };
+    let separable = if gaps.is_empty() {
+        "unknown"
+    } else if gap_lower > 0.0 || gap_upper < 0.0 {
+        "yes"
+    } else {
+        "no"
+    };
     let point = VotesGapPoint {
         date,
         snapshot: "votes",
@@ -138,9 +156,18 @@ pub fn gap_from_votes(
         b_leader_stability: same_b as f64 / n,
     };
     let mut provenance = provenance;
-    provenance.unregistered_keys = (0..fit.models.len()).filter(|&i| side(i).is_none()).map(|i| fit.models[i].clone()).collect();
+    provenance.unregistered_keys = (0..fit.models.len())
+        .filter(|&i| side(i).is_none())
+        .map(|i| fit.models[i].clone())
+        .collect();
     provenance.notes = vec![NOTE_GAP_INTERVAL, NOTE_WIN_PROBABILITY, NOTE_GAP_PERCENT];
-    Ok(VotesGapReport { by, a: a.to_string(), b: b.to_string(), points: vec![point], provenance })
+    Ok(VotesGapReport {
+        by,
+        a: a.to_string(),
+        b: b.to_string(),
+        points: vec![point],
+        provenance,
+    })
 }
 
 impl VotesGapReport {
@@ -149,10 +176,32 @@ impl VotesGapReport {
             return table::to_json(self);
         }
         let mut t = TextTable::new(
-            format!("Best {} vs best {} model ({}), one Bradley–Terry fit of {}", self.a, self.b, self.by.name(), self.provenance.votes.join(", ")),
-            &["a_model", "a_rating", "a_lower", "a_upper", "b_model", "b_rating", "b_lower", "b_upper", "gap", "gap_lower", "gap_upper", "win_probability", "gap_percent", "separable"],
+            format!(
+                "Best {} vs best {} model ({}), one Bradley–Terry fit of {}",
+                self.a,
+                self.b,
+                self.by.name(),
+                self.provenance.votes.join(", ")
+            ),
+            &[
+                "a_model",
+                "a_rating",
+                "a_lower",
+                "a_upper",
+                "b_model",
+                "b_rating",
+                "b_lower",
+                "b_upper",
+                "gap",
+                "gap_lower",
+                "gap_upper",
+                "win_probability",
+                "gap_percent",
+                "separable",
+            ],
         );
-        let f = |x: Option<f64>| x.map_or_else(|| table::MISSING.to_string(), |v| format!("{v:.1}"));
+        let f =
+            |x: Option<f64>| x.map_or_else(|| table::MISSING.to_string(), |v| format!("{v:.1}"));
         for p in &self.points {
             t.rows.push(vec![
                 p.a.name.clone(),
@@ -179,9 +228,13 @@ impl VotesGapReport {
             ));
         }
         if !self.provenance.unregistered_keys.is_empty() {
-            t.notes.push(format!("Not in the registry (on no side): {}", self.provenance.unregistered_keys.join(", ")));
+            t.notes.push(format!(
+                "Not in the registry (on no side): {}",
+                self.provenance.unregistered_keys.join(", ")
+            ));
         }
-        t.notes.extend(self.provenance.notes.iter().map(|n| n.to_string()));
+        t.notes
+            .extend(self.provenance.notes.iter().map(|n| n.to_string()));
         t.render(format)
     }
 }

@@ -2,7 +2,6 @@
 
 mod common;
 
-use versus_race::table::Tabular;
 use common::{close, key_country};
 use std::collections::BTreeMap;
 use versus_race::Date;
@@ -12,6 +11,7 @@ use versus_race::group::GroupBy;
 use versus_race::history::{History, Source};
 use versus_race::registry::Registry;
 use versus_race::table::OutputFormat;
+use versus_race::table::Tabular;
 use versus_race::value::{self, PriceBound, ValueQuery};
 
 /// Sum of a measure per country for Epoch's standard-analysis, existing clusters operational

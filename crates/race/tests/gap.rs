@@ -3,7 +3,6 @@
 
 mod common;
 
-use versus_race::table::Tabular;
 use common::{close, key_country, org_country};
 use std::collections::BTreeMap;
 use versus_race::Date;
@@ -12,6 +11,7 @@ use versus_race::group::GroupBy;
 use versus_race::history::{History, Source};
 use versus_race::registry::Registry;
 use versus_race::table::OutputFormat;
+use versus_race::table::Tabular;
 
 fn us_china(every: Every, selection: SnapshotSelection) -> (Registry, GapReport) {
     let registry = Registry::shipped().unwrap();

@@ -7,13 +7,12 @@ use rand::rngs::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 use rayon::prelude::*;
 
+use crate::RankError;
 use crate::data::{PairIndex, PairStats, RowTable};
 use crate::graph::check_identifiable;
 use crate::linalg::{Cholesky, Matrix, sandwich_diagonal};
 use crate::newton::minimise;
 use crate::stats::{sigmoid, softplus};
-use crate::RankError;
-
 
 /// A fitted Bradley–Terry model on the natural-logit scale, Σθ = 0.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,11 +58,22 @@ fn gradient_hessian(stats: &PairStats, theta: &[f64]) -> (Vec<f64>, Matrix) {
 /// only sees differences), then centres θ to sum zero.
 pub(crate) fn newton(stats: &PairStats, start: &[f64], reference: usize) -> BtFit {
     let scale = stats.total.iter().sum::<f64>().max(f64::MIN_POSITIVE);
-    let found = minimise(start, reference, scale, |t| loss(stats, t), |t| gradient_hessian(stats, t));
+    let found = minimise(
+        start,
+        reference,
+        scale,
+        |t| loss(stats, t),
+        |t| gradient_hessian(stats, t),
+    );
     let mut theta = found.params;
     let mean = theta.iter().sum::<f64>() / theta.len() as f64;
     theta.iter_mut().for_each(|x| *x -= mean);
-    BtFit { loss: found.value / scale, theta, iterations: found.iterations, converged: found.converged }
+    BtFit {
+        loss: found.value / scale,
+        theta,
+        iterations: found.iterations,
+        converged: found.converged,
+    }
 }
 
 /// The model with the most weight: the best-conditioned one to hold fixed.
@@ -105,7 +115,12 @@ pub fn sandwich_variances(table: &RowTable, fit: &BtFit) -> Vec<f64> {
     let index = PairIndex::new(table);
     let stats = PairStats::from_rows(table, &index, None);
     let (_, mut h) = gradient_hessian(&stats, &fit.theta);
-    let lambda = 1e-5 * if table.unit_weights { table.battles() } else { 1.0 };
+    let lambda = 1e-5
+        * if table.unit_weights {
+            table.battles()
+        } else {
+            1.0
+        };
     h.add_diagonal(lambda);
     let mut g = Matrix::zeros(m);
     for (k, &(i, j)) in stats.pairs.iter().enumerate() {
@@ -138,7 +153,11 @@ pub struct Replicates {
 /// The generator for replicate `r`: a function of (seed, r) only, so the output never
 /// depends on how many threads run the replicates.
 pub fn replicate_rng(seed: u64, r: usize) -> ChaCha8Rng {
-    ChaCha8Rng::seed_from_u64(seed ^ (r as u64).wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    ChaCha8Rng::seed_from_u64(
+        seed ^ (r as u64)
+            .wrapping_add(1)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    )
 }
 
 /// Multinomial(N, counts/N) over the rows, drawn as a chain of conditional binomials.
@@ -170,7 +189,13 @@ pub fn multinomial_counts(counts: &[f64], rng: &mut ChaCha8Rng) -> Vec<f64> {
 /// Multinomial bootstrap of unique rows (arena-rank's `ci_method="bootstrap"`): each replicate
 /// redraws N battles from the observed rows and refits, warm-started at the full-data optimum.
 /// `on_replicate` is called once per finished replicate (from worker threads), for progress.
-pub fn bootstrap(table: &RowTable, fit: &BtFit, rounds: usize, seed: u64, on_replicate: &(dyn Fn() + Sync)) -> Replicates {
+pub fn bootstrap(
+    table: &RowTable,
+    fit: &BtFit,
+    rounds: usize,
+    seed: u64,
+    on_replicate: &(dyn Fn() + Sync),
+) -> Replicates {
     let oriented = table.oriented();
     let table = oriented.as_ref().unwrap_or(table);
     let index = PairIndex::new(table);
@@ -202,7 +227,13 @@ pub fn bootstrap_with_counts(table: &RowTable, fit: &BtFit, counts: &[Vec<f64>])
     let reference = reference_model(&full, table.n_models);
     let results: Vec<BtFit> = counts
         .par_iter()
-        .map(|c| newton(&PairStats::from_rows(table, &index, Some(c)), &fit.theta, reference))
+        .map(|c| {
+            newton(
+                &PairStats::from_rows(table, &index, Some(c)),
+                &fit.theta,
+                reference,
+            )
+        })
         .collect();
     Replicates {
         unconverged: results.iter().filter(|f| !f.converged).count(),

@@ -43,9 +43,14 @@ impl Comparisons<'_> {
     /// Checks lengths, indices, outcomes, counts and weights; the fits call it first.
     pub fn validate(&self) -> Result<(), RankError> {
         let n = self.model_a.len();
-        if [self.model_b.len(), self.outcome.len(), self.count.len(), self.weight.len()]
-            .iter()
-            .any(|&l| l != n)
+        if [
+            self.model_b.len(),
+            self.outcome.len(),
+            self.count.len(),
+            self.weight.len(),
+        ]
+        .iter()
+        .any(|&l| l != n)
         {
             return Err(RankError::LengthMismatch(format!(
                 "model_a {}, model_b {}, outcome {}, count {}, weight {}",
@@ -60,7 +65,11 @@ impl Comparisons<'_> {
             let (a, b) = (self.model_a[r], self.model_b[r]);
             for idx in [a, b] {
                 if idx as usize >= self.n_models {
-                    return Err(RankError::ModelOutOfRange { row: r, index: idx, n_models: self.n_models });
+                    return Err(RankError::ModelOutOfRange {
+                        row: r,
+                        index: idx,
+                        n_models: self.n_models,
+                    });
                 }
             }
             if a == b {
@@ -72,7 +81,11 @@ impl Comparisons<'_> {
             }
             for (field, v) in [("count", self.count[r]), ("weight", self.weight[r])] {
                 if !(v.is_finite() && v >= 0.0) {
-                    return Err(RankError::BadNumber { row: r, field, value: v });
+                    return Err(RankError::BadNumber {
+                        row: r,
+                        field,
+                        value: v,
+                    });
                 }
             }
         }
@@ -125,7 +138,11 @@ impl RowTable {
         // Slot of each (a, b, outcome) key: a dense array for the usual few hundred models,
         // a hash map beyond (M² grows too fast).
         let dense = c.n_models <= DENSE_MODELS;
-        let mut dense_slot: Vec<u32> = if dense { vec![u32::MAX; c.n_models * c.n_models * 3] } else { Vec::new() };
+        let mut dense_slot: Vec<u32> = if dense {
+            vec![u32::MAX; c.n_models * c.n_models * 3]
+        } else {
+            Vec::new()
+        };
         let mut index: HashMap<u64, usize> = HashMap::new();
         let mut keys: Vec<u64> = Vec::new();
         let mut count = Vec::new();
@@ -150,7 +167,8 @@ impl RowTable {
                 keys.len() - 1
             };
             let slot = if dense {
-                let cell = &mut dense_slot[((a as usize) * c.n_models + b as usize) * 3 + code as usize];
+                let cell =
+                    &mut dense_slot[((a as usize) * c.n_models + b as usize) * 3 + code as usize];
                 if *cell == u32::MAX {
                     *cell = new_slot() as u32;
                 }
@@ -169,7 +187,10 @@ impl RowTable {
         let mut t = RowTable {
             n_models: c.n_models,
             model_a: order.iter().map(|&i| (keys[i] >> 34) as u32).collect(),
-            model_b: order.iter().map(|&i| ((keys[i] >> 2) & 0xFFFF_FFFF) as u32).collect(),
+            model_b: order
+                .iter()
+                .map(|&i| ((keys[i] >> 2) & 0xFFFF_FFFF) as u32)
+                .collect(),
             outcome: order.iter().map(|&i| (keys[i] & 3) as f64 / 2.0).collect(),
             count: order.iter().map(|&i| count[i]).collect(),
             weight_sum: order.iter().map(|&i| wsum[i]).collect(),
@@ -243,7 +264,10 @@ impl RowTable {
         Some(RowTable {
             n_models: self.n_models,
             model_a: order.iter().map(|&k| (keys[k] >> 34) as u32).collect(),
-            model_b: order.iter().map(|&k| ((keys[k] >> 2) & 0xFFFF_FFFF) as u32).collect(),
+            model_b: order
+                .iter()
+                .map(|&k| ((keys[k] >> 2) & 0xFFFF_FFFF) as u32)
+                .collect(),
             outcome: order.iter().map(|&k| (keys[k] & 3) as f64 / 2.0).collect(),
             count: order.iter().map(|&k| count[k]).collect(),
             weight_sum: order.iter().map(|&k| wsum[k]).collect(),
@@ -256,7 +280,11 @@ impl RowTable {
     pub fn model_totals(&self) -> Vec<[f64; 4]> {
         let mut out = vec![[0.0; 4]; self.n_models];
         for r in 0..self.len() {
-            let (a, b, c) = (self.model_a[r] as usize, self.model_b[r] as usize, self.count[r]);
+            let (a, b, c) = (
+                self.model_a[r] as usize,
+                self.model_b[r] as usize,
+                self.count[r],
+            );
             out[a][0] += c;
             out[b][0] += c;
             match outcome_code(self.outcome[r]) {
@@ -306,7 +334,11 @@ impl PairIndex {
             pair_of_row.push(p);
             flipped.push(a > b);
         }
-        Self { pairs, pair_of_row, flipped }
+        Self {
+            pairs,
+            pair_of_row,
+            flipped,
+        }
     }
 }
 
@@ -348,7 +380,11 @@ impl PairStats {
                 continue;
             }
             let p = index.pair_of_row[r] as usize;
-            let o = if index.flipped[r] { 1.0 - t.outcome[r] } else { t.outcome[r] };
+            let o = if index.flipped[r] {
+                1.0 - t.outcome[r]
+            } else {
+                t.outcome[r]
+            };
             s.total[p] += w;
             s.wins[p] += w * o;
             s.q0[p] += w2;

@@ -13,7 +13,10 @@ pub struct EloConfig {
 
 impl Default for EloConfig {
     fn default() -> Self {
-        Self { k: 4.0, initial: 1000.0 }
+        Self {
+            k: 4.0,
+            initial: 1000.0,
+        }
     }
 }
 
@@ -28,7 +31,13 @@ fn update(rating: &mut [f64], a: usize, b: usize, o: f64, k: f64) {
 
 /// Ratings after replaying the battles in the given order. `outcome` is from model A's side
 /// (1, 0, or 0.5 for either kind of tie).
-pub fn online_elo(n_models: usize, model_a: &[u32], model_b: &[u32], outcome: &[f64], config: EloConfig) -> Vec<f64> {
+pub fn online_elo(
+    n_models: usize,
+    model_a: &[u32],
+    model_b: &[u32],
+    outcome: &[f64],
+    config: EloConfig,
+) -> Vec<f64> {
     let mut rating = vec![config.initial; n_models];
     for ((&a, &b), &o) in model_a.iter().zip(model_b).zip(outcome) {
         update(&mut rating, a as usize, b as usize, o, config.k);
@@ -56,7 +65,13 @@ pub fn bootstrap_online_elo(
             let mut rating = vec![config.initial; n_models];
             for _ in 0..n {
                 let i = rng.random_range(0..n);
-                update(&mut rating, model_a[i] as usize, model_b[i] as usize, outcome[i], config.k);
+                update(
+                    &mut rating,
+                    model_a[i] as usize,
+                    model_b[i] as usize,
+                    outcome[i],
+                    config.k,
+                );
             }
             rating
         })

@@ -9,7 +9,11 @@ pub enum RankError {
     LengthMismatch(String),
     /// A row names a model index outside `0..n_models`.
     #[error("row {row}: model index {index} is out of range (there are {n_models} models)")]
-    ModelOutOfRange { row: usize, index: u32, n_models: usize },
+    ModelOutOfRange {
+        row: usize,
+        index: u32,
+        n_models: usize,
+    },
     /// A row compares a model with itself.
     #[error("row {row}: a model is compared with itself (index {index})")]
     SelfComparison { row: usize, index: u32 },
@@ -18,7 +22,11 @@ pub enum RankError {
     BadOutcome { row: usize, value: f64 },
     /// A count or weight that is negative, NaN or infinite.
     #[error("row {row}: {field} {value} is not a finite non-negative number")]
-    BadNumber { row: usize, field: &'static str, value: f64 },
+    BadNumber {
+        row: usize,
+        field: &'static str,
+        value: f64,
+    },
     /// Nothing left to fit.
     #[error("no battles to fit")]
     Empty,
@@ -31,7 +39,10 @@ pub enum RankError {
     /// Some group of models never lost (or never won) against everyone else, so the maximum
     /// likelihood puts it infinitely far away (Zermelo 1929; Ford 1957's condition).
     #[error("the maximum-likelihood ratings are infinite for some models")]
-    InfiniteRatings { never_lost: Vec<Vec<usize>>, never_won: Vec<Vec<usize>> },
+    InfiniteRatings {
+        never_lost: Vec<Vec<usize>>,
+        never_won: Vec<Vec<usize>>,
+    },
     /// A requested feature or option does not fit the data.
     #[error("{0}")]
     Unsupported(String),
@@ -55,24 +66,42 @@ impl RankError {
                     components.len()
                 );
                 for (k, c) in components.iter().enumerate() {
-                    s.push_str(&format!("\n  group {} ({} models): {}", k + 1, c.len(), group(c)));
+                    s.push_str(&format!(
+                        "\n  group {} ({} models): {}",
+                        k + 1,
+                        c.len(),
+                        group(c)
+                    ));
                 }
                 s
             }
-            RankError::InfiniteRatings { never_lost, never_won } => {
+            RankError::InfiniteRatings {
+                never_lost,
+                never_won,
+            } => {
                 let mut s = String::from(
                     "the maximum-likelihood ratings do not exist (they are infinite) because",
                 );
                 for g in never_lost {
-                    s.push_str(&format!("\n  never lost to any model outside the group: {}", group(g)));
+                    s.push_str(&format!(
+                        "\n  never lost to any model outside the group: {}",
+                        group(g)
+                    ));
                 }
                 for g in never_won {
-                    s.push_str(&format!("\n  never won against any model outside the group: {}", group(g)));
+                    s.push_str(&format!(
+                        "\n  never won against any model outside the group: {}",
+                        group(g)
+                    ));
                 }
-                s.push_str("\nDrop them with --exclude or --min-battles, or count ties (--ties half).");
+                s.push_str(
+                    "\nDrop them with --exclude or --min-battles, or count ties (--ties half).",
+                );
                 s
             }
-            RankError::ModelOutOfRange { .. } | RankError::SelfComparison { .. } => self.to_string(),
+            RankError::ModelOutOfRange { .. } | RankError::SelfComparison { .. } => {
+                self.to_string()
+            }
             other => other.to_string(),
         }
     }

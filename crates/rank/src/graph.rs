@@ -3,8 +3,8 @@
 //! connected (Zermelo 1929; Ford 1957). Otherwise some group's ratings run off to ±∞ and any
 //! printed number is an artefact of where the optimiser stopped.
 
-use crate::data::PairStats;
 use crate::RankError;
+use crate::data::PairStats;
 
 /// Ok when the maximum-likelihood ratings exist; otherwise which models break it.
 pub fn check_identifiable(n_models: usize, stats: &PairStats) -> Result<(), RankError> {
@@ -45,9 +45,18 @@ pub fn check_identifiable(n_models: usize, stats: &PairStats) -> Result<(), Rank
         }
     }
     let members = |c: usize| (0..n_models).filter(|&i| scc[i] == c).collect::<Vec<_>>();
-    let never_lost = (0..n_scc).filter(|&c| !beaten_from_outside[c]).map(members).collect();
-    let never_won = (0..n_scc).filter(|&c| !beat_outside[c]).map(members).collect();
-    Err(RankError::InfiniteRatings { never_lost, never_won })
+    let never_lost = (0..n_scc)
+        .filter(|&c| !beaten_from_outside[c])
+        .map(members)
+        .collect();
+    let never_won = (0..n_scc)
+        .filter(|&c| !beat_outside[c])
+        .map(members)
+        .collect();
+    Err(RankError::InfiniteRatings {
+        never_lost,
+        never_won,
+    })
 }
 
 /// Components of an undirected graph, each sorted, ordered by their smallest member.

@@ -9,9 +9,9 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod bt;
-mod error;
 pub mod data;
 pub mod elo;
+mod error;
 mod graph;
 pub mod linalg;
 pub mod matrix;
@@ -132,7 +132,10 @@ struct EloScale {
 
 impl EloScale {
     fn ratings(&self, theta: &[f64]) -> Vec<f64> {
-        let mut r: Vec<f64> = theta.iter().map(|t| ELO_PER_LOGIT * t + self.base).collect();
+        let mut r: Vec<f64> = theta
+            .iter()
+            .map(|t| ELO_PER_LOGIT * t + self.base)
+            .collect();
         if let Some(a) = self.anchor {
             let shift = a.rating - r[a.model];
             r.iter_mut().for_each(|x| *x += shift);
@@ -143,7 +146,10 @@ impl EloScale {
 
 fn check_anchor(anchor: Option<Anchor>, n_models: usize) -> Result<(), RankError> {
     match anchor {
-        Some(a) if a.model >= n_models => Err(RankError::Unsupported(format!("anchor model index {} out of range", a.model))),
+        Some(a) if a.model >= n_models => Err(RankError::Unsupported(format!(
+            "anchor model index {} out of range",
+            a.model
+        ))),
         _ => Ok(()),
     }
 }
@@ -154,10 +160,14 @@ fn assemble(
     replicates: Option<&bt::Replicates>,
     options: &RatingOptions,
 ) -> (Vec<ModelRating>, Vec<Vec<f64>>) {
-    let scale = EloScale { base: options.base, anchor: options.anchor };
+    let scale = EloScale {
+        base: options.base,
+        anchor: options.anchor,
+    };
     let ratings = scale.ratings(theta);
     let m = ratings.len();
-    let (mut lower, mut upper, mut variance) = (vec![f64::NAN; m], vec![f64::NAN; m], vec![f64::NAN; m]);
+    let (mut lower, mut upper, mut variance) =
+        (vec![f64::NAN; m], vec![f64::NAN; m], vec![f64::NAN; m]);
     let mut elo_replicates = Vec::new();
     if let Some(var) = theta_variances {
         let z = stats::two_sided_z(options.level);
@@ -181,13 +191,22 @@ fn assemble(
     }
     let ranks = ranks_with_uncertainty(&ratings, &lower, &upper);
     let models = (0..m)
-        .map(|i| ModelRating { rating: ratings[i], lower: lower[i], upper: upper[i], variance: variance[i], rank: ranks[i] })
+        .map(|i| ModelRating {
+            rating: ratings[i],
+            lower: lower[i],
+            upper: upper[i],
+            variance: variance[i],
+            rank: ranks[i],
+        })
         .collect();
     (models, elo_replicates)
 }
 
 /// A Bradley–Terry leaderboard from comparisons.
-pub fn rate(comparisons: &Comparisons<'_>, options: &RatingOptions) -> Result<Leaderboard, RankError> {
+pub fn rate(
+    comparisons: &Comparisons<'_>,
+    options: &RatingOptions,
+) -> Result<Leaderboard, RankError> {
     check_anchor(options.anchor, comparisons.n_models)?;
     let table = RowTable::build(comparisons, options.ties, options.reweight_min_pair)?;
     rate_table(&table, options)
@@ -199,15 +218,27 @@ pub fn rate_table(table: &RowTable, options: &RatingOptions) -> Result<Leaderboa
 }
 
 /// [`rate_table`], calling `on_replicate` after each bootstrap replicate (for a progress bar).
-pub fn rate_table_reporting(table: &RowTable, options: &RatingOptions, on_replicate: &(dyn Fn() + Sync)) -> Result<Leaderboard, RankError> {
+pub fn rate_table_reporting(
+    table: &RowTable,
+    options: &RatingOptions,
+    on_replicate: &(dyn Fn() + Sync),
+) -> Result<Leaderboard, RankError> {
     check_anchor(options.anchor, table.n_models)?;
     let fit = bt::fit(table)?;
     let (variances, replicates) = match options.intervals {
         IntervalMethod::None => (None, None),
         IntervalMethod::Sandwich => (Some(bt::sandwich_variances(table, &fit)), None),
-        IntervalMethod::Bootstrap { rounds, seed } => (None, Some(bt::bootstrap(table, &fit, rounds, seed, on_replicate))),
+        IntervalMethod::Bootstrap { rounds, seed } => (
+            None,
+            Some(bt::bootstrap(table, &fit, rounds, seed, on_replicate)),
+        ),
     };
-    let (models, elo_replicates) = assemble(&fit.theta, variances.as_deref(), replicates.as_ref(), options);
+    let (models, elo_replicates) = assemble(
+        &fit.theta,
+        variances.as_deref(),
+        replicates.as_ref(),
+        options,
+    );
     Ok(Leaderboard {
         models,
         style_coefficients: None,
@@ -221,7 +252,11 @@ pub fn rate_table_reporting(table: &RowTable, options: &RatingOptions, on_replic
 /// A style-controlled leaderboard (ratings at the dataset's average style) with the style
 /// coefficients. The comparison graph is checked as for plain Bradley–Terry: style terms do
 /// not make a model that never lost finite in any meaningful sense.
-pub fn rate_with_style(data: &StyleData, style: &StyleOptions, options: &RatingOptions) -> Result<Leaderboard, RankError> {
+pub fn rate_with_style(
+    data: &StyleData,
+    style: &StyleOptions,
+    options: &RatingOptions,
+) -> Result<Leaderboard, RankError> {
     rate_with_style_reporting(data, style, options, &|| {})
 }
 
@@ -244,11 +279,25 @@ pub fn rate_with_style_reporting(
     };
     let table = RowTable::build(&comparisons, TieHandling::Half, None)?;
     let index = data::PairIndex::new(&table);
-    graph::check_identifiable(data.n_models, &data::PairStats::from_rows(&table, &index, None))?;
+    graph::check_identifiable(
+        data.n_models,
+        &data::PairStats::from_rows(&table, &index, None),
+    )?;
     let fit = style::fit(data, style)?;
     let z = stats::two_sided_z(options.level);
     let (variances, replicates, coefficients) = match options.intervals {
-        IntervalMethod::None => (None, None, fit.beta.iter().map(|&b| Coefficient { value: b, lower: f64::NAN, upper: f64::NAN }).collect()),
+        IntervalMethod::None => (
+            None,
+            None,
+            fit.beta
+                .iter()
+                .map(|&b| Coefficient {
+                    value: b,
+                    lower: f64::NAN,
+                    upper: f64::NAN,
+                })
+                .collect(),
+        ),
         IntervalMethod::Sandwich => {
             let (vt, vb) = style::sandwich_variances(data, &fit, style);
             let coefs = fit
@@ -257,7 +306,11 @@ pub fn rate_with_style_reporting(
                 .zip(&vb)
                 .map(|(&b, &v)| {
                     let h = z * v.max(0.0).sqrt();
-                    Coefficient { value: b, lower: b - h, upper: b + h }
+                    Coefficient {
+                        value: b,
+                        lower: b - h,
+                        upper: b + h,
+                    }
                 })
                 .collect();
             (Some(vt), None, coefs)
@@ -269,13 +322,22 @@ pub fn rate_with_style_reporting(
                 .map(|f| {
                     let mut col: Vec<f64> = reps.beta.iter().map(|b| b[f]).collect();
                     col.sort_by(f64::total_cmp);
-                    Coefficient { value: fit.beta[f], lower: stats::quantile_sorted(&col, lo_q), upper: stats::quantile_sorted(&col, 1.0 - lo_q) }
+                    Coefficient {
+                        value: fit.beta[f],
+                        lower: stats::quantile_sorted(&col, lo_q),
+                        upper: stats::quantile_sorted(&col, 1.0 - lo_q),
+                    }
                 })
                 .collect();
             (None, Some(reps), coefs)
         }
     };
-    let (models, elo_replicates) = assemble(&fit.theta, variances.as_deref(), replicates.as_ref(), options);
+    let (models, elo_replicates) = assemble(
+        &fit.theta,
+        variances.as_deref(),
+        replicates.as_ref(),
+        options,
+    );
     Ok(Leaderboard {
         models,
         style_coefficients: Some(coefficients),

@@ -13,7 +13,10 @@ pub struct Matrix {
 impl Matrix {
     /// The n×n zero matrix.
     pub fn zeros(n: usize) -> Self {
-        Self { n, data: vec![0.0; n * n] }
+        Self {
+            n,
+            data: vec![0.0; n * n],
+        }
     }
 
     /// The order of the matrix.

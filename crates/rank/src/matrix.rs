@@ -13,7 +13,13 @@ pub struct HeadToHead {
 
 impl HeadToHead {
     /// Tallies the battles.
-    pub fn new(n_models: usize, model_a: &[u32], model_b: &[u32], outcome: &[f64], count: &[f64]) -> Self {
+    pub fn new(
+        n_models: usize,
+        model_a: &[u32],
+        model_b: &[u32],
+        outcome: &[f64],
+        count: &[f64],
+    ) -> Self {
         let mut wins = vec![0.0; n_models * n_models];
         let mut ties = vec![0.0; n_models * n_models];
         for r in 0..model_a.len() {
@@ -27,7 +33,11 @@ impl HeadToHead {
                 ties[b * n_models + a] += c;
             }
         }
-        Self { n_models, wins, ties }
+        Self {
+            n_models,
+            wins,
+            ties,
+        }
     }
 
     /// Decisive battles between i and j (FastChat's count table, which leaves ties out).

@@ -46,7 +46,8 @@ pub(crate) fn minimise(
             None => {
                 // A parameter the data do not touch (a model without battles in a bootstrap
                 // replicate) makes H singular: a tiny ridge keeps it where it is.
-                let ridge = 1e-10 * (1.0 + (0..dim - 1).map(|i| h_red.get(i, i)).fold(0.0, f64::max));
+                let ridge =
+                    1e-10 * (1.0 + (0..dim - 1).map(|i| h_red.get(i, i)).fold(0.0, f64::max));
                 h_red.add_diagonal(ridge);
                 match Cholesky::new(&h_red) {
                     Some(c) => c,
@@ -55,14 +56,26 @@ pub(crate) fn minimise(
             }
         };
         let mut solved = chol.solve(&rhs).into_iter();
-        let step: Vec<f64> = (0..dim).map(|i| if i == fixed { 0.0 } else { solved.next().unwrap_or(0.0) }).collect();
+        let step: Vec<f64> = (0..dim)
+            .map(|i| {
+                if i == fixed {
+                    0.0
+                } else {
+                    solved.next().unwrap_or(0.0)
+                }
+            })
+            .collect();
         let max_step = step.iter().fold(0.0f64, |a, s| a.max(s.abs()));
         let slope: f64 = g.iter().zip(&step).map(|(a, b)| a * b).sum();
         // Backtracking (Armijo) line search; convex objectives usually take the full step.
         let mut t = 1.0;
         let (mut candidate, mut next);
         loop {
-            candidate = params.iter().zip(&step).map(|(x, s)| x + t * s).collect::<Vec<f64>>();
+            candidate = params
+                .iter()
+                .zip(&step)
+                .map(|(x, s)| x + t * s)
+                .collect::<Vec<f64>>();
             next = objective(&candidate);
             if max_step < LOCAL_STEP || next <= current + 1e-4 * t * slope || t < 1e-12 {
                 break;
@@ -81,5 +94,10 @@ pub(crate) fn minimise(
             break;
         }
     }
-    Minimum { params, value: current, iterations, converged }
+    Minimum {
+        params,
+        value: current,
+        iterations,
+        converged,
+    }
 }

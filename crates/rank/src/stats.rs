@@ -148,7 +148,11 @@ pub fn sigmoid(x: f64) -> f64 {
 /// softplus(x) = ln(1 + eˣ), evaluated without overflow.
 #[inline]
 pub fn softplus(x: f64) -> f64 {
-    if x > 0.0 { x + (-x).exp().ln_1p() } else { x.exp().ln_1p() }
+    if x > 0.0 {
+        x + (-x).exp().ln_1p()
+    } else {
+        x.exp().ln_1p()
+    }
 }
 
 #[cfg(test)]

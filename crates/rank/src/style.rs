@@ -6,15 +6,20 @@
 use rand::RngExt;
 use rayon::prelude::*;
 
+use crate::RankError;
 use crate::bt::replicate_rng;
 use crate::data::TieHandling;
 use crate::linalg::{Cholesky, Matrix, sandwich_diagonal};
 use crate::newton::minimise;
 use crate::stats::{sigmoid, softplus};
-use crate::RankError;
 
 /// The style features LMArena controls for, in arena-rank's order (METHODS §1.6).
-pub const LMARENA_FEATURES: [&str; 4] = ["sum_assistant_tokens", "header_count", "bold_count", "list_count"];
+pub const LMARENA_FEATURES: [&str; 4] = [
+    "sum_assistant_tokens",
+    "header_count",
+    "bold_count",
+    "list_count",
+];
 
 /// arena-rank's defaults: reweighted by 1/max(n_pair, 50) (mean 1), L2 penalty 1.0 on β.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,7 +32,12 @@ pub struct StyleOptions {
 
 impl Default for StyleOptions {
     fn default() -> Self {
-        Self { reg: 1.0, min_pair_count: 50.0, reweighted: true, ties: TieHandling::Half }
+        Self {
+            reg: 1.0,
+            min_pair_count: 50.0,
+            reweighted: true,
+            ties: TieHandling::Half,
+        }
     }
 }
 
@@ -55,8 +65,16 @@ fn standardise(xs: &[f64], ddof: f64) -> Vec<f64> {
     }
     let mean = xs.iter().sum::<f64>() / n;
     let ss: f64 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
-    let sd = if n - ddof > 0.0 { (ss / (n - ddof)).sqrt() } else { 0.0 };
-    let sd = if sd == 0.0 || !sd.is_finite() { 1.0 } else { sd };
+    let sd = if n - ddof > 0.0 {
+        (ss / (n - ddof)).sqrt()
+    } else {
+        0.0
+    };
+    let sd = if sd == 0.0 || !sd.is_finite() {
+        1.0
+    } else {
+        sd
+    };
     xs.iter().map(|x| (x - mean) / sd).collect()
 }
 
@@ -89,7 +107,13 @@ impl StyleData {
         options: &StyleOptions,
     ) -> Result<Self, RankError> {
         let n = model_a.len();
-        if model_b.len() != n || outcome.len() != n || weight.len() != n || side_counts.iter().any(|(a, b)| a.len() != n || b.len() != n) {
+        if model_b.len() != n
+            || outcome.len() != n
+            || weight.len() != n
+            || side_counts
+                .iter()
+                .any(|(a, b)| a.len() != n || b.len() != n)
+        {
             return Err(RankError::LengthMismatch("style-control columns".into()));
         }
         if n_models < 2 {
@@ -105,7 +129,11 @@ impl StyleData {
             let (a, b) = (model_a[r], model_b[r]);
             for idx in [a, b] {
                 if idx as usize >= n_models {
-                    return Err(RankError::ModelOutOfRange { row: r, index: idx, n_models });
+                    return Err(RankError::ModelOutOfRange {
+                        row: r,
+                        index: idx,
+                        n_models,
+                    });
                 }
             }
             if a == b {
@@ -116,12 +144,20 @@ impl StyleData {
                 return Err(RankError::BadOutcome { row: r, value: o });
             }
             if !(weight[r].is_finite() && weight[r] >= 0.0) {
-                return Err(RankError::BadNumber { row: r, field: "weight", value: weight[r] });
+                return Err(RankError::BadNumber {
+                    row: r,
+                    field: "weight",
+                    value: weight[r],
+                });
             }
             for (fa, fb) in side_counts {
                 for v in [fa[r], fb[r]] {
                     if !v.is_finite() {
-                        return Err(RankError::BadNumber { row: r, field: "style count", value: v });
+                        return Err(RankError::BadNumber {
+                            row: r,
+                            field: "style count",
+                            value: v,
+                        });
                     }
                 }
             }
@@ -208,12 +244,23 @@ struct Accumulator {
 
 impl Accumulator {
     fn new(m: usize, k: usize, pairs: usize) -> Self {
-        Self { loss: 0.0, grad: vec![0.0; m + k], pair: vec![0.0; pairs], cross: vec![0.0; m * k], feat: vec![0.0; k * k] }
+        Self {
+            loss: 0.0,
+            grad: vec![0.0; m + k],
+            pair: vec![0.0; pairs],
+            cross: vec![0.0; m * k],
+            feat: vec![0.0; k * k],
+        }
     }
 
     fn add(&mut self, o: &Accumulator) {
         self.loss += o.loss;
-        for (a, b) in [(&mut self.grad, &o.grad), (&mut self.pair, &o.pair), (&mut self.cross, &o.cross), (&mut self.feat, &o.feat)] {
+        for (a, b) in [
+            (&mut self.grad, &o.grad),
+            (&mut self.pair, &o.pair),
+            (&mut self.cross, &o.cross),
+            (&mut self.feat, &o.feat),
+        ] {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         }
     }
@@ -261,7 +308,13 @@ fn chunk_rows(n: usize) -> usize {
     n.div_ceil(64).max(16_384)
 }
 
-fn pass(data: &StyleData, theta: &[f64], beta: &[f64], multiplicity: Option<&[f64]>, kind: Pass) -> Accumulator {
+fn pass(
+    data: &StyleData,
+    theta: &[f64],
+    beta: &[f64],
+    multiplicity: Option<&[f64]>,
+    kind: Pass,
+) -> Accumulator {
     let (m, k, n) = (data.n_models, data.n_features, data.len());
     let inv_n = 1.0 / n as f64;
     let size = chunk_rows(n);
@@ -340,10 +393,17 @@ pub struct StyleFit {
 fn objective(data: &StyleData, params: &[f64], reg: f64, mult: Option<&[f64]>) -> f64 {
     let m = data.n_models;
     let beta = &params[m..];
-    pass(data, &params[..m], beta, mult, Pass::Loss).loss + 0.5 * reg * beta.iter().map(|b| b * b).sum::<f64>()
+    pass(data, &params[..m], beta, mult, Pass::Loss).loss
+        + 0.5 * reg * beta.iter().map(|b| b * b).sum::<f64>()
 }
 
-fn newton(data: &StyleData, start: &[f64], reg: f64, mult: Option<&[f64]>, reference: usize) -> StyleFit {
+fn newton(
+    data: &StyleData,
+    start: &[f64],
+    reg: f64,
+    mult: Option<&[f64]>,
+    reference: usize,
+) -> StyleFit {
     let (m, k) = (data.n_models, data.n_features);
     let derivatives = |params: &[f64]| {
         let acc = pass(data, &params[..m], &params[m..], mult, Pass::Newton);
@@ -355,11 +415,23 @@ fn newton(data: &StyleData, start: &[f64], reg: f64, mult: Option<&[f64]>, refer
         }
         (g, h)
     };
-    let found = minimise(start, reference, 1.0, |p| objective(data, p, reg, mult), derivatives);
+    let found = minimise(
+        start,
+        reference,
+        1.0,
+        |p| objective(data, p, reg, mult),
+        derivatives,
+    );
     let mut params = found.params;
     let mean = params[..m].iter().sum::<f64>() / m as f64;
     params[..m].iter_mut().for_each(|x| *x -= mean);
-    StyleFit { beta: params[m..].to_vec(), theta: params[..m].to_vec(), loss: found.value, iterations: found.iterations, converged: found.converged }
+    StyleFit {
+        beta: params[m..].to_vec(),
+        theta: params[..m].to_vec(),
+        loss: found.value,
+        iterations: found.iterations,
+        converged: found.converged,
+    }
 }
 
 fn most_played(data: &StyleData) -> usize {
@@ -383,7 +455,11 @@ pub fn fit(data: &StyleData, options: &StyleOptions) -> Result<StyleFit, RankErr
 
 /// arena-rank's sandwich variances for θ and β (METHODS §1.5, written out there):
 /// diag(H⁻¹ G H⁻¹)/n with H = Σ h·vvᵀ + 1e-5·I, G = Σ s²·vvᵀ − (reg²/n)·[0;β][0;β]ᵀ.
-pub fn sandwich_variances(data: &StyleData, fit: &StyleFit, options: &StyleOptions) -> (Vec<f64>, Vec<f64>) {
+pub fn sandwich_variances(
+    data: &StyleData,
+    fit: &StyleFit,
+    options: &StyleOptions,
+) -> (Vec<f64>, Vec<f64>) {
     let (m, n) = (data.n_models, data.len() as f64);
     let bread = pass(data, &fit.theta, &fit.beta, None, Pass::Newton);
     let mut h = bread.dense(data);
@@ -397,7 +473,10 @@ pub fn sandwich_variances(data: &StyleData, fit: &StyleFit, options: &StyleOptio
         }
     }
     let var: Vec<f64> = match Cholesky::new(&h) {
-        Some(ch) => sandwich_diagonal(&ch.inverse(), &g).into_iter().map(|v| v / n).collect(),
+        Some(ch) => sandwich_diagonal(&ch.inverse(), &g)
+            .into_iter()
+            .map(|v| v / n)
+            .collect(),
         None => vec![f64::NAN; m + data.n_features],
     };
     (var[..m].to_vec(), var[m..].to_vec())

@@ -30,7 +30,9 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use sqlx::Row;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 /// A storage failure (the database, not the caller, is at fault).
 #[derive(Debug, thiserror::Error)]
@@ -64,7 +66,11 @@ impl PromptOrigin {
     }
 
     pub fn parse(s: &str) -> PromptOrigin {
-        if s == "bundled" { PromptOrigin::Bundled } else { PromptOrigin::User }
+        if s == "bundled" {
+            PromptOrigin::Bundled
+        } else {
+            PromptOrigin::User
+        }
     }
 }
 
@@ -366,8 +372,11 @@ impl SqliteStore {
 
 async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
     let mut conn = pool.acquire().await?;
-    let version: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *conn).await?;
-    let version = usize::try_from(version).map_err(|_| StoreError::Other(format!("bad schema version {version}")))?;
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&mut *conn)
+        .await?;
+    let version = usize::try_from(version)
+        .map_err(|_| StoreError::Other(format!("bad schema version {version}")))?;
     if version > MIGRATIONS.len() {
         return Err(StoreError::Other(format!(
             "the database has schema version {version}, newer than this build of versus knows ({}); use a newer versus",
@@ -377,14 +386,26 @@ async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         sqlx::raw_sql(*sql).execute(&mut *tx).await?;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA user_version = {}", i + 1))).execute(&mut *tx).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "PRAGMA user_version = {}",
+            i + 1
+        )))
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
     }
     // The voter-hash secret, made once per database.
-    let secret: Option<Vec<u8>> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'voter_secret'").fetch_optional(&mut *conn).await?;
+    let secret: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'voter_secret'")
+            .fetch_optional(&mut *conn)
+            .await?;
     if secret.is_none() {
-        let bytes = random_bytes(32).map_err(|e| StoreError::Other(format!("cannot read /dev/urandom: {e}")))?;
-        sqlx::query("INSERT INTO meta(key, value) VALUES ('voter_secret', $1)").bind(bytes).execute(&mut *conn).await?;
+        let bytes = random_bytes(32)
+            .map_err(|e| StoreError::Other(format!("cannot read /dev/urandom: {e}")))?;
+        sqlx::query("INSERT INTO meta(key, value) VALUES ('voter_secret', $1)")
+            .bind(bytes)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
@@ -508,8 +529,15 @@ impl Store for SqliteStore {
 
     fn battle<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Option<BattleRecord>> {
         Box::pin(async move {
-            let sql = concat!("SELECT ", battle_columns!(), " FROM battles b LEFT JOIN votes v ON v.battle_id = b.id WHERE b.id = $1");
-            let row = sqlx::query(sql).bind(id).fetch_optional(&self.reader).await?;
+            let sql = concat!(
+                "SELECT ",
+                battle_columns!(),
+                " FROM battles b LEFT JOIN votes v ON v.battle_id = b.id WHERE b.id = $1"
+            );
+            let row = sqlx::query(sql)
+                .bind(id)
+                .fetch_optional(&self.reader)
+                .await?;
             Ok(row.as_ref().map(battle_of).transpose()?)
         })
     }
@@ -534,10 +562,21 @@ impl Store for SqliteStore {
             .fetch_optional(&self.writer)
             .await?;
             if let Some(row) = row {
-                return Ok(VoteOutcome::Recorded { seq: row.try_get("seq")?, counted: row.try_get::<i64, _>("counted")? != 0 });
+                return Ok(VoteOutcome::Recorded {
+                    seq: row.try_get("seq")?,
+                    counted: row.try_get::<i64, _>("counted")? != 0,
+                });
             }
-            let exists: Option<i64> = sqlx::query_scalar("SELECT seq FROM votes WHERE battle_id = $1").bind(&v.battle_id).fetch_optional(&self.writer).await?;
-            Ok(if exists.is_some() { VoteOutcome::AlreadyVoted } else { VoteOutcome::NotVotable })
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT seq FROM votes WHERE battle_id = $1")
+                    .bind(&v.battle_id)
+                    .fetch_optional(&self.writer)
+                    .await?;
+            Ok(if exists.is_some() {
+                VoteOutcome::AlreadyVoted
+            } else {
+                VoteOutcome::NotVotable
+            })
         })
     }
 
@@ -568,7 +607,11 @@ impl Store for SqliteStore {
 
     fn voted_battles(&self) -> BoxFuture<'_, Vec<BattleRecord>> {
         Box::pin(async move {
-            let sql = concat!("SELECT ", battle_columns!(), " FROM votes v JOIN battles b ON b.id = v.battle_id ORDER BY v.seq");
+            let sql = concat!(
+                "SELECT ",
+                battle_columns!(),
+                " FROM votes v JOIN battles b ON b.id = v.battle_id ORDER BY v.seq"
+            );
             let rows = sqlx::query(sql).fetch_all(&self.reader).await?;
             Ok(rows.iter().map(battle_of).collect::<Result<Vec<_>, _>>()?)
         })
@@ -586,7 +629,10 @@ impl Store for SqliteStore {
 
     fn models(&self) -> BoxFuture<'_, Vec<ModelRecord>> {
         Box::pin(async move {
-            let rows = sqlx::query("SELECT name, config, enabled, updated_ms FROM models ORDER BY name").fetch_all(&self.reader).await?;
+            let rows =
+                sqlx::query("SELECT name, config, enabled, updated_ms FROM models ORDER BY name")
+                    .fetch_all(&self.reader)
+                    .await?;
             let mut out = Vec::with_capacity(rows.len());
             for row in &rows {
                 out.push(ModelRecord {
@@ -618,22 +664,31 @@ impl Store for SqliteStore {
 
     fn secret(&self) -> BoxFuture<'_, Vec<u8>> {
         Box::pin(async move {
-            let v: Vec<u8> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'voter_secret'").fetch_one(&self.reader).await?;
+            let v: Vec<u8> =
+                sqlx::query_scalar("SELECT value FROM meta WHERE key = 'voter_secret'")
+                    .fetch_one(&self.reader)
+                    .await?;
             Ok(v)
         })
     }
 
     fn counts(&self) -> BoxFuture<'_, (i64, i64)> {
         Box::pin(async move {
-            let battles: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM battles").fetch_one(&self.reader).await?;
-            let votes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM votes").fetch_one(&self.reader).await?;
+            let battles: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM battles")
+                .fetch_one(&self.reader)
+                .await?;
+            let votes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM votes")
+                .fetch_one(&self.reader)
+                .await?;
             Ok((battles, votes))
         })
     }
 
     fn integrity_check(&self) -> BoxFuture<'_, String> {
         Box::pin(async move {
-            let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.writer).await?;
+            let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_all(&self.writer)
+                .await?;
             Ok(rows.join("; "))
         })
     }

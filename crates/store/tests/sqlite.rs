@@ -18,7 +18,11 @@ fn battle(id: &str, key: Option<&str>) -> NewBattle {
         model_b: "m2".into(),
         vote_token: format!("tok-{id}"),
         voter: "v".into(),
-        origin: if key.is_some() { PromptOrigin::User } else { PromptOrigin::Bundled },
+        origin: if key.is_some() {
+            PromptOrigin::User
+        } else {
+            PromptOrigin::Bundled
+        },
         prompt_id: None,
         prompt_key: key.map(str::to_string),
         conversation: r#"[{"role":"user","content":"hi"}]"#.into(),
@@ -35,14 +39,25 @@ fn complete(id: &str, key: Option<&str>) -> BattleUpdate {
         turns: 1,
         anony: true,
         conv_metadata: "{}".into(),
-        style: StyleRow { tokens: [10.0, 20.0], header: [1.0, 0.0], list: [2.0, 3.0], bold: [0.0, 1.0] },
+        style: StyleRow {
+            tokens: [10.0, 20.0],
+            header: [1.0, 0.0],
+            list: [2.0, 3.0],
+            bold: [0.0, 1.0],
+        },
         error: None,
         prompt_key: key.map(str::to_string),
     }
 }
 
 fn vote(id: &str, cap: i64) -> NewVote {
-    NewVote { battle_id: id.into(), winner: "model_a".into(), voter: "v".into(), voted_ms: 3, dedup_cap: cap }
+    NewVote {
+        battle_id: id.into(),
+        winner: "model_a".into(),
+        voter: "v".into(),
+        voted_ms: 3,
+        dedup_cap: cap,
+    }
 }
 
 #[tokio::test]
@@ -51,12 +66,21 @@ async fn battle_life_cycle_and_votes() {
     let store = SqliteStore::open(&path, Durability::Normal).await.unwrap();
     store.create_battle(&battle("b1", None)).await.unwrap();
     // Not complete yet: not votable.
-    assert_eq!(store.record_vote(&vote("b1", 10)).await.unwrap(), VoteOutcome::NotVotable);
+    assert_eq!(
+        store.record_vote(&vote("b1", 10)).await.unwrap(),
+        VoteOutcome::NotVotable
+    );
     store.update_battle(&complete("b1", None)).await.unwrap();
     let first = store.record_vote(&vote("b1", 10)).await.unwrap();
     assert!(matches!(first, VoteOutcome::Recorded { counted: true, .. }));
-    assert_eq!(store.record_vote(&vote("b1", 10)).await.unwrap(), VoteOutcome::AlreadyVoted);
-    assert_eq!(store.record_vote(&vote("nope", 10)).await.unwrap(), VoteOutcome::NotVotable);
+    assert_eq!(
+        store.record_vote(&vote("b1", 10)).await.unwrap(),
+        VoteOutcome::AlreadyVoted
+    );
+    assert_eq!(
+        store.record_vote(&vote("nope", 10)).await.unwrap(),
+        VoteOutcome::NotVotable
+    );
     let b = store.battle("b1").await.unwrap().unwrap();
     assert_eq!(b.status, BattleStatus::Complete);
     assert_eq!(b.style.list, [2.0, 3.0]);
@@ -79,12 +103,20 @@ async fn battle_life_cycle_and_votes() {
 
 #[tokio::test]
 async fn repeated_prompts_beyond_the_cap_do_not_count() {
-    let store = SqliteStore::open(&tmp_db("dedup"), Durability::Normal).await.unwrap();
+    let store = SqliteStore::open(&tmp_db("dedup"), Durability::Normal)
+        .await
+        .unwrap();
     let mut counted = Vec::new();
     for i in 0..5 {
         let id = format!("d{i}");
-        store.create_battle(&battle(&id, Some("same prompt"))).await.unwrap();
-        store.update_battle(&complete(&id, Some("same prompt"))).await.unwrap();
+        store
+            .create_battle(&battle(&id, Some("same prompt")))
+            .await
+            .unwrap();
+        store
+            .update_battle(&complete(&id, Some("same prompt")))
+            .await
+            .unwrap();
         match store.record_vote(&vote(&id, 3)).await.unwrap() {
             VoteOutcome::Recorded { counted: c, .. } => counted.push(c),
             other => panic!("{other:?}"),
@@ -96,25 +128,49 @@ async fn repeated_prompts_beyond_the_cap_do_not_count() {
         let id = format!("n{i}");
         store.create_battle(&battle(&id, None)).await.unwrap();
         store.update_battle(&complete(&id, None)).await.unwrap();
-        assert!(matches!(store.record_vote(&vote(&id, 3)).await.unwrap(), VoteOutcome::Recorded { counted: true, .. }));
+        assert!(matches!(
+            store.record_vote(&vote(&id, 3)).await.unwrap(),
+            VoteOutcome::Recorded { counted: true, .. }
+        ));
     }
 }
 
 #[tokio::test]
 async fn unfinished_battles_are_closed_at_start() {
-    let store = SqliteStore::open(&tmp_db("unfinished"), Durability::Normal).await.unwrap();
+    let store = SqliteStore::open(&tmp_db("unfinished"), Durability::Normal)
+        .await
+        .unwrap();
     store.create_battle(&battle("u1", None)).await.unwrap();
     assert_eq!(store.close_unfinished(5).await.unwrap(), 1);
-    assert_eq!(store.battle("u1").await.unwrap().unwrap().status, BattleStatus::Interrupted);
-    assert_eq!(store.record_vote(&vote("u1", 3)).await.unwrap(), VoteOutcome::NotVotable);
+    assert_eq!(
+        store.battle("u1").await.unwrap().unwrap().status,
+        BattleStatus::Interrupted
+    );
+    assert_eq!(
+        store.record_vote(&vote("u1", 3)).await.unwrap(),
+        VoteOutcome::NotVotable
+    );
 }
 
 #[tokio::test]
 async fn models_round_trip() {
-    let store = SqliteStore::open(&tmp_db("models"), Durability::Normal).await.unwrap();
-    let m = ModelRecord { name: "x".into(), config: "{}".into(), enabled: true, updated_ms: 1 };
+    let store = SqliteStore::open(&tmp_db("models"), Durability::Normal)
+        .await
+        .unwrap();
+    let m = ModelRecord {
+        name: "x".into(),
+        config: "{}".into(),
+        enabled: true,
+        updated_ms: 1,
+    };
     store.upsert_model(&m).await.unwrap();
-    store.upsert_model(&ModelRecord { enabled: false, ..m.clone() }).await.unwrap();
+    store
+        .upsert_model(&ModelRecord {
+            enabled: false,
+            ..m.clone()
+        })
+        .await
+        .unwrap();
     let all = store.models().await.unwrap();
     assert_eq!(all.len(), 1);
     assert!(!all[0].enabled);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use versus_arena::{Arena, ArenaConfig, AppState};
+use versus_arena::{AppState, Arena, ArenaConfig};
 use versus_store::{Durability, SqliteStore};
 
 pub const MODELS: [&str; 3] = ["alpha-model", "beta-model", "gamma-model"];
@@ -35,9 +35,14 @@ pub fn write_fixture(dir: &std::path::Path) {
                 5 => HOSTILE.to_string(),
                 6 => "A rather long answer that streams slowly. ".repeat(60),
                 7 if k == 0 => "I was trained by OpenAI.".to_string(),
-                _ => format!("# Answer {k}\n\nThe sum is {}.\n\n- first point\n- second point\n\n**Sure** thing, variant {k}.", 2 * p),
+                _ => format!(
+                    "# Answer {k}\n\nThe sum is {}.\n\n- first point\n- second point\n\n**Sure** thing, variant {k}.",
+                    2 * p
+                ),
             };
-            answers.push_str(&serde_json::json!({"prompt_id": p, "model": m, "answer": answer}).to_string());
+            answers.push_str(
+                &serde_json::json!({"prompt_id": p, "model": m, "answer": answer}).to_string(),
+            );
             answers.push('\n');
         }
     }
@@ -56,9 +61,17 @@ pub fn fixture_config(dir: &std::path::Path, extra_arena: &str) -> String {
     let defaults = "stream_chunk_ms = 1\nstream_chunk_chars = 16\nleaderboard_delay_ms = 10\nvotes_per_minute = 60000\nvote_burst = 10000\nbattles_per_minute = 60000\nbattle_burst = 10000\nip_votes_per_minute = 60000\nip_vote_burst = 10000";
     let key = |l: &str| l.split('=').next().unwrap_or("").trim().to_string();
     let overrides: Vec<&str> = extra_arena.lines().filter(|l| l.contains('=')).collect();
-    let mut lines: Vec<String> = defaults.lines().filter(|d| !overrides.iter().any(|o| key(o) == key(d))).map(str::to_string).collect();
+    let mut lines: Vec<String> = defaults
+        .lines()
+        .filter(|d| !overrides.iter().any(|o| key(o) == key(d)))
+        .map(str::to_string)
+        .collect();
     lines.extend(overrides.iter().map(|s| s.to_string()));
-    format!("[arena]\n{}\n\n[[recorded]]\nname = \"fixture\"\npath = \"{}\"\n", lines.join("\n"), dir.display())
+    format!(
+        "[arena]\n{}\n\n[[recorded]]\nname = \"fixture\"\npath = \"{}\"\n",
+        lines.join("\n"),
+        dir.display()
+    )
 }
 
 pub struct TestArena {
@@ -73,14 +86,21 @@ pub async fn start(name: &str, config_toml: Option<String>, extra_arena: &str) -
     write_fixture(&dir);
     let text = config_toml.unwrap_or_else(|| fixture_config(&dir, extra_arena));
     let config = ArenaConfig::from_toml(&text).unwrap();
-    let store = SqliteStore::open(&dir.join("arena.db"), Durability::Normal).await.unwrap();
+    let store = SqliteStore::open(&dir.join("arena.db"), Durability::Normal)
+        .await
+        .unwrap();
     let arena = Arena::new(config, Arc::new(store)).await.unwrap();
     let state = arena.state.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(arena.serve(listener, std::future::pending()));
     versus_arena::state::install_crypto_provider();
-    TestArena { base, state, http: reqwest::Client::new(), dir }
+    TestArena {
+        base,
+        state,
+        http: reqwest::Client::new(),
+        dir,
+    }
 }
 
 pub struct Reply {
@@ -96,7 +116,13 @@ impl Reply {
 }
 
 impl TestArena {
-    pub async fn request(&self, method: &str, path: &str, body: Option<Value>, cookie: Option<&str>) -> Reply {
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        cookie: Option<&str>,
+    ) -> Reply {
         let url = format!("{}{path}", self.base);
         let mut r = match method {
             "GET" => self.http.get(&url),
@@ -107,13 +133,19 @@ impl TestArena {
             r = r.header("cookie", format!("versus_voter={c}"));
         }
         if let Some(b) = body {
-            r = r.header("content-type", "application/json").body(b.to_string());
+            r = r
+                .header("content-type", "application/json")
+                .body(b.to_string());
         }
         let resp = r.send().await.unwrap();
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let text = resp.text().await.unwrap();
-        Reply { status, headers, text }
+        Reply {
+            status,
+            headers,
+            text,
+        }
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
@@ -129,14 +161,20 @@ impl TestArena {
         let r = self.post("/api/battles", body, Some(cookie)).await;
         assert_eq!(r.status, 201, "{}", r.text);
         let j = r.json();
-        (j["id"].as_str().unwrap().to_string(), j["vote_token"].as_str().unwrap().to_string())
+        (
+            j["id"].as_str().unwrap().to_string(),
+            j["vote_token"].as_str().unwrap().to_string(),
+        )
     }
 
     /// Polls until the battle is complete (or failed); returns its JSON.
     pub async fn wait_settled(&self, id: &str, cookie: &str) -> Value {
         let started = std::time::Instant::now();
         while started.elapsed() < Duration::from_secs(60) {
-            let j = self.get(&format!("/api/battles/{id}"), Some(cookie)).await.json();
+            let j = self
+                .get(&format!("/api/battles/{id}"), Some(cookie))
+                .await
+                .json();
             if j["complete"] == true || j["status"] == "failed" {
                 return j;
             }
@@ -146,14 +184,27 @@ impl TestArena {
     }
 
     pub async fn vote(&self, id: &str, token: &str, winner: &str, cookie: &str) -> Reply {
-        self.post(&format!("/api/battles/{id}/vote"), serde_json::json!({"winner": winner, "vote_token": token}), Some(cookie)).await
+        self.post(
+            &format!("/api/battles/{id}/vote"),
+            serde_json::json!({"winner": winner, "vote_token": token}),
+            Some(cookie),
+        )
+        .await
     }
 
     /// The raw SSE text of a battle's stream, until the server ends it.
     pub async fn stream_text(&self, id: &str) -> String {
-        let resp = self.http.get(format!("{}/api/battles/{id}/stream", self.base)).send().await.unwrap();
+        let resp = self
+            .http
+            .get(format!("{}/api/battles/{id}/stream", self.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status().as_u16(), 200);
-        tokio::time::timeout(Duration::from_secs(30), resp.text()).await.expect("stream did not end").unwrap()
+        tokio::time::timeout(Duration::from_secs(30), resp.text())
+            .await
+            .expect("stream did not end")
+            .unwrap()
     }
 }
 

@@ -11,20 +11,27 @@ use parquet::schema::parser::parse_message_type;
 
 /// `/work/shared` seen from this crate (tests only; the library never reads it).
 pub fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(rel)
 }
 
 pub fn malformed(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/malformed")
+        .join(name)
 }
 
 pub fn test_data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 /// A scratch file path unique to this test process.
 pub fn tmp(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("versus-battles-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("versus-battles-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create tmp dir");
     dir.join(name)
 }
@@ -48,16 +55,24 @@ pub fn write_parquet(path: &Path, schema: &str, cols: Vec<Col>) {
         match cols.next().expect("as many columns as the schema") {
             Col::Str(v) => {
                 let vals: Vec<ByteArray> = v.iter().map(|s| ByteArray::from(*s)).collect();
-                cw.typed::<ByteArrayType>().write_batch(&vals, None, None).expect("write");
+                cw.typed::<ByteArrayType>()
+                    .write_batch(&vals, None, None)
+                    .expect("write");
             }
             Col::I32(v) => {
-                cw.typed::<Int32Type>().write_batch(&v, None, None).expect("write");
+                cw.typed::<Int32Type>()
+                    .write_batch(&v, None, None)
+                    .expect("write");
             }
             Col::F64(v) => {
-                cw.typed::<DoubleType>().write_batch(&v, None, None).expect("write");
+                cw.typed::<DoubleType>()
+                    .write_batch(&v, None, None)
+                    .expect("write");
             }
             Col::Bool(v) => {
-                cw.typed::<BoolType>().write_batch(&v, None, None).expect("write");
+                cw.typed::<BoolType>()
+                    .write_batch(&v, None, None)
+                    .expect("write");
             }
         }
         cw.close().expect("close column");
@@ -72,7 +87,11 @@ pub fn write_malformed_parquet(dir: &Path) {
     write_parquet(
         &dir.join("wrong_schema.parquet"),
         "message schema { REQUIRED BYTE_ARRAY model_a (UTF8); REQUIRED BYTE_ARRAY model_b (UTF8); REQUIRED INT32 winner; }",
-        vec![Col::Str(vec!["m1", "m2"]), Col::Str(vec!["m2", "m1"]), Col::I32(vec![1, 0])],
+        vec![
+            Col::Str(vec!["m1", "m2"]),
+            Col::Str(vec!["m2", "m1"]),
+            Col::I32(vec![1, 0]),
+        ],
     );
     write_parquet(
         &dir.join("missing_column.parquet"),

@@ -6,7 +6,7 @@ mod common;
 use versus_battles::{BattleSet, Format, ReadOptions, Winner, read_file};
 
 fn check_fixture(dir: &str, rows: usize, models: usize) -> BattleSet {
-    let path = common::shared(&format!("reference/fixtures/{dir}/battles.csv"));
+    let path = common::testdata(&format!("reference/{dir}/battles.csv"));
     let set = read_file(&path, &ReadOptions::default()).expect("fixture reads");
     assert_eq!(set.len(), rows);
     assert_eq!(set.models.len(), models);
@@ -113,7 +113,7 @@ fn fixture_60x100000() {
 
 #[test]
 fn explicit_format_and_read_files_append() {
-    let p = common::shared("reference/fixtures/synthetic-12x5000/battles.csv");
+    let p = common::testdata("reference/synthetic-12x5000/battles.csv");
     let opts = ReadOptions {
         format: Some(Format::Csv),
         ..ReadOptions::default()

@@ -6,15 +6,15 @@ mod common;
 use serde_json::Value;
 use versus_battles::{BattleSet, ReadOptions, StyleCounts, Winner, parse_iso8601, read_file};
 
-const DIR: &str = "data/arena-human-preference-sample";
+const DIR: &str = "public/arena-human-preference-sample";
 
 fn read(name: &str, opts: &ReadOptions) -> BattleSet {
-    read_file(&common::shared(&format!("{DIR}/{name}")), opts).expect("sample reads")
+    read_file(&common::testdata(&format!("{DIR}/{name}")), opts).expect("sample reads")
 }
 
 fn raw_rows() -> Vec<Value> {
-    let text =
-        std::fs::read_to_string(common::shared(&format!("{DIR}/sample-100.jsonl"))).expect("read");
+    let text = std::fs::read_to_string(common::testdata(&format!("{DIR}/sample-100.jsonl")))
+        .expect("read");
     text.lines()
         .map(|l| serde_json::from_str(l).expect("json"))
         .collect()
@@ -188,7 +188,7 @@ fn where_filters_compare_text_numbers_and_booleans() {
             .count();
         assert_eq!(read(file, &both).len(), n, "{file}");
         // A column the file does not have is an error naming it.
-        let e = read_file(&common::shared(&format!("{DIR}/{file}")), &f("nope", "1"))
+        let e = read_file(&common::testdata(&format!("{DIR}/{file}")), &f("nope", "1"))
             .expect_err("unknown column");
         assert!(e.to_string().contains("\"nope\""), "{e}");
     }
@@ -197,7 +197,7 @@ fn where_filters_compare_text_numbers_and_booleans() {
 #[test]
 fn absent_category_or_language_is_an_error_listing_present_ones() {
     for file in ["sample-100.jsonl", "sample-100.parquet"] {
-        let p = common::shared(&format!("{DIR}/{file}"));
+        let p = common::testdata(&format!("{DIR}/{file}"));
         let e = read_file(
             &p,
             &ReadOptions {

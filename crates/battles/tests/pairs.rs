@@ -5,10 +5,10 @@ mod common;
 use serde_json::Value;
 use versus_battles::{BattleSet, Format, ReadOptions, Winner, read_file};
 
-const DIR: &str = "data/arena-votes-2024-08-14";
+const DIR: &str = "arena-votes-2024-08-14";
 
 fn path(name: &str) -> std::path::PathBuf {
-    common::shared(&format!("{DIR}/{name}"))
+    common::repo_data(&format!("{DIR}/{name}"))
 }
 
 fn by_outcome(set: &BattleSet) -> [f64; 4] {

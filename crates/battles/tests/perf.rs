@@ -9,8 +9,8 @@ use std::time::Instant;
 use versus_battles::{ReadOptions, read_file};
 
 fn million_csv() -> std::path::PathBuf {
-    let src = std::fs::read_to_string(common::shared(
-        "reference/fixtures/synthetic-60x100000/battles.csv",
+    let src = std::fs::read_to_string(common::testdata(
+        "reference/synthetic-60x100000/battles.csv",
     ))
     .expect("fixture");
     let (header, body) = src.split_once('\n').expect("header");
@@ -39,8 +39,8 @@ fn csv_million_rows() {
 #[test]
 #[ignore = "speed check"]
 fn jsonl_and_battle_log_million_rows() {
-    let src = std::fs::read_to_string(common::shared(
-        "reference/fixtures/synthetic-60x100000/battles.csv",
+    let src = std::fs::read_to_string(common::testdata(
+        "reference/synthetic-60x100000/battles.csv",
     ))
     .expect("fixture");
     let mut lines = src.lines();

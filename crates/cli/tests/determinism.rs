@@ -5,7 +5,7 @@ use std::process::Command;
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference/fixtures/synthetic-12x5000/battles.csv")
+        .join("../../testdata/reference/synthetic-12x5000/battles.csv")
 }
 
 fn run(threads: &str, extra: &[&str]) -> Vec<u8> {

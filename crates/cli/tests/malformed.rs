@@ -56,7 +56,7 @@ fn every_malformed_file_exits_2_with_a_precise_message() {
 #[test]
 fn bad_flags_and_unrateable_data_exit_2() {
     let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference/fixtures/synthetic-12x5000/battles.csv");
+        .join("../../testdata/reference/synthetic-12x5000/battles.csv");
     let f = fixture.to_str().expect("path");
     assert_input_error(
         &versus(&["rank", f, "--anchor", "no-such-model=1114"]),

@@ -16,9 +16,10 @@ fn versus(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
-fn shared(rel: &str) -> String {
+/// A file of the repository's test data (`testdata/`, see its SOURCES.md).
+fn testdata(rel: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
+        .join("../../testdata")
         .join(rel)
         .to_str()
         .expect("path")
@@ -27,7 +28,7 @@ fn shared(rel: &str) -> String {
 
 #[test]
 fn json_has_the_documented_shape_and_sorted_models() {
-    let f = shared("reference/fixtures/synthetic-12x5000/battles.csv");
+    let f = testdata("reference/synthetic-12x5000/battles.csv");
     let v: serde_json::Value =
         serde_json::from_str(&versus(&["rank", &f, "--output", "json"])).expect("json");
     let models = v["models"].as_array().expect("models");
@@ -76,7 +77,7 @@ fn json_has_the_documented_shape_and_sorted_models() {
 
 #[test]
 fn table_markdown_and_csv_agree_with_json() {
-    let f = shared("reference/fixtures/synthetic-12x5000/battles.csv");
+    let f = testdata("reference/synthetic-12x5000/battles.csv");
     let v: serde_json::Value =
         serde_json::from_str(&versus(&["rank", &f, "--output", "json"])).expect("json");
     let top = v["models"][0]["model"].as_str().expect("top").to_string();
@@ -102,8 +103,8 @@ fn table_markdown_and_csv_agree_with_json() {
 
 #[test]
 fn jsonl_and_parquet_samples_give_the_same_leaderboard() {
-    let jsonl = shared("data/arena-human-preference-sample/sample-100.jsonl");
-    let parquet = shared("data/arena-human-preference-sample/sample-100.parquet");
+    let jsonl = testdata("public/arena-human-preference-sample/sample-100.jsonl");
+    let parquet = testdata("public/arena-human-preference-sample/sample-100.parquet");
     let strip = |s: String| {
         let mut v: serde_json::Value = serde_json::from_str(&s).expect("json");
         v["meta"]["files"] = serde_json::Value::Null;
@@ -124,7 +125,7 @@ fn jsonl_and_parquet_samples_give_the_same_leaderboard() {
 
 #[test]
 fn matrix_counts_match_the_votes() {
-    let f = shared("reference/fixtures/synthetic-12x5000/battles.csv");
+    let f = testdata("reference/synthetic-12x5000/battles.csv");
     let m: serde_json::Value = serde_json::from_str(&versus(&["matrix", &f])).expect("json");
     let n = m["models"].as_array().expect("models").len();
     let mut total = 0.0;

@@ -19,7 +19,7 @@ fn json(args: &[&str]) -> serde_json::Value {
 
 fn published(key: &str) -> f64 {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/leaderboard-history/elo-history-2023-05-to-2025-03.csv");
+        .join("../../testdata/public/leaderboard-history/elo-history-2023-05-to-2025-03.csv");
     let text = std::fs::read_to_string(path).expect("history");
     text.lines()
         .filter(|l| l.starts_with(&format!("{key},")) && l.ends_with(",20240813"))

@@ -18,7 +18,7 @@ use versus_race::value::{self, PriceBound, ValueQuery};
 /// by `as_of`, straight from Epoch's full CSV.
 fn hand_sums(column: &str, as_of: &str) -> BTreeMap<String, f64> {
     let mut reader =
-        csv::Reader::from_path(common::shared().join("compute/gpu_clusters.csv")).unwrap();
+        csv::Reader::from_path(common::public_data().join("compute/gpu_clusters.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let (status, date, standard, country, value) = (
@@ -121,7 +121,7 @@ fn compute_shares_match_a_hand_sum_of_epoch_clusters() {
 #[test]
 fn the_shipped_compute_extract_is_current() {
     let rebuilt =
-        compute::build_extract(&common::shared().join("compute/gpu_clusters.csv")).unwrap();
+        compute::build_extract(&common::public_data().join("compute/gpu_clusters.csv")).unwrap();
     assert!(
         rebuilt == compute::CLUSTERS_CSV,
         "data/compute/gpu_clusters.csv is stale"
@@ -130,7 +130,7 @@ fn the_shipped_compute_extract_is_current() {
 
 /// Latest LMArena price per key (`model_api_name`), read directly from the price tables.
 fn lmarena_prices() -> BTreeMap<String, (f64, f64)> {
-    let dir = common::shared().join("models/arena-catalog-prices");
+    let dir = common::public_data().join("models/arena-catalog-prices");
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -159,7 +159,7 @@ fn lmarena_prices() -> BTreeMap<String, (f64, f64)> {
 #[test]
 fn value_comparison_matches_a_hand_computation_at_2025_12_11() {
     // Ratings straight from LMArena's JSON, prices straight from LMArena's price tables.
-    let dir = common::shared().join("leaderboard-history/arena-catalog-text");
+    let dir = common::public_data().join("leaderboard-history/arena-catalog-text");
     let path = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -63,7 +63,7 @@ fn best_by_country<'a>(
 
 #[test]
 fn elo_history_snapshot_2024_08_13_matches_the_csv() {
-    let path = common::shared().join("leaderboard-history/elo-history-2023-05-to-2025-03.csv");
+    let path = common::public_data().join("leaderboard-history/elo-history-2023-05-to-2025-03.csv");
     let records: Vec<csv::StringRecord> = csv::Reader::from_path(path)
         .unwrap()
         .records()
@@ -111,7 +111,7 @@ fn elo_history_snapshot_2024_08_13_matches_the_csv() {
 }
 
 fn catalog_file(dir: &str, date: &str) -> serde_json::Value {
-    let dir = common::shared().join("leaderboard-history").join(dir);
+    let dir = common::public_data().join("leaderboard-history").join(dir);
     let path = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -190,7 +190,7 @@ fn catalog_snapshots_of_2025_match_lmarena_json() {
 
 #[test]
 fn scraped_snapshot_2025_07_18_matches_the_table() {
-    let path = common::shared().join("leaderboard-history/lmsys-scrapes/lmsys_2025.07.18.csv");
+    let path = common::public_data().join("leaderboard-history/lmsys-scrapes/lmsys_2025.07.18.csv");
     let mut reader = csv::Reader::from_path(path).unwrap();
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();

@@ -1,4 +1,4 @@
-//! The rating math against the reference fixtures (`shared/reference/fixtures/`): exact
+//! The rating math against the reference fixtures (`testdata/reference/`, see its SOURCES.md): exact
 //! Bradley–Terry, arena-rank's sandwich, style control and FastChat's online Elo.
 
 use std::path::PathBuf;
@@ -21,7 +21,7 @@ struct Fixture {
 }
 
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/reference")
 }
 
 fn load(name: &str) -> Fixture {

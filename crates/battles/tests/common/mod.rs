@@ -9,10 +9,17 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 
-/// `/work/shared` seen from this crate (tests only; the library never reads it).
-pub fn shared(rel: &str) -> PathBuf {
+/// A file of the repository's test data (`testdata/`, see its SOURCES.md).
+pub fn testdata(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
+        .join("../../testdata")
+        .join(rel)
+}
+
+/// A file of the repository's bundled data (`data/`), which the binary ships.
+pub fn repo_data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data")
         .join(rel)
 }
 

@@ -4,11 +4,29 @@
 
 use std::path::PathBuf;
 
-/// The public data sets (`/work/shared/data` next to the repository). The product never reads
-/// them at run time; the tests do, to recompute expected values independently.
-pub fn shared() -> PathBuf {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
-    assert!(dir.is_dir(), "public data not found at {}", dir.display());
+/// Samples of the public data sets kept in the repository (`testdata/public`, laid out as the
+/// full sets are; see `testdata/SOURCES.md`). The product never reads them; the tests do, to
+/// recompute expected values independently of the code under test.
+pub fn public_data() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/public"
+    ))
+}
+
+/// The full public data sets, for the opt-in rebuild checks: the directory named by
+/// `VERSUS_PUBLIC_DATA` (`.ci/run` sets it when the data sit next to the checkout).
+pub fn full_public_data() -> PathBuf {
+    let dir = std::env::var_os("VERSUS_PUBLIC_DATA")
+        .map(PathBuf::from)
+        .expect(
+            "set VERSUS_PUBLIC_DATA to the directory of the full public data sets (shared/data)",
+        );
+    assert!(
+        dir.is_dir(),
+        "VERSUS_PUBLIC_DATA={} is not a directory",
+        dir.display()
+    );
     dir
 }
 

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::ModelMeta;
+
 /// The whole configuration file.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -174,29 +176,6 @@ pub enum BackendKind {
     Recorded,
     /// An OpenAI-compatible chat-completions endpoint.
     Openai,
-}
-
-/// Public facts about a model, shown on the leaderboard (never during a battle).
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ModelMeta {
-    #[serde(default)]
-    pub organization: Option<String>,
-    #[serde(default)]
-    pub country: Option<String>,
-    #[serde(default)]
-    pub license: Option<String>,
-    #[serde(default)]
-    pub open_weights: Option<bool>,
-    /// ISO date.
-    #[serde(default)]
-    pub release_date: Option<String>,
-    /// USD per million input tokens.
-    #[serde(default)]
-    pub input_price: Option<f64>,
-    /// USD per million output tokens.
-    #[serde(default)]
-    pub output_price: Option<f64>,
 }
 
 /// `[[models]]`: one model.

@@ -2,6 +2,7 @@
 //! vote, and a leaderboard computed from those votes.
 //!
 //! * [`config`]: the TOML configuration (recorded and OpenAI-compatible models, limits).
+//! * [`model`]: public facts about a model (shared by `config` and `recorded`).
 //! * [`state`]: battles, generation, voting (names hidden until the vote is committed).
 //! * [`api`]: routes — pages, JSON API, server-sent events, admin endpoints.
 //! * [`board`]: the leaderboard, recomputed in the background after votes.
@@ -16,6 +17,7 @@ pub mod backend;
 pub mod board;
 pub mod config;
 pub mod export;
+pub mod model;
 mod pages;
 pub mod race_pages;
 pub mod recorded;

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
-use crate::config::ModelMeta;
+use crate::model::ModelMeta;
 
 /// Name of the built-in set.
 pub const BUILTIN_SET: &str = "alpacaeval";

@@ -1123,7 +1123,7 @@ async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
                 battle.models[0].name(),
                 battle.models[1].name()
             );
-            let update = state.battle_update(&battle, BattleStatus::Failed, Some(e.0.clone()));
+            let update = state.battle_update(&battle, BattleStatus::Failed, Some(e.to_string()));
             if let Err(err) = state.store.update_battle(&update).await {
                 tracing::error!("battle {}: storing the failure failed: {err}", battle.id);
             }

@@ -690,6 +690,6 @@ async fn admin_export(
             text,
         )
             .into_response(),
-        Err(e) => error_response(FlowError::Internal(e)),
+        Err(e) => error_response(FlowError::Internal(e.to_string())),
     }
 }

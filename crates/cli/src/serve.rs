@@ -165,7 +165,7 @@ pub fn run_export(args: ExportArgs) -> anyhow::Result<()> {
             .with_context(|| format!("opening the database {}", args.db.display()))?;
         let records = store.voted_battles().await?;
         store.close().await;
-        render(&records, format).map_err(|e| anyhow::anyhow!(e))
+        render(&records, format).map_err(anyhow::Error::from)
     })?;
     match &args.output {
         Some(path) => {

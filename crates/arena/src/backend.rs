@@ -426,3 +426,28 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_text_is_redacted_and_the_model_and_status_named() {
+        let key = "sk-test-0123456789abcdef";
+        let e = BackendError::Status {
+            model: "m".into(),
+            status: reqwest::StatusCode::UNAUTHORIZED,
+            body: format!("Incorrect API key provided: {key}"),
+        };
+        assert_eq!(
+            e.redacted(Some(key)).to_string(),
+            "model m: HTTP 401 Unauthorized: Incorrect API key provided: [redacted]"
+        );
+        let e = BackendError::UnreadableChunk {
+            model: "m".into(),
+            detail: format!("bad {key}"),
+            data: key.into(),
+        };
+        assert!(!e.redacted(Some(key)).to_string().contains(key));
+    }
+}

@@ -29,8 +29,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-pub use config::{ArenaConfig, ModelConfig, Settings};
-pub use state::AppState;
+pub use config::{ArenaConfig, ConfigError, ModelConfig, Settings};
+pub use state::{AppState, StartError};
 use versus_store::Store;
 
 /// A configured arena, ready to serve.
@@ -41,7 +41,7 @@ pub struct Arena {
 impl Arena {
     /// Builds the arena on `store` (which must already be migrated) and starts its background
     /// tasks (call inside a tokio runtime).
-    pub async fn new(config: ArenaConfig, store: Arc<dyn Store>) -> Result<Arena, String> {
+    pub async fn new(config: ArenaConfig, store: Arc<dyn Store>) -> Result<Arena, StartError> {
         let state = AppState::new(config, store).await?;
         state.spawn_background();
         Ok(Arena { state })

@@ -131,7 +131,7 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         let store_handle = store.clone();
         let arena = Arena::new(config, Arc::new(store))
             .await
-            .map_err(input_error)?;
+            .map_err(|e| input_error(e.to_string()))?;
         let addr = format!("{}:{}", args.host, args.port);
         let listener = tokio::net::TcpListener::bind(&addr)
             .await

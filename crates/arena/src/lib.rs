@@ -9,6 +9,11 @@
 //! * [`sampler`]: which two models meet. [`text`]: style counts, identity words, escaping.
 //! * [`export`]: LMArena battle-log JSON, JSONL and CSV exports.
 //! * [`race_pages`]: the race views (`/race`, `/value`, `/compute`) and their JSON, from `versus-race`.
+//!
+//! Errors are typed, one enum per stage, each message naming what was expected:
+//! [`config::ConfigError`], [`recorded::RecordedError`], [`backend::BackendError`] (upstream
+//! failures, API keys redacted), [`state::FlowError`] (the battle flow; `api` maps each variant
+//! to an HTTP status), [`state::StartError`] and [`export::ExportError`].
 
 #![forbid(unsafe_code)]
 

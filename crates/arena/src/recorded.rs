@@ -75,7 +75,9 @@ pub enum RecordedError {
     /// The set embedded in the binary failed to load (a build problem, not the user's).
     #[error("the built-in recorded set: {0}")]
     Builtin(#[source] Arc<RecordedError>),
-    #[error("recorded set {set:?} is not built in: give its path")]
+    #[error(
+        "recorded set {set:?} is not built in (only {BUILTIN_SET:?} is): expected a [[recorded]] entry with name = {set:?} and path = \"<its directory>\""
+    )]
     NotBuiltIn { set: String },
     #[error("model {model:?}: recorded set {set:?} is not loaded (expected one of: {loaded})")]
     UnknownSet {

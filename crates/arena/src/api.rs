@@ -112,30 +112,53 @@ fn json_response(status: StatusCode, value: serde_json::Value) -> Response {
         .into_response()
 }
 
+/// The HTTP status of a flow error.
+fn error_status(e: &FlowError) -> StatusCode {
+    use FlowError::*;
+    match e {
+        InvalidJson(_)
+        | UnknownPromptId(_)
+        | EmptyPrompt
+        | PromptTooLong { .. }
+        | NoBundledPrompts
+        | UnknownWinner
+        | InvalidModel(_)
+        | UnusableModel(_) => StatusCode::BAD_REQUEST,
+        NoSuchBattle | NoSuchModel => StatusCode::NOT_FOUND,
+        WrongVoteToken => StatusCode::FORBIDDEN,
+        AlreadyVoted
+        | NotVotable
+        | AnswersIncomplete
+        | NoAnswers
+        | RecordedFollowUp
+        | FollowUpNotReady
+        | TooManyTurns { .. }
+        | NotContinuable => StatusCode::CONFLICT,
+        TooFewModels | BundledPromptsOnly => StatusCode::UNPROCESSABLE_ENTITY,
+        RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        Store { .. } | Encode { .. } | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// `{"error": message}` with the error's status; the server's own failures are logged and
+/// answered with a generic message.
 fn error_response(e: FlowError) -> Response {
-    let (status, msg) = match e {
-        FlowError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
-        FlowError::NotFound => (StatusCode::NOT_FOUND, "no such battle".to_string()),
-        FlowError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
-        FlowError::Conflict(m) => (StatusCode::CONFLICT, m),
-        FlowError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, m),
-        FlowError::RateLimited(wait) => {
-            let mut r = json_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                json!({"error": "too many requests: slow down", "retry_after_secs": wait.as_secs_f64()}),
-            );
-            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-                r.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            return r;
+    if let FlowError::RateLimited(wait) = e {
+        let mut r = json_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            json!({"error": e.to_string(), "retry_after_secs": wait.as_secs_f64()}),
+        );
+        if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
         }
-        FlowError::Internal(m) => {
-            tracing::error!("internal error: {m}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal error".to_string(),
-            )
-        }
+        return r;
+    }
+    let status = error_status(&e);
+    let msg = if status.is_server_error() {
+        tracing::error!("internal error: {e}");
+        "internal error".to_string()
+    } else {
+        e.to_string()
     };
     json_response(status, json!({"error": msg}))
 }
@@ -146,8 +169,7 @@ fn parse_json<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, FlowError
     } else {
         body
     };
-    serde_json::from_slice(body)
-        .map_err(|e| FlowError::BadRequest(format!("invalid JSON body: {e}")))
+    serde_json::from_slice(body).map_err(FlowError::InvalidJson)
 }
 
 /// Security headers on every response: no sniffing, no framing, and a Content-Security-Policy
@@ -284,7 +306,7 @@ async fn get_battle(
             let owner = constant_time_eq(who.voter.as_bytes(), rec.voter.as_bytes());
             json_response(StatusCode::OK, public_view_stored(&rec, owner))
         }
-        Ok(None) => error_response(FlowError::NotFound),
+        Ok(None) => error_response(FlowError::NoSuchBattle),
         Err(e) => error_response(e),
     }
 }
@@ -393,7 +415,7 @@ async fn stream_battle(State(state): State<Shared>, Path(id): Path<String>) -> R
                     events.push(Ok(last));
                     Sse::new(futures_util::stream::iter(events)).into_response()
                 }
-                Ok(None) => error_response(FlowError::NotFound),
+                Ok(None) => error_response(FlowError::NoSuchBattle),
                 Err(e) => error_response(e),
             };
         }
@@ -476,9 +498,7 @@ async fn follow_up(State(state): State<Shared>, Path(id): Path<String>, body: By
         Err(e) => return error_response(e),
     };
     let Some(battle) = state.battle(&id) else {
-        return error_response(FlowError::Conflict(
-            "this battle can no longer be continued".into(),
-        ));
+        return error_response(FlowError::NotContinuable);
     };
     match state
         .follow_up(&battle, &body.vote_token, body.prompt)
@@ -649,9 +669,6 @@ async fn admin_toggle(state: Shared, headers: HeaderMap, name: String, enabled: 
             StatusCode::OK,
             json!({"ok": true, "name": name, "enabled": enabled}),
         ),
-        Err(FlowError::NotFound) => {
-            json_response(StatusCode::NOT_FOUND, json!({"error": "no such model"}))
-        }
         Err(e) => error_response(e),
     }
 }
@@ -681,7 +698,12 @@ async fn admin_export(
     };
     let records = match state.store.voted_battles().await {
         Ok(r) => r,
-        Err(e) => return error_response(FlowError::Internal(e.to_string())),
+        Err(source) => {
+            return error_response(FlowError::Store {
+                action: "reading the voted battles",
+                source,
+            });
+        }
     };
     match export::render(&records, format) {
         Ok(text) => (
@@ -690,6 +712,12 @@ async fn admin_export(
             text,
         )
             .into_response(),
-        Err(e) => error_response(FlowError::Internal(e)),
+        Err(e) => {
+            tracing::error!("internal error: {e}");
+            json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({"error": "internal error"}),
+            )
+        }
     }
 }

@@ -19,13 +19,103 @@ pub struct ChatMessage {
 }
 
 /// Why a model could not answer. The text is for the operator's log (it never reaches the
-/// person, who sees a generic message) and never contains an API key.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BackendError(pub String);
+/// person, who sees a generic message) and never contains an API key: text from the upstream
+/// server is kept as strings so that [`BackendError::redacted`] can scrub it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BackendError {
+    #[error("recorded model {model} has no answer to this prompt")]
+    NotRecordedPrompt { model: String },
+    #[error("recorded model {model} has no answer to prompt {prompt}")]
+    NoRecordedAnswer { model: String, prompt: usize },
+    #[error("recorded model {model} answers only the first turn")]
+    RecordedFollowUp { model: String },
+    #[error("model {model}: environment variable {var} (its API key) is not set")]
+    MissingApiKey { model: String, var: String },
+    #[error("model {model}: encoding the request: {detail}")]
+    Encode { model: String, detail: String },
+    #[error("model {model}: request failed: {detail}")]
+    Request { model: String, detail: String },
+    /// The upstream answered with an error status; `body` is its first 500 characters.
+    #[error("model {model}: HTTP {status}: {body}")]
+    Status {
+        model: String,
+        status: reqwest::StatusCode,
+        body: String,
+    },
+    #[error("model {model}: stream broke: {detail}")]
+    Stream { model: String, detail: String },
+    #[error(
+        "model {model}: unreadable chunk ({detail}): {data} (expected a chat.completion.chunk JSON object)"
+    )]
+    UnreadableChunk {
+        model: String,
+        detail: String,
+        data: String,
+    },
+    #[error("model {model}: error in stream: {detail}")]
+    Upstream { model: String, detail: String },
+    #[error(
+        "model {model}: the stream ended before the answer was finished (expected [DONE] or a finish_reason)"
+    )]
+    Unfinished { model: String },
+    #[error("model {model}: empty answer")]
+    EmptyAnswer { model: String },
+}
 
-impl std::fmt::Display for BackendError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+impl BackendError {
+    /// The same error with `secret` replaced in every text field (upstream servers may echo
+    /// the API key, e.g. in a 401 body).
+    pub fn redacted(self, secret: Option<&str>) -> BackendError {
+        let r = |text: String| redact(&text, secret);
+        use BackendError::*;
+        match self {
+            NotRecordedPrompt { model } => NotRecordedPrompt { model: r(model) },
+            NoRecordedAnswer { model, prompt } => NoRecordedAnswer {
+                model: r(model),
+                prompt,
+            },
+            RecordedFollowUp { model } => RecordedFollowUp { model: r(model) },
+            MissingApiKey { model, var } => MissingApiKey {
+                model: r(model),
+                var: r(var),
+            },
+            Encode { model, detail } => Encode {
+                model: r(model),
+                detail: r(detail),
+            },
+            Request { model, detail } => Request {
+                model: r(model),
+                detail: r(detail),
+            },
+            Status {
+                model,
+                status,
+                body,
+            } => Status {
+                model: r(model),
+                status,
+                body: r(body),
+            },
+            Stream { model, detail } => Stream {
+                model: r(model),
+                detail: r(detail),
+            },
+            UnreadableChunk {
+                model,
+                detail,
+                data,
+            } => UnreadableChunk {
+                model: r(model),
+                detail: r(detail),
+                data: r(data),
+            },
+            Upstream { model, detail } => Upstream {
+                model: r(model),
+                detail: r(detail),
+            },
+            Unfinished { model } => Unfinished { model: r(model) },
+            EmptyAnswer { model } => EmptyAnswer { model: r(model) },
+        }
     }
 }
 
@@ -77,20 +167,19 @@ impl Backend {
                     .iter()
                     .find(|(name, _)| *name == set.name)
                     .map(|(_, i)| *i)
-                    .ok_or_else(|| {
-                        BackendError(format!(
-                            "recorded model {source} has no answer to this prompt"
-                        ))
+                    .ok_or_else(|| BackendError::NotRecordedPrompt {
+                        model: source.clone(),
                     })?;
-                let answer = set.answer(source, idx).ok_or_else(|| {
-                    BackendError(format!(
-                        "recorded model {source} has no answer to prompt {idx}"
-                    ))
-                })?;
+                let answer =
+                    set.answer(source, idx)
+                        .ok_or_else(|| BackendError::NoRecordedAnswer {
+                            model: source.clone(),
+                            prompt: idx,
+                        })?;
                 if messages.len() != 1 {
-                    return Err(BackendError(
-                        "recorded models answer only the first turn".into(),
-                    ));
+                    return Err(BackendError::RecordedFollowUp {
+                        model: source.clone(),
+                    });
                 }
                 let max_chunks = settings
                     .stream_max_ms
@@ -207,10 +296,10 @@ impl OpenAiBackend {
             None => Ok(None),
             Some(var) => match std::env::var(var) {
                 Ok(k) if !k.is_empty() => Ok(Some(k)),
-                _ => Err(BackendError(format!(
-                    "model {}: environment variable {var} (its API key) is not set",
-                    self.name
-                ))),
+                _ => Err(BackendError::MissingApiKey {
+                    model: self.name.clone(),
+                    var: var.clone(),
+                }),
             },
         }
     }
@@ -222,7 +311,7 @@ impl OpenAiBackend {
     ) -> Result<(), BackendError> {
         let key = self.api_key()?;
         let result = self.stream_with(key.as_deref(), messages, out).await;
-        result.map_err(|e| BackendError(redact(&e.0, key.as_deref())))
+        result.map_err(|e| e.redacted(key.as_deref()))
     }
 
     async fn stream_with(
@@ -238,7 +327,10 @@ impl OpenAiBackend {
             max_tokens: self.max_tokens,
             temperature: self.temperature,
         };
-        let body = serde_json::to_vec(&body).map_err(|e| BackendError(e.to_string()))?;
+        let body = serde_json::to_vec(&body).map_err(|e| BackendError::Encode {
+            model: self.name.clone(),
+            detail: e.to_string(),
+        })?;
         let mut request = self
             .client
             .post(&self.url)
@@ -249,28 +341,27 @@ impl OpenAiBackend {
         if let Some(k) = key {
             request = request.bearer_auth(k);
         }
-        let response = request.send().await.map_err(|e| {
-            BackendError(format!(
-                "model {}: request failed: {}",
-                self.name,
-                error_chain(&e)
-            ))
+        let response = request.send().await.map_err(|e| BackendError::Request {
+            model: self.name.clone(),
+            detail: error_chain(&e),
         })?;
         let status = response.status();
         if !status.is_success() {
             let text = response.text().await.unwrap_or_default();
-            let text: String = text.chars().take(500).collect();
-            return Err(BackendError(format!(
-                "model {}: HTTP {status}: {text}",
-                self.name
-            )));
+            return Err(BackendError::Status {
+                model: self.name.clone(),
+                status,
+                body: text.chars().take(500).collect(),
+            });
         }
         let mut events = response.bytes_stream().eventsource();
         let mut finished = false;
         let mut any = false;
         while let Some(event) = events.next().await {
-            let event = event
-                .map_err(|e| BackendError(format!("model {}: stream broke: {e}", self.name)))?;
+            let event = event.map_err(|e| BackendError::Stream {
+                model: self.name.clone(),
+                detail: e.to_string(),
+            })?;
             let data = event.data.trim();
             if data.is_empty() {
                 continue;
@@ -282,19 +373,18 @@ impl OpenAiBackend {
             let chunk: Chunk = match serde_json::from_str(data) {
                 Ok(c) => c,
                 Err(e) => {
-                    let shown: String = data.chars().take(200).collect();
-                    return Err(BackendError(format!(
-                        "model {}: unreadable chunk ({e}): {shown}",
-                        self.name
-                    )));
+                    return Err(BackendError::UnreadableChunk {
+                        model: self.name.clone(),
+                        detail: e.to_string(),
+                        data: data.chars().take(200).collect(),
+                    });
                 }
             };
             if let Some(err) = chunk.error {
-                let shown: String = err.to_string().chars().take(300).collect();
-                return Err(BackendError(format!(
-                    "model {}: error in stream: {shown}",
-                    self.name
-                )));
+                return Err(BackendError::Upstream {
+                    model: self.name.clone(),
+                    detail: err.to_string().chars().take(300).collect(),
+                });
             }
             for choice in chunk.choices {
                 if let Some(text) = choice.delta.and_then(|d| d.content)
@@ -313,13 +403,14 @@ impl OpenAiBackend {
             }
         }
         if !finished {
-            return Err(BackendError(format!(
-                "model {}: the stream ended before the answer was finished",
-                self.name
-            )));
+            return Err(BackendError::Unfinished {
+                model: self.name.clone(),
+            });
         }
         if !any {
-            return Err(BackendError(format!("model {}: empty answer", self.name)));
+            return Err(BackendError::EmptyAnswer {
+                model: self.name.clone(),
+            });
         }
         Ok(())
     }
@@ -334,4 +425,29 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = inner.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_text_is_redacted_and_the_model_and_status_named() {
+        let key = "sk-test-0123456789abcdef";
+        let e = BackendError::Status {
+            model: "m".into(),
+            status: reqwest::StatusCode::UNAUTHORIZED,
+            body: format!("Incorrect API key provided: {key}"),
+        };
+        assert_eq!(
+            e.redacted(Some(key)).to_string(),
+            "model m: HTTP 401 Unauthorized: Incorrect API key provided: [redacted]"
+        );
+        let e = BackendError::UnreadableChunk {
+            model: "m".into(),
+            detail: format!("bad {key}"),
+            data: key.into(),
+        };
+        assert!(!e.redacted(Some(key)).to_string().contains(key));
+    }
 }

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::ModelMeta;
+
 /// The whole configuration file.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,8 +33,8 @@ impl ArenaConfig {
 
     /// Parses a TOML configuration. With neither `[[recorded]]` nor `[[models]]`, the default
     /// recorded set is used.
-    pub fn from_toml(text: &str) -> Result<ArenaConfig, String> {
-        let mut c: ArenaConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn from_toml(text: &str) -> Result<ArenaConfig, ConfigError> {
+        let mut c: ArenaConfig = toml::from_str(text).map_err(ConfigError::Toml)?;
         if c.recorded.is_empty() && c.models.is_empty() {
             c.recorded.push(RecordedSetConfig::builtin());
         }
@@ -40,27 +42,62 @@ impl ArenaConfig {
         Ok(c)
     }
 
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks what the TOML types alone cannot: unique names, usable limits, complete models.
+    pub fn validate(&self) -> Result<(), ConfigError> {
         let mut names = std::collections::HashSet::new();
         for m in &self.models {
             m.validate()?;
             if !names.insert(m.name.as_str()) {
-                return Err(format!("model {:?} is configured twice", m.name));
+                return Err(ConfigError::DuplicateModel {
+                    name: m.name.clone(),
+                });
             }
         }
-        let s = &self.arena;
-        if s.dedup_cap < 1 {
-            return Err("arena.dedup_cap must be at least 1".into());
+        let mut sets = std::collections::HashSet::new();
+        for r in &self.recorded {
+            if !sets.insert(r.name.as_str()) {
+                return Err(ConfigError::DuplicateRecordedSet {
+                    name: r.name.clone(),
+                });
+            }
         }
-        if !(s.votes_per_minute > 0.0
-            && s.vote_burst >= 1.0
-            && s.battles_per_minute > 0.0
-            && s.battle_burst >= 1.0)
-        {
-            return Err("arena rate limits must be positive (bursts at least 1)".into());
-        }
-        Ok(())
+        self.arena.validate()
     }
+}
+
+/// Why a configuration cannot be used. Each message names the key, the value given and what
+/// was expected; the caller adds the file name.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Not TOML, a misspelt key, or a value of the wrong type (the parser's message names the
+    /// line and key).
+    #[error("{0}")]
+    Toml(#[source] toml::de::Error),
+    #[error("[arena] {key} = {value}: expected {expected}")]
+    Setting {
+        key: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("model {name:?} is configured twice: expected each [[models]] name once")]
+    DuplicateModel { name: String },
+    #[error("recorded set {name:?} is configured twice: expected each [[recorded]] name once")]
+    DuplicateRecordedSet { name: String },
+    #[error("model name {name:?}: expected 1 to 200 printable characters")]
+    ModelName { name: String },
+    /// The URL itself is not repeated: it may carry credentials.
+    #[error(
+        "model {model:?}: base_url: expected an http:// or https:// URL (an openai backend needs one)"
+    )]
+    BaseUrl { model: String },
+    #[error(
+        "model {model:?}: api_key_env = {value:?}: expected the name of an environment variable (A-Z, a-z, 0-9, _)"
+    )]
+    ApiKeyEnv { model: String, value: String },
+    #[error(
+        "model {model:?}: {key} is for openai backends, expected no {key} with backend = \"recorded\""
+    )]
+    OpenaiOnly { model: String, key: &'static str },
 }
 
 /// How pairs are drawn.
@@ -138,6 +175,47 @@ impl Default for Settings {
     }
 }
 
+impl Settings {
+    /// Rate limits must refill and let at least one request through; the dedup cap must let
+    /// at least one vote count.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let setting = |key, value: f64, expected| ConfigError::Setting {
+            key,
+            value: value.to_string(),
+            expected,
+        };
+        // NaN fails both tests.
+        let positive = |key, value: f64| {
+            if value > 0.0 {
+                Ok(())
+            } else {
+                Err(setting(key, value, "a positive number"))
+            }
+        };
+        let at_least_one = |key, value: f64| {
+            if value >= 1.0 {
+                Ok(())
+            } else {
+                Err(setting(key, value, "a number of at least 1"))
+            }
+        };
+        positive("votes_per_minute", self.votes_per_minute)?;
+        at_least_one("vote_burst", self.vote_burst)?;
+        positive("battles_per_minute", self.battles_per_minute)?;
+        at_least_one("battle_burst", self.battle_burst)?;
+        positive("ip_votes_per_minute", self.ip_votes_per_minute)?;
+        at_least_one("ip_vote_burst", self.ip_vote_burst)?;
+        if self.dedup_cap < 1 {
+            return Err(ConfigError::Setting {
+                key: "dedup_cap",
+                value: self.dedup_cap.to_string(),
+                expected: "an integer of at least 1",
+            });
+        }
+        Ok(())
+    }
+}
+
 /// `[[recorded]]`: a recorded prompt set.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -174,29 +252,6 @@ pub enum BackendKind {
     Recorded,
     /// An OpenAI-compatible chat-completions endpoint.
     Openai,
-}
-
-/// Public facts about a model, shown on the leaderboard (never during a battle).
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ModelMeta {
-    #[serde(default)]
-    pub organization: Option<String>,
-    #[serde(default)]
-    pub country: Option<String>,
-    #[serde(default)]
-    pub license: Option<String>,
-    #[serde(default)]
-    pub open_weights: Option<bool>,
-    /// ISO date.
-    #[serde(default)]
-    pub release_date: Option<String>,
-    /// USD per million input tokens.
-    #[serde(default)]
-    pub input_price: Option<f64>,
-    /// USD per million output tokens.
-    #[serde(default)]
-    pub output_price: Option<f64>,
 }
 
 /// `[[models]]`: one model.
@@ -286,41 +341,47 @@ impl ModelConfig {
         }
     }
 
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the name and that the keys given fit the backend.
+    pub fn validate(&self) -> Result<(), ConfigError> {
         if self.name.trim().is_empty()
             || self.name.len() > 200
             || self.name.chars().any(char::is_control)
         {
-            return Err(format!(
-                "model name {:?}: must be 1..200 printable characters",
-                self.name
-            ));
+            return Err(ConfigError::ModelName {
+                name: self.name.clone(),
+            });
         }
         match self.backend {
             BackendKind::Openai => {
                 let url = self.base_url.as_deref().unwrap_or("");
                 if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(format!(
-                        "model {:?}: an openai backend needs base_url = \"http(s)://…\"",
-                        self.name
-                    ));
+                    return Err(ConfigError::BaseUrl {
+                        model: self.name.clone(),
+                    });
                 }
                 if let Some(env) = &self.api_key_env
                     && (env.is_empty()
                         || !env.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
                 {
-                    return Err(format!(
-                        "model {:?}: api_key_env must name an environment variable (A-Z, 0-9, _)",
-                        self.name
-                    ));
+                    return Err(ConfigError::ApiKeyEnv {
+                        model: self.name.clone(),
+                        value: env.clone(),
+                    });
                 }
             }
             BackendKind::Recorded => {
-                if self.base_url.is_some() || self.api_key_env.is_some() {
-                    return Err(format!(
-                        "model {:?}: base_url and api_key_env are for openai backends",
-                        self.name
-                    ));
+                let key = if self.base_url.is_some() {
+                    Some("base_url")
+                } else if self.api_key_env.is_some() {
+                    Some("api_key_env")
+                } else {
+                    None
+                };
+                if let Some(key) = key {
+                    return Err(ConfigError::OpenaiOnly {
+                        model: self.name.clone(),
+                        key,
+                    });
                 }
             }
         }
@@ -372,5 +433,64 @@ mod tests {
             ArenaConfig::from_toml("[[models]]\nname = \"x\"\nbackend = \"openai\"\n").is_err(),
             "openai needs base_url"
         );
+    }
+
+    fn error_of(toml: &str) -> String {
+        match ArenaConfig::from_toml(toml) {
+            Ok(_) => panic!("accepted: {toml}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_bad_setting_names_the_key_the_value_and_what_was_expected() {
+        assert_eq!(
+            error_of("[arena]\nvotes_per_minute = -1\n"),
+            "[arena] votes_per_minute = -1: expected a positive number"
+        );
+        assert_eq!(
+            error_of("[arena]\nip_vote_burst = 0.5\n"),
+            "[arena] ip_vote_burst = 0.5: expected a number of at least 1"
+        );
+        assert_eq!(
+            error_of("[arena]\nbattles_per_minute = nan\n"),
+            "[arena] battles_per_minute = NaN: expected a positive number"
+        );
+        assert_eq!(
+            error_of("[arena]\ndedup_cap = 0\n"),
+            "[arena] dedup_cap = 0: expected an integer of at least 1"
+        );
+        assert!(error_of("[arena]\nsampelr = \"uniform\"\n").contains("sampelr"));
+    }
+
+    #[test]
+    fn a_bad_model_names_the_model_and_the_key() {
+        let openai = "[[models]]\nname = \"m\"\nbackend = \"openai\"\n";
+        assert_eq!(
+            error_of(openai),
+            "model \"m\": base_url: expected an http:// or https:// URL (an openai backend needs one)"
+        );
+        let secret_url = format!("{openai}base_url = \"ftp://user:sk-secret@host\"\n");
+        assert!(!error_of(&secret_url).contains("sk-secret"));
+        assert_eq!(
+            error_of(&format!(
+                "{openai}base_url = \"http://h\"\napi_key_env = \"MY-KEY\"\n"
+            )),
+            "model \"m\": api_key_env = \"MY-KEY\": expected the name of an environment variable (A-Z, a-z, 0-9, _)"
+        );
+        assert_eq!(
+            error_of("[[models]]\nname = \"r\"\nbackend = \"recorded\"\napi_key_env = \"K\"\n"),
+            "model \"r\": api_key_env is for openai backends, expected no api_key_env with backend = \"recorded\""
+        );
+        let twice = "[[models]]\nname = \"r\"\nbackend = \"recorded\"\n";
+        assert_eq!(
+            error_of(&format!("{twice}{twice}")),
+            "model \"r\" is configured twice: expected each [[models]] name once"
+        );
+        let set = "[[recorded]]\nname = \"alpacaeval\"\n";
+        assert!(matches!(
+            ArenaConfig::from_toml(&format!("{set}{set}")),
+            Err(ConfigError::DuplicateRecordedSet { name }) if name == "alpacaeval"
+        ));
     }
 }

@@ -76,8 +76,19 @@ pub fn battle_log_entry(rec: &BattleRecord) -> serde_json::Value {
     })
 }
 
+/// Why an export could not be written (only the CSV writer can fail).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("writing the CSV export: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("writing the CSV export: {0}")]
+    Flush(#[source] std::io::Error),
+    #[error("the CSV export is not UTF-8: {0}")]
+    Utf8(#[from] std::string::FromUtf8Error),
+}
+
 /// Renders voted battles (in vote order) in `format`.
-pub fn render(records: &[BattleRecord], format: ExportFormat) -> Result<String, String> {
+pub fn render(records: &[BattleRecord], format: ExportFormat) -> Result<String, ExportError> {
     let voted = records.iter().filter(|r| r.vote.is_some());
     match format {
         ExportFormat::Json => {
@@ -118,10 +129,11 @@ pub fn render(records: &[BattleRecord], format: ExportFormat) -> Result<String, 
                 "list_count_b",
                 "bold_count_a",
                 "bold_count_b",
-            ])
-            .map_err(|e| e.to_string())?;
-            for r in voted {
-                let v = r.vote.as_ref().expect("voted");
+            ])?;
+            for (r, v) in records
+                .iter()
+                .filter_map(|r| r.vote.as_ref().map(|v| (r, v)))
+            {
                 let n = |x: f64| format!("{x}");
                 w.write_record([
                     r.id.clone(),
@@ -142,11 +154,12 @@ pub fn render(records: &[BattleRecord], format: ExportFormat) -> Result<String, 
                     n(r.style.list[1]),
                     n(r.style.bold[0]),
                     n(r.style.bold[1]),
-                ])
-                .map_err(|e| e.to_string())?;
+                ])?;
             }
-            let bytes = w.into_inner().map_err(|e| e.to_string())?;
-            String::from_utf8(bytes).map_err(|e| e.to_string())
+            let bytes = w
+                .into_inner()
+                .map_err(|e| ExportError::Flush(e.into_error()))?;
+            Ok(String::from_utf8(bytes)?)
         }
     }
 }

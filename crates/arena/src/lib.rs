@@ -2,12 +2,18 @@
 //! vote, and a leaderboard computed from those votes.
 //!
 //! * [`config`]: the TOML configuration (recorded and OpenAI-compatible models, limits).
+//! * [`model`]: public facts about a model (shared by `config` and `recorded`).
 //! * [`state`]: battles, generation, voting (names hidden until the vote is committed).
 //! * [`api`]: routes — pages, JSON API, server-sent events, admin endpoints.
 //! * [`board`]: the leaderboard, recomputed in the background after votes.
 //! * [`sampler`]: which two models meet. [`text`]: style counts, identity words, escaping.
 //! * [`export`]: LMArena battle-log JSON, JSONL and CSV exports.
 //! * [`race_pages`]: the race views (`/race`, `/value`, `/compute`) and their JSON, from `versus-race`.
+//!
+//! Errors are typed, one enum per stage, each message naming what was expected:
+//! [`config::ConfigError`], [`recorded::RecordedError`], [`backend::BackendError`] (upstream
+//! failures, API keys redacted), [`state::FlowError`] (the battle flow; `api` maps each variant
+//! to an HTTP status), [`state::StartError`] and [`export::ExportError`].
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +22,7 @@ pub mod backend;
 pub mod board;
 pub mod config;
 pub mod export;
+pub mod model;
 mod pages;
 pub mod race_pages;
 pub mod recorded;
@@ -27,8 +34,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-pub use config::{ArenaConfig, ModelConfig, Settings};
-pub use state::AppState;
+pub use config::{ArenaConfig, ConfigError, ModelConfig, Settings};
+pub use state::{AppState, StartError};
 use versus_store::Store;
 
 /// A configured arena, ready to serve.
@@ -39,7 +46,7 @@ pub struct Arena {
 impl Arena {
     /// Builds the arena on `store` (which must already be migrated) and starts its background
     /// tasks (call inside a tokio runtime).
-    pub async fn new(config: ArenaConfig, store: Arc<dyn Store>) -> Result<Arena, String> {
+    pub async fn new(config: ArenaConfig, store: Arc<dyn Store>) -> Result<Arena, StartError> {
         let state = AppState::new(config, store).await?;
         state.spawn_background();
         Ok(Arena { state })

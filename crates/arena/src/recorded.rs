@@ -6,12 +6,12 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
-use crate::config::ModelMeta;
+use crate::model::ModelMeta;
 
 /// Name of the built-in set.
 pub const BUILTIN_SET: &str = "alpacaeval";
@@ -28,6 +28,70 @@ static BUILTIN_MODELS: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../data/answers-alpacaeval/models.csv"
 ));
+
+/// Why a recorded set cannot be loaded, or a recorded model cannot be configured.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordedError {
+    #[error("{path}: {source}", path = .path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("recorded set {set}: reading {file}: {source}")]
+    Read {
+        set: String,
+        file: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("recorded set {set}: {file} line {line}: {source} (expected {expected})")]
+    Line {
+        set: String,
+        file: &'static str,
+        line: usize,
+        expected: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error(
+        "recorded set {set}: prompts line {line}: prompt_id {id} repeated (expected each id once)"
+    )]
+    RepeatedPromptId { set: String, line: usize, id: i64 },
+    #[error(
+        "recorded set {set}: answers line {line}: unknown prompt_id {id} (expected an id of the prompts file)"
+    )]
+    UnknownPromptId { set: String, line: usize, id: i64 },
+    #[error(
+        "recorded set {set}: models.csv: {source} (expected a header with model and optional organization, country, license, open_weights, release_date, input_usd_per_mtok, output_usd_per_mtok)"
+    )]
+    ModelsCsv {
+        set: String,
+        #[source]
+        source: csv::Error,
+    },
+    #[error("recorded set {set}: no answers")]
+    NoAnswers { set: String },
+    /// The set embedded in the binary failed to load (a build problem, not the user's).
+    #[error("the built-in recorded set: {0}")]
+    Builtin(#[source] Arc<RecordedError>),
+    #[error(
+        "recorded set {set:?} is not built in (only {BUILTIN_SET:?} is): expected a [[recorded]] entry with name = {set:?} and path = \"<its directory>\""
+    )]
+    NotBuiltIn { set: String },
+    #[error("model {model:?}: recorded set {set:?} is not loaded (expected one of: {loaded})")]
+    UnknownSet {
+        model: String,
+        set: String,
+        loaded: String,
+    },
+    #[error("model {model:?}: the recorded set {set:?} has no answers of {source_model:?}")]
+    UnknownModel {
+        model: String,
+        set: String,
+        source_model: String,
+    },
+}
 
 /// One prompt of a set.
 #[derive(Clone, Debug)]
@@ -87,37 +151,45 @@ fn nonempty(s: Option<String>) -> Option<String> {
 
 impl RecordedSet {
     /// The built-in AlpacaEval set, decompressed once per process.
-    pub fn builtin() -> Result<Arc<RecordedSet>, String> {
-        static SET: OnceLock<Result<Arc<RecordedSet>, String>> = OnceLock::new();
+    pub fn builtin() -> Result<Arc<RecordedSet>, RecordedError> {
+        static SET: OnceLock<Result<Arc<RecordedSet>, Arc<RecordedError>>> = OnceLock::new();
         SET.get_or_init(|| {
             let prompts = flate2::read::GzDecoder::new(BUILTIN_PROMPTS);
             let answers = flate2::read::GzDecoder::new(BUILTIN_ANSWERS);
             RecordedSet::from_readers(BUILTIN_SET, prompts, answers, Some(BUILTIN_MODELS))
                 .map(Arc::new)
+                .map_err(Arc::new)
         })
         .clone()
+        .map_err(RecordedError::Builtin)
     }
 
     /// A set from a directory: `prompts.jsonl[.gz]`, `answers.jsonl[.gz]`, optional `models.csv`.
-    pub fn from_dir(name: &str, dir: &Path) -> Result<RecordedSet, String> {
-        let open = |stem: &str| -> Result<Box<dyn Read>, String> {
+    pub fn from_dir(name: &str, dir: &Path) -> Result<RecordedSet, RecordedError> {
+        let open_file = |path: PathBuf| match std::fs::File::open(&path) {
+            Ok(f) => Ok(f),
+            Err(source) => Err(RecordedError::Open { path, source }),
+        };
+        let open = |stem: &str| -> Result<Box<dyn Read>, RecordedError> {
             let gz = dir.join(format!("{stem}.jsonl.gz"));
-            let plain = dir.join(format!("{stem}.jsonl"));
             if gz.exists() {
-                let f = std::fs::File::open(&gz).map_err(|e| format!("{}: {e}", gz.display()))?;
+                let f = open_file(gz)?;
                 Ok(Box::new(flate2::read::GzDecoder::new(f)))
             } else {
-                let f =
-                    std::fs::File::open(&plain).map_err(|e| format!("{}: {e}", plain.display()))?;
-                Ok(Box::new(f))
+                Ok(Box::new(open_file(dir.join(format!("{stem}.jsonl")))?))
             }
         };
         let models_path = dir.join("models.csv");
         let models = if models_path.exists() {
-            Some(
-                std::fs::read_to_string(&models_path)
-                    .map_err(|e| format!("{}: {e}", models_path.display()))?,
-            )
+            match std::fs::read_to_string(&models_path) {
+                Ok(text) => Some(text),
+                Err(source) => {
+                    return Err(RecordedError::Open {
+                        path: models_path,
+                        source,
+                    });
+                }
+            }
         } else {
             None
         };
@@ -129,7 +201,7 @@ impl RecordedSet {
         prompts: impl Read,
         answers: impl Read,
         models_csv: Option<&str>,
-    ) -> Result<RecordedSet, String> {
+    ) -> Result<RecordedSet, RecordedError> {
         let mut set = RecordedSet {
             name: name.to_string(),
             prompts: Vec::new(),
@@ -139,19 +211,29 @@ impl RecordedSet {
             answers: HashMap::new(),
         };
         for (n, line) in BufReader::new(prompts).lines().enumerate() {
-            let line = line.map_err(|e| format!("{name} prompts: {e}"))?;
+            let line = line.map_err(|source| RecordedError::Read {
+                set: name.to_string(),
+                file: "prompts",
+                source,
+            })?;
             if line.trim().is_empty() {
                 continue;
             }
-            let p: PromptLine = serde_json::from_str(&line)
-                .map_err(|e| format!("{name} prompts line {}: {e}", n + 1))?;
+            let p: PromptLine =
+                serde_json::from_str(&line).map_err(|source| RecordedError::Line {
+                    set: name.to_string(),
+                    file: "prompts",
+                    line: n + 1,
+                    expected: r#"{"prompt_id": <integer>, "prompt": <text>}"#,
+                    source,
+                })?;
             let idx = set.prompts.len();
             if set.by_id.insert(p.prompt_id, idx).is_some() {
-                return Err(format!(
-                    "{name} prompts line {}: prompt_id {} repeated",
-                    n + 1,
-                    p.prompt_id
-                ));
+                return Err(RecordedError::RepeatedPromptId {
+                    set: name.to_string(),
+                    line: n + 1,
+                    id: p.prompt_id,
+                });
             }
             set.by_text
                 .entry(p.prompt.trim().to_string())
@@ -164,7 +246,10 @@ impl RecordedSet {
         if let Some(csv_text) = models_csv {
             let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
             for row in reader.deserialize::<ModelLine>() {
-                let m = row.map_err(|e| format!("{name} models.csv: {e}"))?;
+                let m = row.map_err(|source| RecordedError::ModelsCsv {
+                    set: name.to_string(),
+                    source,
+                })?;
                 let price = |s: Option<String>| nonempty(s).and_then(|v| v.parse::<f64>().ok());
                 let meta = ModelMeta {
                     organization: nonempty(m.organization),
@@ -192,7 +277,11 @@ impl RecordedSet {
             line.clear();
             let read = reader
                 .read_line(&mut line)
-                .map_err(|e| format!("{name} answers: {e}"))?;
+                .map_err(|source| RecordedError::Read {
+                    set: name.to_string(),
+                    file: "answers",
+                    source,
+                })?;
             if read == 0 {
                 break;
             }
@@ -201,12 +290,19 @@ impl RecordedSet {
                 continue;
             }
             let a: AnswerLine =
-                serde_json::from_str(&line).map_err(|e| format!("{name} answers line {n}: {e}"))?;
+                serde_json::from_str(&line).map_err(|source| RecordedError::Line {
+                    set: name.to_string(),
+                    file: "answers",
+                    line: n,
+                    expected: r#"{"prompt_id": <integer>, "model": <text>, "answer": <text>}"#,
+                    source,
+                })?;
             let Some(&idx) = set.by_id.get(&a.prompt_id) else {
-                return Err(format!(
-                    "{name} answers line {n}: unknown prompt_id {}",
-                    a.prompt_id
-                ));
+                return Err(RecordedError::UnknownPromptId {
+                    set: name.to_string(),
+                    line: n,
+                    id: a.prompt_id,
+                });
             };
             if !set.answers.contains_key(&a.model) && !set.models.iter().any(|(m, _)| *m == a.model)
             {
@@ -223,7 +319,9 @@ impl RecordedSet {
         }
         set.models.retain(|(m, _)| set.answers.contains_key(m));
         if set.models.is_empty() {
-            return Err(format!("recorded set {name}: no answers"));
+            return Err(RecordedError::NoAnswers {
+                set: name.to_string(),
+            });
         }
         Ok(set)
     }
@@ -309,5 +407,55 @@ mod tests {
             Some("OpenAI")
         );
         assert_eq!(set.prompt_index(&set.prompts[3].text), Some(3));
+    }
+
+    fn load(prompts: &str, answers: &str) -> Result<RecordedSet, RecordedError> {
+        RecordedSet::from_readers("t", prompts.as_bytes(), answers.as_bytes(), None)
+    }
+
+    #[test]
+    fn a_bad_line_names_the_set_the_file_the_line_and_the_expected_shape() {
+        let prompts = "{\"prompt_id\": 1, \"prompt\": \"Hi\"}\n";
+        let e = load(prompts, "{\"prompt_id\": 1}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("recorded set t: answers line 1: missing field"),
+            "{e}"
+        );
+        assert!(
+            e.ends_with(
+                r#"(expected {"prompt_id": <integer>, "model": <text>, "answer": <text>})"#
+            ),
+            "{e}"
+        );
+        let e = load(
+            prompts,
+            "{\"prompt_id\": 2, \"model\": \"m\", \"answer\": \"a\"}\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "recorded set t: answers line 1: unknown prompt_id 2 (expected an id of the prompts file)"
+        );
+        let e = load(&format!("{prompts}{prompts}"), "").unwrap_err();
+        assert!(matches!(
+            e,
+            RecordedError::RepeatedPromptId { line: 2, id: 1, .. }
+        ));
+        assert_eq!(
+            load(prompts, "").unwrap_err().to_string(),
+            "recorded set t: no answers"
+        );
+    }
+
+    #[test]
+    fn a_missing_directory_names_the_file() {
+        let dir = std::env::temp_dir().join("versus-arena-no-such-set");
+        let e = RecordedSet::from_dir("x", &dir).unwrap_err().to_string();
+        assert!(
+            e.contains("versus-arena-no-such-set/prompts.jsonl: "),
+            "{e}"
+        );
     }
 }

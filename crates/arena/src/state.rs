@@ -11,14 +11,14 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use serde_json::json;
 use versus_store::{
-    BattleRecord, BattleStatus, BattleUpdate, NewBattle, NewVote, PromptOrigin, Store, StyleRow,
-    VoteOutcome, VoteRow,
+    BattleRecord, BattleStatus, BattleUpdate, NewBattle, NewVote, PromptOrigin, Store, StoreError,
+    StyleRow, VoteOutcome, VoteRow,
 };
 
 use crate::backend::{Backend, ChatMessage, OpenAiBackend, PromptRef};
 use crate::board::Leaderboard;
-use crate::config::{ArenaConfig, BackendKind, ModelConfig, Settings};
-use crate::recorded::RecordedSet;
+use crate::config::{ArenaConfig, BackendKind, ConfigError, ModelConfig, Settings};
+use crate::recorded::{RecordedError, RecordedSet};
 use crate::sampler::{Candidate, draw_pair};
 use crate::text;
 
@@ -127,17 +127,114 @@ impl Battle {
     }
 }
 
-/// Errors of the battle flow, mapped to HTTP statuses by the API.
-#[derive(Debug, Clone, PartialEq)]
+/// Errors of the battle flow, mapped to HTTP statuses by the API (the groups below). The
+/// message is what the client reads in `{"error": …}`, except for the server's own failures
+/// (the last group), whose detail goes to the log only.
+#[derive(Debug, thiserror::Error)]
 pub enum FlowError {
-    BadRequest(String),
-    NotFound,
-    Forbidden(String),
-    /// A second vote, a vote before the answers are complete, a follow-up after the vote.
-    Conflict(String),
-    Unprocessable(String),
+    // 400 Bad Request: the request itself is wrong.
+    #[error("invalid JSON body: {0}")]
+    InvalidJson(#[source] serde_json::Error),
+    #[error("no bundled prompt has id {0}")]
+    UnknownPromptId(i64),
+    #[error("the prompt is empty")]
+    EmptyPrompt,
+    #[error("the prompt is longer than {max} characters")]
+    PromptTooLong { max: usize },
+    #[error("write a prompt: this arena has no bundled prompts")]
+    NoBundledPrompts,
+    #[error("winner must be model_a, model_b, tie or both_bad")]
+    UnknownWinner,
+    /// An admin's model configuration is invalid.
+    #[error(transparent)]
+    InvalidModel(#[from] ConfigError),
+    /// An admin's recorded model names a set or source that is not loaded.
+    #[error(transparent)]
+    UnusableModel(#[from] RecordedError),
+    // 404 Not Found.
+    #[error("no such battle")]
+    NoSuchBattle,
+    #[error("no such model")]
+    NoSuchModel,
+    // 403 Forbidden.
+    #[error("wrong vote token")]
+    WrongVoteToken,
+    // 409 Conflict: the battle is not in a state that allows this.
+    #[error("this battle already has a vote")]
+    AlreadyVoted,
+    #[error("this battle cannot be voted on")]
+    NotVotable,
+    #[error("the answers are not complete yet")]
+    AnswersIncomplete,
+    #[error("this battle ended without answers")]
+    NoAnswers,
+    #[error("recorded models answer only their bundled prompt: vote, then start a new battle")]
+    RecordedFollowUp,
+    #[error("a follow-up needs both answers complete and no vote yet")]
+    FollowUpNotReady,
+    #[error("at most {max} turns per battle")]
+    TooManyTurns { max: usize },
+    #[error("this battle can no longer be continued")]
+    NotContinuable,
+    // 422 Unprocessable Content: no two models can answer.
+    #[error("fewer than two enabled models can answer this prompt")]
+    TooFewModels,
+    #[error(
+        "the models of this arena answer only their bundled prompts: ask for a prompt (POST without \"prompt\", or GET /api/prompt)"
+    )]
+    BundledPromptsOnly,
+    // 429 Too Many Requests, with how long until the next request is allowed.
+    #[error("too many requests: slow down")]
     RateLimited(Duration),
-    Internal(String),
+    // 500 Internal Server Error: the server's fault.
+    #[error("{action}: {source}")]
+    Store {
+        action: &'static str,
+        #[source]
+        source: StoreError,
+    },
+    #[error("encoding {what}: {source}")]
+    Encode {
+        what: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A state that should not occur.
+    #[error("{0}")]
+    Internal(&'static str),
+}
+
+impl FlowError {
+    fn store(action: &'static str) -> impl FnOnce(StoreError) -> FlowError {
+        move |source| FlowError::Store { action, source }
+    }
+}
+
+/// Why the arena could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Recorded(#[from] RecordedError),
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+    #[error("{action}: {source}")]
+    Store {
+        action: &'static str,
+        #[source]
+        source: StoreError,
+    },
+    #[error("the database's secret has {len} bytes, expected at least 16")]
+    ShortSecret { len: usize },
+    #[error("reading the operating system's random source: {0}")]
+    Random(#[source] std::io::Error),
+}
+
+impl StartError {
+    fn store(action: &'static str) -> impl FnOnce(StoreError) -> StartError {
+        move |source| StartError::Store { action, source }
+    }
 }
 
 /// Token buckets per key.
@@ -204,29 +301,31 @@ impl AppState {
     /// Builds the state: loads recorded sets, configures models (config file, then models added
     /// at run time from the database), closes battles a previous run left unfinished, and loads
     /// the votes for the leaderboard.
-    pub async fn new(config: ArenaConfig, store: Arc<dyn Store>) -> Result<Arc<AppState>, String> {
+    pub async fn new(
+        config: ArenaConfig,
+        store: Arc<dyn Store>,
+    ) -> Result<Arc<AppState>, StartError> {
         install_crypto_provider();
+        // Also rejects a recorded set configured twice.
         config.validate()?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(StartError::HttpClient)?;
         // Recorded sets: configured ones, plus the built-in set when a model refers to it.
         let mut sets: Vec<Arc<RecordedSet>> = Vec::new();
-        let load_set = |name: &str, path: Option<&str>| -> Result<Arc<RecordedSet>, String> {
-            match path {
-                Some(p) => RecordedSet::from_dir(name, std::path::Path::new(p)).map(Arc::new),
-                None if name == crate::recorded::BUILTIN_SET => RecordedSet::builtin(),
-                None => Err(format!(
-                    "recorded set {name:?} is not built in: give its path"
-                )),
-            }
-        };
+        let load_set =
+            |name: &str, path: Option<&str>| -> Result<Arc<RecordedSet>, RecordedError> {
+                match path {
+                    Some(p) => RecordedSet::from_dir(name, std::path::Path::new(p)).map(Arc::new),
+                    None if name == crate::recorded::BUILTIN_SET => RecordedSet::builtin(),
+                    None => Err(RecordedError::NotBuiltIn {
+                        set: name.to_string(),
+                    }),
+                }
+            };
         let mut model_configs: Vec<ModelConfig> = Vec::new();
         for rc in &config.recorded {
-            if sets.iter().any(|s| s.name == rc.name) {
-                return Err(format!("recorded set {:?} is configured twice", rc.name));
-            }
             let set = load_set(&rc.name, rc.path.as_deref())?;
             if rc.all_models {
                 for (name, meta) in &set.models {
@@ -247,7 +346,11 @@ impl AppState {
             model_configs.push(m.clone());
         }
         // Models added or changed by the operator at run time.
-        for rec in store.models().await.map_err(|e| e.to_string())? {
+        let stored_models = store
+            .models()
+            .await
+            .map_err(StartError::store("reading the stored models"))?;
+        for rec in stored_models {
             match serde_json::from_str::<ModelConfig>(&rec.config) {
                 Ok(mut c) => {
                     c.enabled = rec.enabled;
@@ -263,19 +366,36 @@ impl AppState {
         for c in model_configs {
             models.push(Arc::new(build_model(c, &sets, &http)?));
         }
-        let secret = store.secret().await.map_err(|e| e.to_string())?;
-        let k0 = u64::from_le_bytes(secret[0..8].try_into().map_err(|_| "short secret")?);
-        let k1 = u64::from_le_bytes(secret[8..16].try_into().map_err(|_| "short secret")?);
+        let secret = store
+            .secret()
+            .await
+            .map_err(StartError::store("reading the database's secret"))?;
+        let short = || StartError::ShortSecret { len: secret.len() };
+        let k0 = u64::from_le_bytes(
+            secret
+                .get(0..8)
+                .and_then(|s| s.try_into().ok())
+                .ok_or_else(short)?,
+        );
+        let k1 = u64::from_le_bytes(
+            secret
+                .get(8..16)
+                .and_then(|s| s.try_into().ok())
+                .ok_or_else(short)?,
+        );
         let closed = store
             .close_unfinished(now_ms())
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(StartError::store("closing unfinished battles"))?;
         if closed > 0 {
             tracing::info!(
                 "{closed} battles left unfinished by the previous run are closed (no vote possible)"
             );
         }
-        let rows = store.vote_rows().await.map_err(|e| e.to_string())?;
+        let rows = store
+            .vote_rows()
+            .await
+            .map_err(StartError::store("reading the votes"))?;
         let leaderboard = Arc::new(Leaderboard::new(&rows, config.arena.style_control));
         let admin_token = std::env::var(&config.arena.admin_token_env)
             .ok()
@@ -286,7 +406,7 @@ impl AppState {
                 config.arena.admin_token_env
             );
         }
-        let seed = versus_store::random_bytes(8).map_err(|e| e.to_string())?;
+        let seed = versus_store::random_bytes(8).map_err(StartError::Random)?;
         let rng =
             ChaCha8Rng::seed_from_u64(u64::from_le_bytes(seed[..8].try_into().unwrap_or([0; 8])));
         tracing::info!(
@@ -458,12 +578,11 @@ impl AppState {
             .filter(|m| m.is_enabled() && m.backend.can_answer(&prompt_ref, 1))
             .collect();
         if candidates.len() < 2 {
-            let why = if self.accepts_free_prompts() {
-                "fewer than two enabled models can answer this prompt"
+            return Err(if self.accepts_free_prompts() {
+                FlowError::TooFewModels
             } else {
-                "the models of this arena answer only their bundled prompts: ask for a prompt (POST without \"prompt\", or GET /api/prompt)"
-            };
-            return Err(FlowError::Unprocessable(why.into()));
+                FlowError::BundledPromptsOnly
+            });
         }
         let stats = self.leaderboard.snapshot().model_stats();
         let cands: Vec<Candidate> = candidates
@@ -475,8 +594,7 @@ impl AppState {
             .collect();
         let (ia, ib) = {
             let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
-            draw_pair(s.sampler, &cands, &mut *rng)
-                .ok_or_else(|| FlowError::Internal("no pair".into()))?
+            draw_pair(s.sampler, &cands, &mut *rng).ok_or(FlowError::Internal("no pair"))?
         };
         let models = [candidates[ia].clone(), candidates[ib].clone()];
         let now = now_ms();
@@ -503,7 +621,7 @@ impl AppState {
         self.store
             .create_battle(&record)
             .await
-            .map_err(|e| FlowError::Internal(format!("storing the battle: {e}")))?;
+            .map_err(FlowError::store("storing the battle"))?;
         let battle = Arc::new(Battle {
             id: id.clone(),
             vote_token,
@@ -544,22 +662,12 @@ impl AppState {
                     return Ok((text, pref, PromptOrigin::Bundled, Some(id)));
                 }
             }
-            return Err(FlowError::BadRequest(format!(
-                "no bundled prompt has id {id}"
-            )));
+            return Err(FlowError::UnknownPromptId(id));
         }
         match prompt {
             Some(p) => {
                 let p = p.trim().to_string();
-                if p.is_empty() {
-                    return Err(FlowError::BadRequest("the prompt is empty".into()));
-                }
-                if p.chars().count() > self.settings.max_prompt_chars {
-                    return Err(FlowError::BadRequest(format!(
-                        "the prompt is longer than {} characters",
-                        self.settings.max_prompt_chars
-                    )));
-                }
+                self.check_prompt(&p)?;
                 let pref = self.prompt_ref_of(&p, None);
                 // A bundled prompt typed (or pasted) verbatim is a bundled prompt.
                 let (origin, pid) = match pref.recorded.first() {
@@ -576,17 +684,14 @@ impl AppState {
                 Ok((p, pref, origin, pid))
             }
             None => {
-                let (set_name, id, text) = self.random_prompt().ok_or_else(|| {
-                    FlowError::BadRequest(
-                        "write a prompt: this arena has no bundled prompts".into(),
-                    )
-                })?;
+                let (set_name, id, text) =
+                    self.random_prompt().ok_or(FlowError::NoBundledPrompts)?;
                 let set = self
                     .sets
                     .iter()
                     .find(|s| s.name == set_name)
                     .cloned()
-                    .ok_or_else(|| FlowError::Internal("set vanished".into()))?;
+                    .ok_or(FlowError::Internal("set vanished"))?;
                 let idx = set.index_of_id(id).unwrap_or(0);
                 Ok((
                     text.clone(),
@@ -596,6 +701,18 @@ impl AppState {
                 ))
             }
         }
+    }
+
+    /// A prompt (already trimmed) must have text and fit `max_prompt_chars`.
+    fn check_prompt(&self, prompt: &str) -> Result<(), FlowError> {
+        if prompt.is_empty() {
+            return Err(FlowError::EmptyPrompt);
+        }
+        let max = self.settings.max_prompt_chars;
+        if prompt.chars().count() > max {
+            return Err(FlowError::PromptTooLong { max });
+        }
+        Ok(())
     }
 
     fn prompt_ref_of(&self, text: &str, known: Option<(&Arc<RecordedSet>, usize)>) -> PromptRef {
@@ -622,32 +739,22 @@ impl AppState {
         prompt: String,
     ) -> Result<usize, FlowError> {
         if !constant_time_eq(token.as_bytes(), battle.vote_token.as_bytes()) {
-            return Err(FlowError::Forbidden("wrong vote token".into()));
+            return Err(FlowError::WrongVoteToken);
         }
         let prompt = prompt.trim().to_string();
-        if prompt.is_empty() || prompt.chars().count() > self.settings.max_prompt_chars {
-            return Err(FlowError::BadRequest(
-                "the prompt is empty or too long".into(),
-            ));
-        }
+        self.check_prompt(&prompt)?;
         if !battle.followups_allowed() {
-            return Err(FlowError::Conflict(
-                "recorded models answer only their bundled prompt: vote, then start a new battle"
-                    .into(),
-            ));
+            return Err(FlowError::RecordedFollowUp);
         }
         let turn = {
             let mut inner = battle.lock();
             if inner.phase != Phase::Complete {
-                return Err(FlowError::Conflict(
-                    "a follow-up needs both answers complete and no vote yet".into(),
-                ));
+                return Err(FlowError::FollowUpNotReady);
             }
             if inner.prompts.len() >= self.settings.max_turns {
-                return Err(FlowError::Conflict(format!(
-                    "at most {} turns per battle",
-                    self.settings.max_turns
-                )));
+                return Err(FlowError::TooManyTurns {
+                    max: self.settings.max_turns,
+                });
             }
             inner.prompts.push(prompt);
             inner.answers[0].push(String::new());
@@ -660,7 +767,7 @@ impl AppState {
         self.store
             .update_battle(&update)
             .await
-            .map_err(|e| FlowError::Internal(e.to_string()))?;
+            .map_err(FlowError::store("updating the battle"))?;
         battle.bump();
         tokio::spawn(generate(self.clone(), battle.clone(), turn));
         Ok(turn)
@@ -730,37 +837,23 @@ impl AppState {
     ) -> Result<VoteResult, FlowError> {
         let winner = match winner {
             "model_a" | "model_b" | "tie" | "both_bad" => winner.to_string(),
-            _ => {
-                return Err(FlowError::BadRequest(
-                    "winner must be model_a, model_b, tie or both_bad".into(),
-                ));
-            }
+            _ => return Err(FlowError::UnknownWinner),
         };
         let s = &self.settings;
         match self.battle(id) {
             Some(battle) => {
                 if !constant_time_eq(token.as_bytes(), battle.vote_token.as_bytes()) {
-                    return Err(FlowError::Forbidden("wrong vote token".into()));
+                    return Err(FlowError::WrongVoteToken);
                 }
                 {
                     let mut inner = battle.lock();
                     match inner.phase {
                         Phase::Complete => {}
                         Phase::Voted { .. } | Phase::Voting => {
-                            return Err(FlowError::Conflict(
-                                "this battle already has a vote".into(),
-                            ));
+                            return Err(FlowError::AlreadyVoted);
                         }
-                        Phase::Generating => {
-                            return Err(FlowError::Conflict(
-                                "the answers are not complete yet".into(),
-                            ));
-                        }
-                        Phase::Failed => {
-                            return Err(FlowError::Conflict(
-                                "this battle ended without answers".into(),
-                            ));
-                        }
+                        Phase::Generating => return Err(FlowError::AnswersIncomplete),
+                        Phase::Failed => return Err(FlowError::NoAnswers),
                     }
                     self.limit_vote(voter, ip_key)?;
                     inner.phase = Phase::Voting;
@@ -783,7 +876,8 @@ impl AppState {
                             counted: r.counted,
                         }
                     }
-                    Err(FlowError::Conflict(_)) => {
+                    // The database says the battle is settled: it stays settled here too.
+                    Err(FlowError::AlreadyVoted | FlowError::NotVotable) => {
                         inner.phase = Phase::Voted {
                             winner: String::new(),
                             counted: false,
@@ -801,16 +895,16 @@ impl AppState {
                     .store
                     .battle(id)
                     .await
-                    .map_err(|e| FlowError::Internal(e.to_string()))?
-                    .ok_or(FlowError::NotFound)?;
+                    .map_err(FlowError::store("reading the battle"))?
+                    .ok_or(FlowError::NoSuchBattle)?;
                 if !constant_time_eq(token.as_bytes(), rec.vote_token.as_bytes()) {
-                    return Err(FlowError::Forbidden("wrong vote token".into()));
+                    return Err(FlowError::WrongVoteToken);
                 }
                 if rec.vote.is_some() {
-                    return Err(FlowError::Conflict("this battle already has a vote".into()));
+                    return Err(FlowError::AlreadyVoted);
                 }
                 if rec.status != BattleStatus::Complete {
-                    return Err(FlowError::Conflict("this battle cannot be voted on".into()));
+                    return Err(FlowError::NotVotable);
                 }
                 let _ = s;
                 self.limit_vote(voter, ip_key)?;
@@ -871,13 +965,12 @@ impl AppState {
                     anonymous: anony,
                 })
             }
-            Ok(VoteOutcome::AlreadyVoted) => {
-                Err(FlowError::Conflict("this battle already has a vote".into()))
-            }
-            Ok(VoteOutcome::NotVotable) => {
-                Err(FlowError::Conflict("this battle cannot be voted on".into()))
-            }
-            Err(e) => Err(FlowError::Internal(format!("storing the vote: {e}"))),
+            Ok(VoteOutcome::AlreadyVoted) => Err(FlowError::AlreadyVoted),
+            Ok(VoteOutcome::NotVotable) => Err(FlowError::NotVotable),
+            Err(source) => Err(FlowError::Store {
+                action: "storing the vote",
+                source,
+            }),
         }
     }
 
@@ -907,7 +1000,7 @@ impl AppState {
                     .store
                     .battle(id)
                     .await
-                    .map_err(|e| FlowError::Internal(e.to_string()))?;
+                    .map_err(FlowError::store("reading the battle"))?;
                 let Some(rec) = rec else { return Ok(None) };
                 (rec.model_a, rec.model_b, rec.anony, rec.style)
             }
@@ -929,26 +1022,26 @@ impl AppState {
         self.store
             .battle(id)
             .await
-            .map_err(|e| FlowError::Internal(e.to_string()))
+            .map_err(FlowError::store("reading the battle"))
     }
 
     /// Adds or replaces a model at run time (persisted).
     pub async fn put_model(&self, config: ModelConfig) -> Result<(), FlowError> {
-        config.validate().map_err(FlowError::BadRequest)?;
-        let entry = Arc::new(
-            build_model(config.clone(), &self.sets, &self.http).map_err(FlowError::BadRequest)?,
-        );
+        config.validate()?;
+        let entry = Arc::new(build_model(config.clone(), &self.sets, &self.http)?);
         let rec = versus_store::ModelRecord {
             name: config.name.clone(),
-            config: serde_json::to_string(&config)
-                .map_err(|e| FlowError::Internal(e.to_string()))?,
+            config: serde_json::to_string(&config).map_err(|source| FlowError::Encode {
+                what: "the model's configuration",
+                source,
+            })?,
             enabled: config.enabled,
             updated_ms: now_ms(),
         };
         self.store
             .upsert_model(&rec)
             .await
-            .map_err(|e| FlowError::Internal(e.to_string()))?;
+            .map_err(FlowError::store("storing the model"))?;
         let mut models = self.models.write().unwrap_or_else(|e| e.into_inner());
         models.retain(|m| m.name() != config.name);
         models.push(entry);
@@ -962,20 +1055,22 @@ impl AppState {
 
     /// Enables or disables a model (persisted).
     pub async fn set_enabled(&self, name: &str, enabled: bool) -> Result<(), FlowError> {
-        let entry = self.find_model(name).ok_or(FlowError::NotFound)?;
+        let entry = self.find_model(name).ok_or(FlowError::NoSuchModel)?;
         let mut config = entry.config.clone();
         config.enabled = enabled;
         let rec = versus_store::ModelRecord {
             name: name.to_string(),
-            config: serde_json::to_string(&config)
-                .map_err(|e| FlowError::Internal(e.to_string()))?,
+            config: serde_json::to_string(&config).map_err(|source| FlowError::Encode {
+                what: "the model's configuration",
+                source,
+            })?,
             enabled,
             updated_ms: now_ms(),
         };
         self.store
             .upsert_model(&rec)
             .await
-            .map_err(|e| FlowError::Internal(e.to_string()))?;
+            .map_err(FlowError::store("storing the model"))?;
         entry.enabled.store(enabled, Ordering::Relaxed);
         tracing::info!(
             "admin: model {name} {}",
@@ -1001,7 +1096,7 @@ fn build_model(
     config: ModelConfig,
     sets: &[Arc<RecordedSet>],
     http: &reqwest::Client,
-) -> Result<ModelEntry, String> {
+) -> Result<ModelEntry, RecordedError> {
     let backend = match config.backend {
         BackendKind::Recorded => {
             let set_name = config
@@ -1009,17 +1104,23 @@ fn build_model(
                 .as_deref()
                 .unwrap_or(crate::recorded::BUILTIN_SET);
             let set = sets.iter().find(|s| s.name == set_name).ok_or_else(|| {
-                format!(
-                    "model {:?}: recorded set {set_name:?} is not loaded",
-                    config.name
-                )
+                RecordedError::UnknownSet {
+                    model: config.name.clone(),
+                    set: set_name.to_string(),
+                    loaded: sets
+                        .iter()
+                        .map(|s| format!("{:?}", s.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
             })?;
             let source = config.source.clone().unwrap_or_else(|| config.name.clone());
             if !set.has_model(&source) {
-                return Err(format!(
-                    "model {:?}: the recorded set {set_name:?} has no answers of {source:?}",
-                    config.name
-                ));
+                return Err(RecordedError::UnknownModel {
+                    model: config.name.clone(),
+                    set: set_name.to_string(),
+                    source_model: source,
+                });
             }
             Backend::Recorded {
                 set: set.clone(),
@@ -1123,7 +1224,7 @@ async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
                 battle.models[0].name(),
                 battle.models[1].name()
             );
-            let update = state.battle_update(&battle, BattleStatus::Failed, Some(e.0.clone()));
+            let update = state.battle_update(&battle, BattleStatus::Failed, Some(e.to_string()));
             if let Err(err) = state.store.update_battle(&update).await {
                 tracing::error!("battle {}: storing the failure failed: {err}", battle.id);
             }
@@ -1211,4 +1312,32 @@ pub fn public_view_stored(rec: &BattleRecord, include_token: bool) -> serde_json
         v["vote"] = json!({"winner": vote.winner, "model_a": rec.model_a, "model_b": rec.model_b, "anonymous": rec.anony});
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build_error(config: ModelConfig) -> RecordedError {
+        install_crypto_provider();
+        let sets = vec![RecordedSet::builtin().unwrap()];
+        match build_model(config, &sets, &reqwest::Client::new()) {
+            Ok(_) => panic!("built"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn an_unknown_recorded_model_or_set_is_named() {
+        let unknown = ModelConfig::recorded("no-such-model", "alpacaeval", Default::default());
+        assert_eq!(
+            build_error(unknown).to_string(),
+            "model \"no-such-model\": the recorded set \"alpacaeval\" has no answers of \"no-such-model\""
+        );
+        let elsewhere = ModelConfig::recorded("m", "other-set", Default::default());
+        assert_eq!(
+            build_error(elsewhere).to_string(),
+            "model \"m\": recorded set \"other-set\" is not loaded (expected one of: \"alpacaeval\")"
+        );
+    }
 }

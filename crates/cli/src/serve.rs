@@ -131,7 +131,7 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         let store_handle = store.clone();
         let arena = Arena::new(config, Arc::new(store))
             .await
-            .map_err(input_error)?;
+            .map_err(|e| input_error(e.to_string()))?;
         let addr = format!("{}:{}", args.host, args.port);
         let listener = tokio::net::TcpListener::bind(&addr)
             .await
@@ -165,7 +165,7 @@ pub fn run_export(args: ExportArgs) -> anyhow::Result<()> {
             .with_context(|| format!("opening the database {}", args.db.display()))?;
         let records = store.voted_battles().await?;
         store.close().await;
-        render(&records, format).map_err(|e| anyhow::anyhow!(e))
+        render(&records, format).map_err(anyhow::Error::from)
     })?;
     match &args.output {
         Some(path) => {

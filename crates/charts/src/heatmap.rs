@@ -72,7 +72,8 @@ impl HeatMap {
         let top = MARGIN + TITLE_SIZE + 12.0 + column_labels;
         let grid = CELL * n as f64;
         let width = (left + grid + MARGIN + label_width * 0.5)
-            .max(2.0 * MARGIN + text_width(&self.title, TITLE_SIZE, true));
+            // Browsers' bold face runs wider than the layout's estimate: leave room.
+            .max(2.0 * MARGIN + 1.1 * text_width(&self.title, TITLE_SIZE, true));
         let notes: Vec<String> = self
             .notes
             .iter()

@@ -607,6 +607,17 @@ mod tests {
     }
 
     #[test]
+    fn rank_input_borrows_the_set_with_outcomes_from_model_a() {
+        let battles = set();
+        let input = RankInput::new(&battles);
+        assert_eq!(input.outcome, [1.0, 1.0, 1.0, 0.5, 0.5, 0.0]);
+        let comparisons = input.comparisons();
+        assert_eq!(comparisons.n_models, 3);
+        assert_eq!(comparisons.model_a, battles.model_a.as_slice());
+        assert!(comparisons.validate().is_ok());
+    }
+
+    #[test]
     fn plain_and_style_reports() {
         let plain = compute(
             &ReportOptions::default(),

@@ -213,3 +213,92 @@ pub fn rate_online_elo(
         replicates: Vec::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comparisons<'a>(
+        a: &'a [u32],
+        b: &'a [u32],
+        outcome: &'a [f64],
+        count: &'a [f64],
+        weight: &'a [f64],
+    ) -> Comparisons<'a> {
+        Comparisons {
+            n_models: 3,
+            model_a: a,
+            model_b: b,
+            outcome,
+            count,
+            weight,
+        }
+    }
+
+    #[test]
+    fn replay_is_in_time_order_with_counts_expanded_and_ties_dropped_on_request() {
+        let (a, b) = ([0, 1, 2, 0], [1, 2, 0, 2]);
+        let (outcome, count, weight) = ([1.0, 0.5, 0.0, 1.0], [1.0, 2.0, 1.0, 1.0], [1.0; 4]);
+        let c = comparisons(&a, &b, &outcome, &count, &weight);
+        let tstamp = [30.0, 10.0, f64::NAN, 20.0];
+        let all = EloBattles::in_time_order(&c, &tstamp, TieHandling::Half);
+        assert_eq!(all.model_a, [1, 1, 0, 0, 2]);
+        assert_eq!(all.outcome, [0.5, 0.5, 1.0, 1.0, 0.0]);
+        let decisive = EloBattles::in_time_order(&c, &tstamp, TieHandling::Drop);
+        assert_eq!(decisive.model_a, [0, 0, 2]);
+    }
+
+    #[test]
+    fn leaderboard_anchors_and_summarises_the_bootstrap() {
+        let battles = EloBattles {
+            model_a: vec![0, 1, 0, 2, 1, 0],
+            model_b: vec![1, 2, 2, 1, 0, 1],
+            outcome: vec![1.0, 1.0, 0.5, 0.0, 0.0, 1.0],
+        };
+        let config = EloConfig::default();
+        let anchor = Anchor {
+            model: 2,
+            rating: 1114.0,
+        };
+        let mut options = OnlineEloOptions {
+            config,
+            intervals: IntervalMethod::None,
+            level: 0.95,
+            anchor: Some(anchor),
+        };
+        let board = rate_online_elo(3, &battles, &options).unwrap();
+        let mut expected = online_elo(
+            3,
+            &battles.model_a,
+            &battles.model_b,
+            &battles.outcome,
+            config,
+        );
+        shift_to_anchor(&mut expected, anchor);
+        let ratings: Vec<f64> = board.models.iter().map(|m| m.rating).collect();
+        assert_eq!(ratings, expected);
+        assert_eq!(board.models[2].rating, 1114.0);
+        assert_eq!(board.iterations, 6);
+        assert!(board.models.iter().all(|m| m.lower.is_nan()));
+
+        options.intervals = IntervalMethod::Bootstrap {
+            rounds: 20,
+            seed: 7,
+        };
+        let boot = rate_online_elo(3, &battles, &options).unwrap();
+        for m in &boot.models {
+            assert!(m.lower <= m.rating && m.rating <= m.upper, "{m:?}");
+            assert!(m.variance >= 0.0);
+        }
+        assert_eq!(boot.models[2].rating, 1114.0);
+
+        options.intervals = IntervalMethod::Sandwich;
+        assert!(rate_online_elo(3, &battles, &options).is_err());
+        options.anchor = Some(Anchor {
+            model: 3,
+            rating: 0.0,
+        });
+        options.intervals = IntervalMethod::None;
+        assert!(rate_online_elo(3, &battles, &options).is_err());
+    }
+}

@@ -1174,21 +1174,7 @@ pub fn compute_scene(series: &ComputeSeries) -> Scene {
         first.year(),
         last.year()
     );
-    let mut top: Vec<String> = series
-        .points
-        .last()
-        .map(|p| {
-            p.shares
-                .iter()
-                .filter(|s| s.country != "Unknown" && s.share > 0.0)
-                .take(TOP_COUNTRIES)
-                .map(|s| s.country.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    if top.is_empty() {
-        top.push("United States".to_string());
-    }
+    let top = top_countries(series);
     let subtitle = format!(
         "Stacked shares of {measure} of the operational GPU clusters in Epoch AI's dataset, at each {} end to {last}; the {} largest countries at the last date, the rest (and unknown countries) as Other.",
         if monthly { "month" } else { "year" },
@@ -1205,12 +1191,86 @@ pub fn compute_scene(series: &ComputeSeries) -> Scene {
     let mut scene = Scene::new(WIDTH, 0.0, title.clone());
     let plot_top = header(&mut scene, &title, &[subtitle]) + 8.0;
     let legend_width = 190.0;
-    let (plot_left, plot_right) = (LEFT, WIDTH - RIGHT - legend_width - 12.0);
-    let plot_bottom = plot_top + 380.0;
-    scene.height = plot_bottom + 48.0 + footer.len() as f64 * SOURCE_LINE + 6.0;
-    draw_source(&mut scene, &footer, plot_bottom + 56.0);
+    let plot = Plot {
+        left: LEFT,
+        right: WIDTH - RIGHT - legend_width - 12.0,
+        top: plot_top,
+        bottom: plot_top + 380.0,
+    };
+    scene.height = plot.bottom + 48.0 + footer.len() as f64 * SOURCE_LINE + 6.0;
+    draw_source(&mut scene, &footer, plot.bottom + 56.0);
 
-    // Layers bottom-up: top countries in order, then Other.
+    let layers = share_layers(series, &top);
+    let (d0, d1) = day_range(first, last);
+    let x = Linear::new((d0 as f64, d1 as f64), (plot.left, plot.right));
+    let y = Linear::new((0.0, 100.0), (plot.bottom, plot.top));
+    let xs: Vec<f64> = series
+        .points
+        .iter()
+        .map(|p| x.at(p.as_of.days_since_epoch() as f64))
+        .collect();
+    draw_stack(&mut scene, &layers, &xs, &y);
+    draw_compute_axes(&mut scene, (first, last), &x, &y, &plot);
+    y_axis_label(
+        &mut scene,
+        &format!("share of {measure}"),
+        plot.top,
+        plot.bottom,
+    );
+    frame(&mut scene, plot.left, plot.top, plot.right, plot.bottom);
+
+    // Legend to the right, in stack order (top layer first), with the latest share.
+    let entries: Vec<(Swatch, String)> = layers
+        .iter()
+        .rev()
+        .map(|(name, color, values)| {
+            (
+                Swatch::Block(*color),
+                format!("{name} {:.1}%", values.last().copied().unwrap_or(0.0)),
+            )
+        })
+        .collect();
+    let lx = plot.right + 12.0;
+    scene.text(
+        (lx, plot.top + 12.0),
+        format!("share on {last}"),
+        TextStyle::new(12.0).color(AXIS_TEXT),
+    );
+    draw_legend(&mut scene, lx, plot.top + 20.0, &entries);
+    scene
+}
+
+/// Days since the epoch of the x axis: first to last date, at least one day.
+fn day_range(first: Date, last: Date) -> (i64, i64) {
+    (
+        first.days_since_epoch(),
+        last.days_since_epoch().max(first.days_since_epoch() + 1),
+    )
+}
+
+/// The largest countries at the latest date (unknown excluded); the United States when none.
+fn top_countries(series: &ComputeSeries) -> Vec<String> {
+    let mut top: Vec<String> = series
+        .points
+        .last()
+        .map(|p| {
+            p.shares
+                .iter()
+                .filter(|s| s.country != "Unknown" && s.share > 0.0)
+                .take(TOP_COUNTRIES)
+                .map(|s| s.country.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    if top.is_empty() {
+        top.push("United States".to_string());
+    }
+    top
+}
+
+/// Layers bottom-up: the top countries in order, then Other (the rest of 100%, unknown
+/// countries included), each with its colour and its share at every point.
+fn share_layers(series: &ComputeSeries, top: &[String]) -> Vec<(String, Color, Vec<f64>)> {
     let mut layers: Vec<(String, Color, Vec<f64>)> = top
         .iter()
         .enumerate()
@@ -1243,20 +1303,13 @@ pub fn compute_scene(series: &ComputeSeries) -> Scene {
         });
     }
     layers.push(("Other".to_string(), OTHER_COLOR, other));
+    layers
+}
 
-    let (d0, d1) = (
-        first.days_since_epoch(),
-        last.days_since_epoch().max(first.days_since_epoch() + 1),
-    );
-    let x = Linear::new((d0 as f64, d1 as f64), (plot_left, plot_right));
-    let y = Linear::new((0.0, 100.0), (plot_bottom, plot_top));
-    let xs: Vec<f64> = series
-        .points
-        .iter()
-        .map(|p| x.at(p.as_of.days_since_epoch() as f64))
-        .collect();
+/// The layers stacked as polygons, each on top of the sum of those below.
+fn draw_stack(scene: &mut Scene, layers: &[(String, Color, Vec<f64>)], xs: &[f64], y: &Linear) {
     let mut base = vec![0.0; xs.len()];
-    for (_, color, values) in &layers {
+    for (_, color, values) in layers {
         let upper: Vec<f64> = base.iter().zip(values).map(|(b, v)| b + v).collect();
         let mut outline: Vec<(f64, f64)> = xs
             .iter()
@@ -1271,19 +1324,31 @@ pub fn compute_scene(series: &ComputeSeries) -> Scene {
         );
         base = upper;
     }
+}
+
+/// Percent grid over the stack, a tick at each 1 January (labels thinned to about ten) and
+/// the x-axis label.
+fn draw_compute_axes(
+    scene: &mut Scene,
+    (first, last): (Date, Date),
+    x: &Linear,
+    y: &Linear,
+    plot: &Plot,
+) {
     for tick in nice_ticks(0.0, 100.0, 5) {
         let ty = y.at(tick);
         scene.line(
-            (plot_left, ty),
-            (plot_right, ty),
+            (plot.left, ty),
+            (plot.right, ty),
             Stroke::new(Color::WHITE, 0.8).opacity(0.6),
         );
         scene.text(
-            (plot_left - 6.0, ty + 4.0),
+            (plot.left - 6.0, ty + 4.0),
             format!("{}%", format_number(tick)),
             TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::End),
         );
     }
+    let (d0, d1) = day_range(first, last);
     let years: Vec<i32> = (first.year()..=last.year() + 1)
         .filter(|&year| {
             Date::new(year, 1, 1).is_some_and(|d| (d0..=d1).contains(&d.days_since_epoch()))
@@ -1296,50 +1361,23 @@ pub fn compute_scene(series: &ComputeSeries) -> Scene {
         };
         let tx = x.at(date.days_since_epoch() as f64);
         scene.line(
-            (tx, plot_bottom),
-            (tx, plot_bottom + 5.0),
+            (tx, plot.bottom),
+            (tx, plot.bottom + 5.0),
             Stroke::new(FRAME, 1.0),
         );
         if i % stride == 0 {
             scene.text(
-                (tx, plot_bottom + 18.0),
+                (tx, plot.bottom + 18.0),
                 year.to_string(),
                 TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::Middle),
             );
         }
     }
     scene.text(
-        ((plot_left + plot_right) / 2.0, plot_bottom + 36.0),
+        ((plot.left + plot.right) / 2.0, plot.bottom + 36.0),
         "date (start of year marked)",
         TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::Middle),
     );
-    y_axis_label(
-        &mut scene,
-        &format!("share of {measure}"),
-        plot_top,
-        plot_bottom,
-    );
-    frame(&mut scene, plot_left, plot_top, plot_right, plot_bottom);
-
-    // Legend to the right, in stack order (top layer first), with the latest share.
-    let entries: Vec<(Swatch, String)> = layers
-        .iter()
-        .rev()
-        .map(|(name, color, values)| {
-            (
-                Swatch::Block(*color),
-                format!("{name} {:.1}%", values.last().copied().unwrap_or(0.0)),
-            )
-        })
-        .collect();
-    let lx = plot_right + 12.0;
-    scene.text(
-        (lx, plot_top + 12.0),
-        format!("share on {last}"),
-        TextStyle::new(12.0).color(AXIS_TEXT),
-    );
-    draw_legend(&mut scene, lx, plot_top + 20.0, &entries);
-    scene
 }
 
 #[cfg(test)]

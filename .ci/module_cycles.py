@@ -92,7 +92,7 @@ def resolve(path_text, here, modules):
         base = here
     for k in range(len(segs), -1, -1):
         cand = base + tuple(segs[:k])
-        if cand in modules and (k > 0 or segs[0] in ("crate", "super", "self") or base != here):
+        if cand in modules and (k > 0 or base != here):
             return cand
     return None
 

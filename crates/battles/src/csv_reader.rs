@@ -5,24 +5,13 @@ use std::fs::File;
 use std::path::Path;
 
 use crate::error::{Location, Problem, ReadError};
-use crate::json_reader::category_from_value;
+use crate::fields::{
+    STYLE_NAMES, category_from_value, check_style, check_weight, same_model, unknown_winner,
+};
 use crate::select::{Selector, parse_bool, value_matches};
 use crate::set::{BattleSet, Builder};
 use crate::time::parse_tstamp;
 use crate::{ReadOptions, StyleCounts, Winner};
-
-/// Accepted names of the eight style columns, in [`StyleCounts::from_flat`] order. The first
-/// spelling is the one of versus' fixtures, the second LMArena's conv_metadata key.
-pub(crate) const STYLE_NAMES: [[&str; 2]; 8] = [
-    ["sum_assistant_tokens_a", "sum_assistant_a_tokens"],
-    ["sum_assistant_tokens_b", "sum_assistant_b_tokens"],
-    ["header_count_a", "header_count_a"],
-    ["header_count_b", "header_count_b"],
-    ["list_count_a", "list_count_a"],
-    ["list_count_b", "list_count_b"],
-    ["bold_count_a", "bold_count_a"],
-    ["bold_count_b", "bold_count_b"],
-];
 
 struct Columns {
     a: usize,
@@ -231,42 +220,6 @@ fn show(bytes: &[u8]) -> String {
     } else {
         format!("{s:?}")
     }
-}
-
-pub(crate) fn check_weight(w: f64, field: &str) -> Result<f64, Problem> {
-    if w.is_finite() && w >= 0.0 {
-        Ok(w)
-    } else {
-        Err(Problem::new(
-            field,
-            format!("weight must be a finite number ≥ 0, got {w}"),
-        ))
-    }
-}
-
-pub(crate) fn check_style(v: f64, field: &str) -> Result<f64, Problem> {
-    if v.is_finite() && v >= 0.0 {
-        Ok(v)
-    } else {
-        Err(Problem::new(
-            field,
-            format!("style count must be a finite number ≥ 0, got {v}"),
-        ))
-    }
-}
-
-pub(crate) fn unknown_winner(label: &str) -> Problem {
-    Problem::new(
-        "winner",
-        format!("unknown label {label:?} (expected {})", Winner::ACCEPTED),
-    )
-}
-
-pub(crate) fn same_model(name: &str) -> Problem {
-    Problem::new(
-        "model_b",
-        format!("model {name:?} is listed against itself"),
-    )
 }
 
 #[inline]

@@ -14,8 +14,10 @@ use std::path::Path;
 use serde::Deserialize as _;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::csv_reader::{STYLE_NAMES, check_style, check_weight, unknown_winner};
 use crate::error::{Location, Problem, ReadError};
+use crate::fields::{
+    Known, STYLE_NAMES, check_style, check_weight, classify, style_index, unknown_winner,
+};
 use crate::row::{RowData, finish_row};
 use crate::select::{Selector, parse_bool};
 use crate::set::{BattleSet, Builder};
@@ -224,44 +226,6 @@ fn json_error(path: &Path, loc: Location, ctx: &mut Ctx, e: &serde_json::Error) 
 
 // ---------------------------------------------------------------------------------------------
 // The battle-object visitor
-
-#[derive(Clone, Copy)]
-pub(crate) enum Known {
-    ModelA,
-    ModelB,
-    Winner,
-    Anony,
-    Tstamp,
-    Timestamp,
-    Weight,
-    Language,
-    ConvMetadata,
-    DedupTag,
-    CategoryTag,
-    Style(usize),
-    Other,
-}
-
-pub(crate) fn classify(s: &str) -> Known {
-    match s {
-        "model_a" => Known::ModelA,
-        "model_b" => Known::ModelB,
-        "winner" => Known::Winner,
-        "anony" => Known::Anony,
-        "tstamp" => Known::Tstamp,
-        "timestamp" => Known::Timestamp,
-        "weight" => Known::Weight,
-        "language" => Known::Language,
-        "conv_metadata" => Known::ConvMetadata,
-        "dedup_tag" => Known::DedupTag,
-        "category_tag" => Known::CategoryTag,
-        _ => style_index(s).map_or(Known::Other, Known::Style),
-    }
-}
-
-pub(crate) fn style_index(s: &str) -> Option<usize> {
-    STYLE_NAMES.iter().position(|alts| alts.contains(&s))
-}
 
 /// Deserialize a map key and hand it, borrowed, to a closure.
 struct KeyWith<F>(F);
@@ -865,30 +829,4 @@ impl<'de> Visitor<'de> for CatSeed<'_> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Cat::Other)
     }
-}
-
-/// The same category walk over an already-parsed value (CSV cells holding JSON text, Parquet
-/// converted rows). Returns whether the requested category is flagged true.
-pub(crate) fn category_from_value(sel: &mut Selector, v: &serde_json::Value) -> bool {
-    fn walk(sel: &mut Selector, v: &serde_json::Value) -> Option<bool> {
-        let serde_json::Value::Object(m) = v else {
-            return None;
-        };
-        let mut flag = None;
-        for (k, v) in m {
-            match v {
-                serde_json::Value::Bool(b) if sel.note_category_key(k) => {
-                    flag = Some(flag.unwrap_or(false) || *b);
-                }
-                serde_json::Value::Object(_) => {
-                    if let Some(f) = walk(sel, v) {
-                        flag = Some(flag.unwrap_or(false) || f);
-                    }
-                }
-                _ => {}
-            }
-        }
-        flag
-    }
-    walk(sel, v) == Some(true)
 }

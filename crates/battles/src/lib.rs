@@ -34,6 +34,7 @@
 mod csv_reader;
 mod detect;
 mod error;
+mod fields;
 mod fxhash;
 mod json_reader;
 mod pairs;

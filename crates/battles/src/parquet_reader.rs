@@ -11,9 +11,10 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::{Field, Row};
 use parquet::schema::types::Type;
 
-use crate::csv_reader::{STYLE_NAMES, check_style, check_weight, unknown_winner};
 use crate::error::{Location, Problem, ReadError};
-use crate::json_reader::{Known, classify, style_index};
+use crate::fields::{
+    Known, STYLE_NAMES, check_style, check_weight, classify, style_index, unknown_winner,
+};
 use crate::row::{RowData, finish_row};
 use crate::select::{Selector, parse_bool};
 use crate::set::{BattleSet, Builder};

@@ -3,8 +3,8 @@
 
 use crate::StyleCounts;
 use crate::Winner;
-use crate::csv_reader::same_model;
 use crate::error::Problem;
+use crate::fields::same_model;
 use crate::select::Selector;
 use crate::set::Builder;
 

@@ -10,12 +10,14 @@
 
 mod axis;
 mod font;
+mod heatmap;
 mod raster;
 mod scene;
 mod svg;
 
 pub use axis::{Linear, Log10, format_number, log_ticks, nice_ticks};
 pub use font::{FONT_FAMILY, text_width, wrap};
+pub use heatmap::{HeatCell, HeatMap, diverging_color};
 pub use scene::{Anchor, Color, Fill, Scene, Shape, Stroke, TextStyle};
 pub use svg::escape;
 

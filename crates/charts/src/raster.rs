@@ -148,7 +148,15 @@ impl Canvas {
     }
 }
 
-pub(crate) fn png(scene: &Scene, scale: f64) -> Result<Vec<u8>> {
+impl Scene {
+    /// The scene as PNG bytes, `scale` device pixels per canvas pixel (2 for sharp text on
+    /// high-density screens and in documents).
+    pub fn to_png(&self, scale: f64) -> Result<Vec<u8>> {
+        png(self, scale)
+    }
+}
+
+fn png(scene: &Scene, scale: f64) -> Result<Vec<u8>> {
     let (width, height) = (scene.width * scale, scene.height * scale);
     let size_error = || Error::Size {
         width: scene.width,
@@ -167,21 +175,68 @@ pub(crate) fn png(scene: &Scene, scale: f64) -> Result<Vec<u8>> {
         base: Transform::from_scale(scale as f32, scale as f32),
     };
     for shape in &scene.shapes {
-        match shape {
-            Shape::Rect {
-                x,
-                y,
-                width,
-                height,
-                fill,
-                stroke,
-            } => {
-                let Some(rect) =
-                    Rect::from_xywh(*x as f32, *y as f32, *width as f32, *height as f32)
-                else {
-                    continue;
-                };
-                let path = PathBuilder::from_rect(rect);
+        draw(&mut canvas, shape)?;
+    }
+    canvas
+        .pixmap
+        .encode_png()
+        .map_err(|e| Error::Png(e.to_string()))
+}
+
+/// Paints one shape (a group: its shapes in order).
+fn draw(canvas: &mut Canvas, shape: &Shape) -> Result<()> {
+    match shape {
+        Shape::Rect {
+            x,
+            y,
+            width,
+            height,
+            fill,
+            stroke,
+        } => {
+            let Some(rect) = Rect::from_xywh(*x as f32, *y as f32, *width as f32, *height as f32)
+            else {
+                return Ok(());
+            };
+            let path = PathBuilder::from_rect(rect);
+            if let Some(fill) = fill {
+                canvas.fill(&path, *fill);
+            }
+            if let Some(stroke) = stroke {
+                canvas.stroke(&path, stroke, LineJoin::Miter);
+            }
+        }
+        Shape::Line { from, to, stroke } => {
+            if let Some(path) = open_path(&[*from, *to], false) {
+                canvas.stroke(&path, stroke, LineJoin::Miter);
+            }
+        }
+        Shape::Polyline { points, stroke } => {
+            if let Some(path) = open_path(points, false) {
+                canvas.stroke(&path, stroke, LineJoin::Round);
+            }
+        }
+        Shape::Polygon {
+            points,
+            fill,
+            stroke,
+        } => {
+            if let Some(path) = open_path(points, true) {
+                canvas.fill(&path, *fill);
+                if let Some(stroke) = stroke {
+                    canvas.stroke(&path, stroke, LineJoin::Miter);
+                }
+            }
+        }
+        Shape::Circle {
+            center,
+            radius,
+            fill,
+            stroke,
+        } => {
+            if let Some(path) =
+                PathBuilder::from_circle(center.0 as f32, center.1 as f32, *radius as f32)
+            {
                 if let Some(fill) = fill {
                     canvas.fill(&path, *fill);
                 }
@@ -189,52 +244,16 @@ pub(crate) fn png(scene: &Scene, scale: f64) -> Result<Vec<u8>> {
                     canvas.stroke(&path, stroke, LineJoin::Miter);
                 }
             }
-            Shape::Line { from, to, stroke } => {
-                if let Some(path) = open_path(&[*from, *to], false) {
-                    canvas.stroke(&path, stroke, LineJoin::Miter);
-                }
+        }
+        Shape::Text { at, text, style } => canvas.text(*at, text, style)?,
+        // A group's title is a tooltip in SVG; a picture has nothing to show it with.
+        Shape::Group { title: _, shapes } => {
+            for shape in shapes {
+                draw(canvas, shape)?;
             }
-            Shape::Polyline { points, stroke } => {
-                if let Some(path) = open_path(points, false) {
-                    canvas.stroke(&path, stroke, LineJoin::Round);
-                }
-            }
-            Shape::Polygon {
-                points,
-                fill,
-                stroke,
-            } => {
-                if let Some(path) = open_path(points, true) {
-                    canvas.fill(&path, *fill);
-                    if let Some(stroke) = stroke {
-                        canvas.stroke(&path, stroke, LineJoin::Miter);
-                    }
-                }
-            }
-            Shape::Circle {
-                center,
-                radius,
-                fill,
-                stroke,
-            } => {
-                if let Some(path) =
-                    PathBuilder::from_circle(center.0 as f32, center.1 as f32, *radius as f32)
-                {
-                    if let Some(fill) = fill {
-                        canvas.fill(&path, *fill);
-                    }
-                    if let Some(stroke) = stroke {
-                        canvas.stroke(&path, stroke, LineJoin::Miter);
-                    }
-                }
-            }
-            Shape::Text { at, text, style } => canvas.text(*at, text, style)?,
         }
     }
-    canvas
-        .pixmap
-        .encode_png()
-        .map_err(|e| Error::Png(e.to_string()))
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The scene: a canvas size, a title and the shapes drawn in order (later shapes on top).
-
-use crate::Result;
+//! Plain data: the writers (`svg`, `raster`) depend on it, never the other way round, so
+//! [`Scene::to_svg`] and [`Scene::to_png`] are defined beside their writers.
 
 /// An opaque sRGB colour; transparency is a separate opacity so SVG can say `fill-opacity`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,6 +169,12 @@ pub enum Shape {
         text: String,
         style: TextStyle,
     },
+    /// Shapes that belong together, with an optional title: a tooltip and an accessible name
+    /// in SVG (`<g><title>…</title>…</g>`), nothing extra in PNG.
+    Group {
+        title: Option<String>,
+        shapes: Vec<Shape>,
+    },
 }
 
 /// A chart: canvas, title (SVG `<title>`, for screen readers and file browsers) and shapes.
@@ -254,14 +260,13 @@ impl Scene {
         });
     }
 
-    /// The scene as a standalone SVG document (also valid inline in HTML).
-    pub fn to_svg(&self) -> String {
-        crate::svg::write(self)
-    }
-
-    /// The scene as PNG bytes, `scale` device pixels per canvas pixel (2 for sharp text on
-    /// high-density screens and in documents).
-    pub fn to_png(&self, scale: f64) -> Result<Vec<u8>> {
-        crate::raster::png(self, scale)
+    /// Draws with `draw` into a group titled `title` (see [`Shape::Group`]).
+    pub fn group(&mut self, title: Option<String>, draw: impl FnOnce(&mut Scene)) {
+        let mut inner = Scene::new(self.width, self.height, String::new());
+        draw(&mut inner);
+        self.shapes.push(Shape::Group {
+            title,
+            shapes: inner.shapes,
+        });
     }
 }

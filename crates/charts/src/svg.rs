@@ -78,7 +78,14 @@ fn points(points: &[(f64, f64)]) -> String {
         .join(" ")
 }
 
-pub(crate) fn write(scene: &Scene) -> String {
+impl Scene {
+    /// The scene as a standalone SVG document (also valid inline in HTML).
+    pub fn to_svg(&self) -> String {
+        write(self)
+    }
+}
+
+fn write(scene: &Scene) -> String {
     let mut svg = String::new();
     let _ = writeln!(
         svg,
@@ -93,105 +100,121 @@ pub(crate) fn write(scene: &Scene) -> String {
         scene.background.css()
     );
     for shape in &scene.shapes {
-        match shape {
-            Shape::Rect {
-                x,
-                y,
-                width,
-                height,
-                fill,
-                stroke,
-            } => {
-                let _ = writeln!(
-                    svg,
-                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{}{}/>",
-                    n(*x),
-                    n(*y),
-                    n(*width),
-                    n(*height),
-                    fill_attrs(*fill),
-                    stroke_attrs(*stroke)
-                );
-            }
-            Shape::Line { from, to, stroke } => {
-                let _ = writeln!(
-                    svg,
-                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"{}/>",
-                    n(from.0),
-                    n(from.1),
-                    n(to.0),
-                    n(to.1),
-                    stroke_attrs(Some(*stroke))
-                );
-            }
-            Shape::Polyline { points: p, stroke } => {
-                let _ = writeln!(
-                    svg,
-                    "<polyline points=\"{}\" fill=\"none\"{} stroke-linejoin=\"round\"/>",
-                    points(p),
-                    stroke_attrs(Some(*stroke))
-                );
-            }
-            Shape::Polygon {
-                points: p,
-                fill,
-                stroke,
-            } => {
-                let _ = writeln!(
-                    svg,
-                    "<polygon points=\"{}\"{}{}/>",
-                    points(p),
-                    fill_attrs(Some(*fill)),
-                    stroke_attrs(*stroke)
-                );
-            }
-            Shape::Circle {
-                center,
-                radius,
-                fill,
-                stroke,
-            } => {
-                let _ = writeln!(
-                    svg,
-                    "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"{}{}/>",
-                    n(center.0),
-                    n(center.1),
-                    n(*radius),
-                    fill_attrs(*fill),
-                    stroke_attrs(*stroke)
-                );
-            }
-            Shape::Text { at, text, style } => {
-                let mut attrs = if style.rotate != 0.0 {
-                    format!(
-                        "transform=\"translate({},{}) rotate({})\"",
-                        n(at.0),
-                        n(at.1),
-                        n(style.rotate)
-                    )
-                } else {
-                    format!("x=\"{}\" y=\"{}\"", n(at.0), n(at.1))
-                };
-                let _ = write!(attrs, " font-size=\"{}\"", n(style.size));
-                match style.anchor {
-                    Anchor::Start => {}
-                    Anchor::Middle => attrs.push_str(" text-anchor=\"middle\""),
-                    Anchor::End => attrs.push_str(" text-anchor=\"end\""),
-                }
-                if style.bold {
-                    attrs.push_str(" font-weight=\"bold\"");
-                }
-                let _ = writeln!(
-                    svg,
-                    "<text {attrs} fill=\"{}\">{}</text>",
-                    style.color.css(),
-                    escape(text)
-                );
-            }
-        }
+        write_shape(&mut svg, shape);
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+/// One shape as SVG elements, a line each; a group nests its shapes in `<g>`.
+fn write_shape(svg: &mut String, shape: &Shape) {
+    match shape {
+        Shape::Rect {
+            x,
+            y,
+            width,
+            height,
+            fill,
+            stroke,
+        } => {
+            let _ = writeln!(
+                svg,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{}{}/>",
+                n(*x),
+                n(*y),
+                n(*width),
+                n(*height),
+                fill_attrs(*fill),
+                stroke_attrs(*stroke)
+            );
+        }
+        Shape::Line { from, to, stroke } => {
+            let _ = writeln!(
+                svg,
+                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"{}/>",
+                n(from.0),
+                n(from.1),
+                n(to.0),
+                n(to.1),
+                stroke_attrs(Some(*stroke))
+            );
+        }
+        Shape::Polyline { points: p, stroke } => {
+            let _ = writeln!(
+                svg,
+                "<polyline points=\"{}\" fill=\"none\"{} stroke-linejoin=\"round\"/>",
+                points(p),
+                stroke_attrs(Some(*stroke))
+            );
+        }
+        Shape::Polygon {
+            points: p,
+            fill,
+            stroke,
+        } => {
+            let _ = writeln!(
+                svg,
+                "<polygon points=\"{}\"{}{}/>",
+                points(p),
+                fill_attrs(Some(*fill)),
+                stroke_attrs(*stroke)
+            );
+        }
+        Shape::Circle {
+            center,
+            radius,
+            fill,
+            stroke,
+        } => {
+            let _ = writeln!(
+                svg,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"{}{}/>",
+                n(center.0),
+                n(center.1),
+                n(*radius),
+                fill_attrs(*fill),
+                stroke_attrs(*stroke)
+            );
+        }
+        Shape::Text { at, text, style } => {
+            let mut attrs = if style.rotate != 0.0 {
+                format!(
+                    "transform=\"translate({},{}) rotate({})\"",
+                    n(at.0),
+                    n(at.1),
+                    n(style.rotate)
+                )
+            } else {
+                format!("x=\"{}\" y=\"{}\"", n(at.0), n(at.1))
+            };
+            let _ = write!(attrs, " font-size=\"{}\"", n(style.size));
+            match style.anchor {
+                Anchor::Start => {}
+                Anchor::Middle => attrs.push_str(" text-anchor=\"middle\""),
+                Anchor::End => attrs.push_str(" text-anchor=\"end\""),
+            }
+            if style.bold {
+                attrs.push_str(" font-weight=\"bold\"");
+            }
+            let _ = writeln!(
+                svg,
+                "<text {attrs} fill=\"{}\">{}</text>",
+                style.color.css(),
+                escape(text)
+            );
+        }
+        Shape::Group { title, shapes } => {
+            svg.push_str("<g>");
+            if let Some(title) = title {
+                let _ = write!(svg, "<title>{}</title>", escape(title));
+            }
+            svg.push('\n');
+            for shape in shapes {
+                write_shape(svg, shape);
+            }
+            svg.push_str("</g>\n");
+        }
+    }
 }
 
 #[cfg(test)]

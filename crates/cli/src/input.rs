@@ -115,8 +115,3 @@ impl InputArgs {
         })
     }
 }
-
-/// Outcomes from model A's side, as the rating engine takes them.
-pub fn outcomes(battles: &BattleSet) -> Vec<f64> {
-    battles.winner.iter().map(|w| w.outcome()).collect()
-}

@@ -5,10 +5,12 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
+use versus_charts::{HeatCell, HeatMap};
+use versus_leaderboard::RankInput;
 use versus_rank::matrix::{HeadToHead, predicted_win_probability};
-use versus_rank::{Comparisons, IntervalMethod, RatingOptions};
+use versus_rank::{IntervalMethod, RatingOptions};
 
-use crate::input::{InputArgs, outcomes};
+use crate::input::InputArgs;
 use crate::input_error;
 use crate::render::{csv_field, write_stdout};
 
@@ -52,19 +54,17 @@ pub struct Matrices {
 pub fn compute(input: &InputArgs, top: Option<usize>) -> anyhow::Result<Matrices> {
     let votes = input.load()?;
     let b = &votes.battles;
-    let outcome = outcomes(b);
-    let c = Comparisons {
-        n_models: b.models.len(),
-        model_a: &b.model_a,
-        model_b: &b.model_b,
-        outcome: &outcome,
-        count: &b.count,
-        weight: &b.weight,
-    };
-    let h2h = HeadToHead::new(b.models.len(), &b.model_a, &b.model_b, &outcome, &b.count);
+    let input = RankInput::new(b);
+    let h2h = HeadToHead::new(
+        b.models.len(),
+        &b.model_a,
+        &b.model_b,
+        &input.outcome,
+        &b.count,
+    );
     // Predicted probabilities need finite ratings; without them the empirical tables still stand.
     let ratings: Option<Vec<f64>> = match versus_rank::rate(
-        &c,
+        &input.comparisons(),
         &RatingOptions {
             intervals: IntervalMethod::None,
             ..Default::default()
@@ -148,77 +148,40 @@ pub fn compute(input: &InputArgs, top: Option<usize>) -> anyhow::Result<Matrices
     })
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-/// A heat map of the empirical win fraction (blue: row wins, red: row loses, grey: never met).
-pub fn svg(m: &Matrices) -> String {
-    let n = m.models.len();
-    let cell = 22.0;
-    let label = 12.0
-        + 6.5
-            * m.models
-                .iter()
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(4) as f64;
-    let (w, h) = (
-        label + cell * n as f64 + 20.0,
-        label + cell * n as f64 + 60.0,
-    );
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Fraction of decisive battles won by row model against column model</text>\n"
-    );
-    let top = 30.0 + label;
-    for (i, name) in m.models.iter().enumerate() {
-        let y = top + cell * i as f64 + cell * 0.7;
-        s.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>\n",
-            label - 4.0,
-            xml_escape(name)
-        ));
-        let x = label + cell * i as f64 + cell * 0.7;
-        s.push_str(&format!(
-            "<text transform=\"translate({x:.1},{:.1}) rotate(-60)\">{}</text>\n",
-            top - 4.0,
-            xml_escape(name)
-        ));
-        for j in 0..n {
-            let (x, y) = (label + cell * j as f64, top + cell * i as f64);
-            let (fill, text) = match m.win_fraction[i][j] {
-                Some(f) => {
-                    let t = (f - 0.5) * 2.0;
-                    let (r, g, b) = if t >= 0.0 {
-                        (255.0 * (1.0 - t), 255.0 * (1.0 - 0.6 * t), 255.0)
-                    } else {
-                        (255.0, 255.0 * (1.0 + 0.6 * t), 255.0 * (1.0 + t))
-                    };
-                    (
-                        format!("rgb({:.0},{:.0},{:.0})", r, g, b),
-                        format!("{:.0}", f * 100.0),
-                    )
-                }
-                None => ("#e0e0e0".to_string(), String::new()),
-            };
-            s.push_str(&format!(
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{cell}\" height=\"{cell}\" fill=\"{fill}\" stroke=\"white\"><title>{} vs {}: {} ({} battles)</title></rect>\n",
-                xml_escape(&m.models[i]),
-                xml_escape(&m.models[j]),
-                if text.is_empty() { "never met".to_string() } else { format!("{text}% won") },
-                m.battles[i][j]
-            ));
-            if !text.is_empty() {
-                s.push_str(&format!("<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\">{text}</text>\n", x + cell / 2.0, y + cell * 0.68));
-            }
-        }
+/// A heat map of the empirical win fraction (blue: row wins, red: row loses, grey: never met),
+/// drawn by versus-charts; each cell's tooltip names the pair, the fraction and the battles.
+pub fn heat_map(m: &Matrices) -> HeatMap {
+    let cells = (0..m.models.len())
+        .map(|i| {
+            (0..m.models.len())
+                .map(|j| {
+                    let fraction = m.win_fraction[i][j];
+                    let percent = fraction.map(|f| format!("{:.0}", f * 100.0));
+                    HeatCell {
+                        value: fraction,
+                        title: Some(format!(
+                            "{} vs {}: {} ({} battles)",
+                            m.models[i],
+                            m.models[j],
+                            percent
+                                .as_ref()
+                                .map_or_else(|| "never met".to_string(), |p| format!("{p}% won")),
+                            m.battles[i][j]
+                        )),
+                        text: percent.unwrap_or_default(),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    HeatMap {
+        title: "Fraction of decisive battles won by row model against column model".into(),
+        labels: m.models.clone(),
+        cells,
+        notes: vec![
+            "Cells: % of decisive battles won (ties excluded); grey: never met. Rows and columns in Bradley–Terry rating order. Made by versus.".into(),
+        ],
     }
-    s.push_str(&format!("<text x=\"10\" y=\"{:.0}\" fill=\"#555\">Cells: % of decisive battles won (ties excluded); grey: never met. Rows and columns in Bradley–Terry rating order. Made by versus.</text>\n</svg>\n", h - 12.0));
-    s
 }
 
 pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
@@ -228,7 +191,7 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
     let m = compute(&args.input, top)?;
     let text = match args.output {
         MatrixFormat::Json => serde_json::to_string_pretty(&m)? + "\n",
-        MatrixFormat::Svg => svg(&m),
+        MatrixFormat::Svg => heat_map(&m).scene().to_svg(),
         MatrixFormat::Csv => {
             let mut s = String::from("model_a,model_b,battles,win_fraction,predicted\n");
             for i in 0..m.models.len() {

@@ -6,9 +6,11 @@
 
 use serde::Serialize;
 use versus_battles::BattleSet;
+use versus_rank::elo::{EloBattles, EloConfig, OnlineEloOptions};
 use versus_rank::style::LMARENA_FEATURES;
 use versus_rank::{
-    Anchor, Comparisons, IntervalMethod, RatingOptions, StyleData, StyleOptions, TieHandling,
+    Anchor, Comparisons, IntervalMethod, Leaderboard, RatingOptions, StyleData, StyleOptions,
+    TieHandling,
 };
 
 /// Rating method.
@@ -109,16 +111,9 @@ pub struct Provenance {
 }
 
 /// A problem with the votes or the options (the CLI's exit status 2).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
 pub struct ReportError(pub String);
-
-impl std::fmt::Display for ReportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ReportError {}
 
 fn input_error(message: impl Into<String>) -> ReportError {
     ReportError(message.into())
@@ -240,6 +235,35 @@ fn feature_name(f: StyleFeature) -> &'static str {
     }
 }
 
+/// A battle set as versus-rank takes it: [`Comparisons`] borrow the set's columns and the
+/// outcomes from model A's side (1, 0, or 0.5 for either kind of tie) held here. The one place
+/// a [`BattleSet`] becomes rank input (the leaderboard, `versus matrix` and `race --votes`).
+pub struct RankInput<'a> {
+    pub battles: &'a BattleSet,
+    pub outcome: Vec<f64>,
+}
+
+impl<'a> RankInput<'a> {
+    pub fn new(battles: &'a BattleSet) -> RankInput<'a> {
+        RankInput {
+            battles,
+            outcome: battles.winner.iter().map(|w| w.outcome()).collect(),
+        }
+    }
+
+    pub fn comparisons(&self) -> Comparisons<'_> {
+        let b = self.battles;
+        Comparisons {
+            n_models: b.models.len(),
+            model_a: &b.model_a,
+            model_b: &b.model_b,
+            outcome: &self.outcome,
+            count: &b.count,
+            weight: &b.weight,
+        }
+    }
+}
+
 /// Builds the leaderboard report. `on_replicate` is called after each bootstrap replicate (from
 /// worker threads), for a progress bar.
 pub fn compute(
@@ -248,12 +272,76 @@ pub fn compute(
     provenance: Provenance,
     on_replicate: &(dyn Fn() + Sync),
 ) -> Result<Computed, ReportError> {
-    let Provenance {
-        files,
-        excluded,
-        dropped,
-    } = provenance;
-    let mut warnings = Vec::new();
+    let ci = checked_interval_kind(args)?;
+    let anchor = args
+        .anchor
+        .as_deref()
+        .map(|s| parse_anchor(s, battles))
+        .transpose()?;
+    let names = &battles.models;
+    let ties = match args.ties {
+        Ties::Half => TieHandling::Half,
+        Ties::Drop => TieHandling::Drop,
+    };
+    let input = RankInput::new(battles);
+    let comparisons = input.comparisons();
+    let table = versus_rank::RowTable::build(&comparisons, ties, None)
+        .map_err(|e| input_error(e.describe(names)))?;
+    let options = rating_options(args, ci, ties, anchor);
+    let (board, method, style_features) = match args.method {
+        Method::Elo => (
+            fit_online_elo(args, ci, &input, &options)?,
+            "online_elo",
+            None,
+        ),
+        Method::Bt if args.style => {
+            let (board, features) = fit_style_control(args, &input, &options, on_replicate)?;
+            (board, "style_control_bt", Some(features))
+        }
+        Method::Bt => (
+            fit_bradley_terry(&table, &comparisons, &options, names, on_replicate)?,
+            "bradley_terry",
+            None,
+        ),
+    };
+    let warnings = fit_warnings(&board, args.rounds);
+    let uses_bootstrap = ci == CiKind::Bootstrap;
+    let report = Report {
+        models: model_lines(&board, names, &table.model_totals()),
+        style_coefficients: coefficient_lines(&board, style_features.as_deref()),
+        meta: Meta {
+            battles: table.battles(),
+            models: names.len(),
+            method: method.to_string(),
+            ci: Some(ci),
+            level: args.level,
+            rounds: uses_bootstrap.then_some(args.rounds),
+            seed: uses_bootstrap.then_some(args.seed),
+            converged: board.converged,
+            iterations: board.iterations,
+            unconverged_replicates: board.unconverged_replicates,
+            anchor: anchor.map(|a| AnchorMeta {
+                model: names[a.model].clone(),
+                rating: a.rating,
+            }),
+            mean: anchor.is_none().then_some(args.mean),
+            ties: match ties {
+                TieHandling::Half => "half",
+                TieHandling::Drop => "drop",
+            },
+            reweighted: args.reweight || args.style,
+            style_features,
+            files: provenance.files,
+            excluded: provenance.excluded,
+            dropped: provenance.dropped,
+        },
+    };
+    Ok(Computed { report, warnings })
+}
+
+/// The interval kind asked for (sandwich for Bradley–Terry and none for online Elo by
+/// default), after checking the level and the number of bootstrap rounds.
+fn checked_interval_kind(args: &ReportOptions) -> Result<CiKind, ReportError> {
     if !(args.level > 0.0 && args.level < 1.0) {
         return Err(input_error(format!(
             "--level must be between 0 and 1, got {}",
@@ -267,28 +355,15 @@ pub fn compute(
     if ci == CiKind::Bootstrap && args.rounds < 2 {
         return Err(input_error("--rounds must be at least 2 for a bootstrap"));
     }
-    let anchor = args
-        .anchor
-        .as_deref()
-        .map(|s| parse_anchor(s, battles))
-        .transpose()?;
-    let names = &battles.models;
-    let outcome: Vec<f64> = battles.winner.iter().map(|w| w.outcome()).collect();
-    let ties = match args.ties {
-        Ties::Half => TieHandling::Half,
-        Ties::Drop => TieHandling::Drop,
-    };
-    let comparisons = Comparisons {
-        n_models: names.len(),
-        model_a: &battles.model_a,
-        model_b: &battles.model_b,
-        outcome: &outcome,
-        count: &battles.count,
-        weight: &battles.weight,
-    };
-    let table = versus_rank::RowTable::build(&comparisons, ties, None)
-        .map_err(|e| input_error(e.describe(names)))?;
-    let totals = table.model_totals();
+    Ok(ci)
+}
+
+fn rating_options(
+    args: &ReportOptions,
+    ci: CiKind,
+    ties: TieHandling,
+    anchor: Option<Anchor>,
+) -> RatingOptions {
     let intervals = match ci {
         CiKind::None => IntervalMethod::None,
         CiKind::Sandwich => IntervalMethod::Sandwich,
@@ -297,192 +372,145 @@ pub fn compute(
             seed: args.seed,
         },
     };
-    let options = RatingOptions {
+    RatingOptions {
         ties,
         reweight_min_pair: args.reweight.then_some(args.min_pair_count),
         intervals,
         level: args.level,
         base: args.mean,
         anchor,
+    }
+}
+
+/// FastChat's online Elo over the battles in time order (the math is versus-rank's).
+fn fit_online_elo(
+    args: &ReportOptions,
+    ci: CiKind,
+    input: &RankInput<'_>,
+    options: &RatingOptions,
+) -> Result<Leaderboard, ReportError> {
+    let battles = input.battles;
+    if args.style {
+        return Err(input_error("--style needs --method bt"));
+    }
+    if battles.aggregated {
+        return Err(input_error(
+            "--method elo replays battles in time order; pair-count files have no order",
+        ));
+    }
+    if ci == CiKind::Sandwich {
+        return Err(input_error(
+            "--method elo has no sandwich interval; use --ci bootstrap (FastChat's Elo bootstrap) or --ci none",
+        ));
+    }
+    let replay = EloBattles::in_time_order(&input.comparisons(), &battles.tstamp, options.ties);
+    let elo_options = OnlineEloOptions {
+        config: EloConfig {
+            k: args.elo_k,
+            initial: 1000.0,
+        },
+        intervals: options.intervals,
+        level: options.level,
+        anchor: options.anchor,
     };
-    let tick = on_replicate;
-    let mut style_features = None;
-    let (board, method) = match args.method {
-        Method::Elo => {
-            if args.style {
-                return Err(input_error("--style needs --method bt"));
-            }
-            if battles.aggregated {
-                return Err(input_error(
-                    "--method elo replays battles in time order; pair-count files have no order",
-                ));
-            }
-            if ci == CiKind::Sandwich {
-                return Err(input_error(
-                    "--method elo has no sandwich interval; use --ci bootstrap (FastChat's Elo bootstrap) or --ci none",
-                ));
-            }
-            let mut order: Vec<usize> = (0..battles.len())
-                .filter(|&r| !(ties == TieHandling::Drop && outcome[r] == 0.5))
-                .collect();
-            // Stable sort by timestamp; rows without one keep file order after those with one.
-            order.sort_by(|&x, &y| battles.tstamp[x].total_cmp(&battles.tstamp[y]));
-            let mut a = Vec::with_capacity(order.len());
-            let mut b = Vec::with_capacity(order.len());
-            let mut o = Vec::with_capacity(order.len());
-            for &r in &order {
-                for _ in 0..(battles.count[r] as usize) {
-                    a.push(battles.model_a[r]);
-                    b.push(battles.model_b[r]);
-                    o.push(outcome[r]);
-                }
-            }
-            let mut ratings = versus_rank::elo::online_elo(
-                names.len(),
-                &a,
-                &b,
-                &o,
-                versus_rank::elo::EloConfig {
-                    k: args.elo_k,
-                    initial: 1000.0,
-                },
-            );
-            if let Some(an) = anchor {
-                let shift = an.rating - ratings[an.model];
-                ratings.iter_mut().for_each(|r| *r += shift);
-            }
-            let m = ratings.len();
-            let (mut lower, mut upper, mut variance) =
-                (vec![f64::NAN; m], vec![f64::NAN; m], vec![f64::NAN; m]);
-            if ci == CiKind::Bootstrap {
-                let mut reps = versus_rank::elo::bootstrap_online_elo(
-                    m,
-                    &a,
-                    &b,
-                    &o,
-                    versus_rank::elo::EloConfig {
-                        k: args.elo_k,
-                        initial: 1000.0,
-                    },
-                    args.rounds,
-                    args.seed,
-                );
-                if let Some(an) = anchor {
-                    for rep in &mut reps {
-                        let shift = an.rating - rep[an.model];
-                        rep.iter_mut().for_each(|r| *r += shift);
-                    }
-                }
-                let tail = (1.0 - args.level) / 2.0;
-                for i in 0..m {
-                    let mut col: Vec<f64> = reps.iter().map(|r| r[i]).collect();
-                    variance[i] = versus_rank::stats::variance_population(&col);
-                    col.sort_by(f64::total_cmp);
-                    lower[i] = versus_rank::stats::quantile_sorted(&col, tail);
-                    upper[i] = versus_rank::stats::quantile_sorted(&col, 1.0 - tail);
-                    // FastChat's leaderboard showed the bootstrap median as the Elo rating.
-                    ratings[i] = versus_rank::stats::quantile_sorted(&col, 0.5);
-                }
-            }
-            let ranks = versus_rank::ranks_with_uncertainty(&ratings, &lower, &upper);
-            let models = (0..m)
-                .map(|i| versus_rank::ModelRating {
-                    rating: ratings[i],
-                    lower: lower[i],
-                    upper: upper[i],
-                    variance: variance[i],
-                    rank: ranks[i],
-                })
-                .collect();
-            let board = versus_rank::Leaderboard {
-                models,
-                style_coefficients: None,
-                converged: true,
-                iterations: order.len(),
-                unconverged_replicates: 0,
-                replicates: Vec::new(),
-            };
-            (board, "online_elo")
+    versus_rank::elo::rate_online_elo(battles.models.len(), &replay, &elo_options)
+        .map_err(|e| input_error(e.describe(&battles.models)))
+}
+
+/// arena-rank's contextual Bradley–Terry on the chosen style features (each named once, in
+/// the order first given); returns the board and the feature names.
+fn fit_style_control(
+    args: &ReportOptions,
+    input: &RankInput<'_>,
+    options: &RatingOptions,
+    on_replicate: &(dyn Fn() + Sync),
+) -> Result<(Leaderboard, Vec<&'static str>), ReportError> {
+    let battles = input.battles;
+    let names = &battles.models;
+    let style = battles.style.as_ref().ok_or_else(|| {
+        input_error("--style needs per-battle style counts (conv_metadata or the sum_assistant_tokens_a/_b, header_count_a/_b, list_count_a/_b, bold_count_a/_b columns); the input has none")
+    })?;
+    let mut features: Vec<StyleFeature> = Vec::new();
+    for f in &args.style_features {
+        if !features.contains(f) {
+            features.push(*f);
         }
-        Method::Bt if args.style => {
-            let style = battles.style.as_ref().ok_or_else(|| {
-                input_error("--style needs per-battle style counts (conv_metadata or the sum_assistant_tokens_a/_b, header_count_a/_b, list_count_a/_b, bold_count_a/_b columns); the input has none")
-            })?;
-            let mut features: Vec<StyleFeature> = Vec::new();
-            for f in &args.style_features {
-                if !features.contains(f) {
-                    features.push(*f);
-                }
-            }
-            let side_counts: Vec<(Vec<f64>, Vec<f64>)> = features
-                .iter()
-                .map(|f| {
-                    let pick = |s: &versus_battles::StyleCounts| match f {
-                        StyleFeature::Tokens => s.tokens,
-                        StyleFeature::Header => s.header,
-                        StyleFeature::Bold => s.bold,
-                        StyleFeature::List => s.list,
-                    };
-                    (
-                        style.iter().map(|s| pick(s)[0]).collect(),
-                        style.iter().map(|s| pick(s)[1]).collect(),
-                    )
-                })
-                .collect();
-            if battles.count.iter().any(|&c| c != 1.0) {
-                return Err(input_error(
-                    "--style needs one row per battle; the input has aggregated rows",
-                ));
-            }
-            let style_options = StyleOptions {
-                reg: args.style_reg,
-                min_pair_count: args.min_pair_count,
-                reweighted: true,
-                ties,
-            };
-            let data = StyleData::new(
-                names.len(),
-                &battles.model_a,
-                &battles.model_b,
-                &outcome,
-                &battles.weight,
-                &side_counts,
-                &style_options,
-            )
-            .map_err(|e| input_error(e.describe(names)))?;
-            style_features = Some(
-                features
-                    .iter()
-                    .map(|&f| feature_name(f))
-                    .collect::<Vec<_>>(),
-            );
-            let board =
-                versus_rank::rate_with_style_reporting(&data, &style_options, &options, tick)
-                    .map_err(|e| input_error(e.describe(names)))?;
-            (board, "style_control_bt")
-        }
-        Method::Bt => {
-            let reweighted;
-            let fit_table = match options.reweight_min_pair {
-                None => &table,
-                Some(_) => {
-                    reweighted =
-                        versus_rank::RowTable::build(&comparisons, ties, options.reweight_min_pair)
-                            .map_err(|e| input_error(e.describe(names)))?;
-                    &reweighted
-                }
-            };
+    }
+    let side_counts: Vec<(Vec<f64>, Vec<f64>)> = features
+        .iter()
+        .map(|&f| {
             (
-                versus_rank::rate_table_reporting(fit_table, &options, tick)
-                    .map_err(|e| input_error(e.describe(names)))?,
-                "bradley_terry",
+                style.iter().map(|s| feature_counts(s, f)[0]).collect(),
+                style.iter().map(|s| feature_counts(s, f)[1]).collect(),
             )
+        })
+        .collect();
+    if battles.count.iter().any(|&c| c != 1.0) {
+        return Err(input_error(
+            "--style needs one row per battle; the input has aggregated rows",
+        ));
+    }
+    let style_options = StyleOptions {
+        reg: args.style_reg,
+        min_pair_count: args.min_pair_count,
+        reweighted: true,
+        ties: options.ties,
+    };
+    let data = StyleData::new(
+        names.len(),
+        &battles.model_a,
+        &battles.model_b,
+        &input.outcome,
+        &battles.weight,
+        &side_counts,
+        &style_options,
+    )
+    .map_err(|e| input_error(e.describe(names)))?;
+    let board =
+        versus_rank::rate_with_style_reporting(&data, &style_options, options, on_replicate)
+            .map_err(|e| input_error(e.describe(names)))?;
+    Ok((board, features.into_iter().map(feature_name).collect()))
+}
+
+/// Both sides' counts of one style feature.
+fn feature_counts(counts: &versus_battles::StyleCounts, feature: StyleFeature) -> [f64; 2] {
+    match feature {
+        StyleFeature::Tokens => counts.tokens,
+        StyleFeature::Header => counts.header,
+        StyleFeature::Bold => counts.bold,
+        StyleFeature::List => counts.list,
+    }
+}
+
+/// Plain Bradley–Terry, on the table reweighted by pair frequency when asked.
+fn fit_bradley_terry(
+    table: &versus_rank::RowTable,
+    comparisons: &Comparisons<'_>,
+    options: &RatingOptions,
+    names: &[String],
+    on_replicate: &(dyn Fn() + Sync),
+) -> Result<Leaderboard, ReportError> {
+    let reweighted;
+    let fit_table = match options.reweight_min_pair {
+        None => table,
+        Some(_) => {
+            reweighted =
+                versus_rank::RowTable::build(comparisons, options.ties, options.reweight_min_pair)
+                    .map_err(|e| input_error(e.describe(names)))?;
+            &reweighted
         }
     };
+    versus_rank::rate_table_reporting(fit_table, options, on_replicate)
+        .map_err(|e| input_error(e.describe(names)))
+}
+
+/// Warnings about replicates or a fit that did not converge.
+fn fit_warnings(board: &Leaderboard, rounds: usize) -> Vec<String> {
+    let mut warnings = Vec::new();
     if board.unconverged_replicates > 0 {
         warnings.push(format!(
             "warning: {} of {} bootstrap replicates did not converge (a model never won or never lost in that resample); their ratings run off as in the reference tools",
-            board.unconverged_replicates, args.rounds
+            board.unconverged_replicates, rounds
         ));
     }
     if !board.converged {
@@ -491,6 +519,11 @@ pub fn compute(
             board.iterations
         ));
     }
+    warnings
+}
+
+/// One line per model with its battle totals, best rating first (ties by name).
+fn model_lines(board: &Leaderboard, names: &[String], totals: &[[f64; 4]]) -> Vec<ModelLine> {
     let mut models: Vec<ModelLine> = board
         .models
         .iter()
@@ -513,10 +546,18 @@ pub fn compute(
             .total_cmp(&x.rating)
             .then_with(|| x.model.cmp(&y.model))
     });
-    let style_coefficients = board.style_coefficients.as_ref().map(|coefs| {
+    models
+}
+
+/// The style coefficients by feature name (none without style control).
+fn coefficient_lines(
+    board: &Leaderboard,
+    features: Option<&[&'static str]>,
+) -> Option<StyleCoefficients> {
+    board.style_coefficients.as_ref().map(|coefs| {
         StyleCoefficients(
-            style_features
-                .iter()
+            features
+                .into_iter()
                 .flatten()
                 .zip(coefs)
                 .map(|(name, c)| {
@@ -531,39 +572,7 @@ pub fn compute(
                 })
                 .collect(),
         )
-    });
-    let uses_ci = ci != CiKind::None;
-    let report = Report {
-        models,
-        style_coefficients,
-        meta: Meta {
-            battles: table.battles(),
-            models: names.len(),
-            method: method.to_string(),
-            ci: Some(ci),
-            level: args.level,
-            rounds: (uses_ci && ci == CiKind::Bootstrap).then_some(args.rounds),
-            seed: (uses_ci && ci == CiKind::Bootstrap).then_some(args.seed),
-            converged: board.converged,
-            iterations: board.iterations,
-            unconverged_replicates: board.unconverged_replicates,
-            anchor: anchor.map(|a| AnchorMeta {
-                model: names[a.model].clone(),
-                rating: a.rating,
-            }),
-            mean: anchor.is_none().then_some(args.mean),
-            ties: match ties {
-                TieHandling::Half => "half",
-                TieHandling::Drop => "drop",
-            },
-            reweighted: args.reweight || args.style,
-            style_features,
-            files,
-            excluded,
-            dropped,
-        },
-    };
-    Ok(Computed { report, warnings })
+    })
 }
 
 #[cfg(test)]
@@ -595,6 +604,17 @@ mod tests {
             b.push(a, bb, w, 1.0, 1.0, i as f64, style(i as f64));
         }
         b
+    }
+
+    #[test]
+    fn rank_input_borrows_the_set_with_outcomes_from_model_a() {
+        let battles = set();
+        let input = RankInput::new(&battles);
+        assert_eq!(input.outcome, [1.0, 1.0, 1.0, 0.5, 0.5, 0.0]);
+        let comparisons = input.comparisons();
+        assert_eq!(comparisons.n_models, 3);
+        assert_eq!(comparisons.model_a, battles.model_a.as_slice());
+        assert!(comparisons.validate().is_ok());
     }
 
     #[test]

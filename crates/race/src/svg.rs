@@ -6,8 +6,8 @@
 use crate::compute::{self, ComputeSeries};
 use crate::date::Date;
 use crate::error::Result;
-use crate::gap::GapReport;
-use crate::value::{PriceBound, ValueModel, ValueReport};
+use crate::gap::{GapPoint, GapReport};
+use crate::value::{Comparison, PriceBound, ValueModel, ValueReport};
 use std::collections::BTreeMap;
 use versus_charts::{
     Anchor, Color, Fill, Linear, Log10, Stroke, TextStyle, format_number, log_ticks, nice_ticks,
@@ -258,34 +258,8 @@ pub fn gap_chart(report: &GapReport) -> String {
 /// The gap chart: top panel, both leaders' ratings with their 95% intervals as bands; bottom
 /// panel, the gap in points. Deterministic, so it can be committed and diffed.
 pub fn gap_scene(report: &GapReport) -> Scene {
-    let title = format!(
-        "Best {} vs best {} model on LMArena ({}{})",
-        report.a,
-        report.b,
-        report.provenance.category,
-        if report.provenance.style_control {
-            ", style control"
-        } else {
-            ""
-        }
-    );
-    let sources: Vec<&str> = report
-        .provenance
-        .sources
-        .iter()
-        .map(|s| s.source.name())
-        .collect();
-    let footer = source_lines(&[
-        format!(
-            "Source: LMArena leaderboards ({}), as shipped in {}; ratings compare within a snapshot only.",
-            sources.join(", "),
-            report.provenance.history
-        ),
-        format!(
-            "Countries and organisations: {} (Epoch AI organisations + hand-kept overrides). Made with versus.",
-            report.provenance.registry
-        ),
-    ]);
+    let title = gap_title(report);
+    let footer = gap_footer(report);
     let mut scene = Scene::new(WIDTH, 0.0, title.clone());
     let top = header(
         &mut scene,
@@ -295,10 +269,15 @@ pub fn gap_scene(report: &GapReport) -> Scene {
             report.a, report.b
         )],
     ) + 8.0;
-    let top_panel = (top, top + 320.0);
-    let gap_panel = (top_panel.1 + 40.0, top_panel.1 + 180.0);
-    scene.height = gap_panel.1 + 48.0 + footer.len() as f64 * SOURCE_LINE + 6.0;
-    draw_source(&mut scene, &footer, gap_panel.1 + 56.0);
+    let ratings_panel = (top, top + 320.0);
+    let panels = GapPanels {
+        left: LEFT,
+        right: WIDTH - RIGHT,
+        ratings: ratings_panel,
+        gap: (ratings_panel.1 + 40.0, ratings_panel.1 + 180.0),
+    };
+    scene.height = panels.gap.1 + 48.0 + footer.len() as f64 * SOURCE_LINE + 6.0;
+    draw_source(&mut scene, &footer, panels.gap.1 + 56.0);
 
     let points = &report.points;
     if points.is_empty() {
@@ -309,167 +288,40 @@ pub fn gap_scene(report: &GapReport) -> Scene {
         );
         return scene;
     }
-    let days: Vec<i64> = points
-        .iter()
-        .map(|p| p.snapshot.days_since_epoch())
-        .collect();
-    let (mut first, mut last) = (days[0], days[days.len() - 1]);
-    if first == last {
-        first -= 15;
-        last += 15;
-    }
-    let (plot_left, plot_right) = (LEFT, WIDTH - RIGHT);
-    let x = Linear::new((first as f64, last as f64), (plot_left, plot_right));
-    let xs: Vec<f64> = days.iter().map(|&d| x.at(d as f64)).collect();
-
-    let mut low = f64::INFINITY;
-    let mut high = f64::NEG_INFINITY;
-    for p in points {
-        for leader in [&p.a, &p.b] {
-            for v in [Some(leader.rating), leader.lower, leader.upper]
-                .into_iter()
-                .flatten()
-            {
-                low = low.min(v);
-                high = high.max(v);
-            }
-        }
-    }
-    let pad = ((high - low) * 0.06).max(5.0);
-    let y = Linear::new((low - pad, high + pad), (top_panel.1, top_panel.0));
-    let gap_low = points.iter().map(|p| p.gap).fold(0.0f64, f64::min);
-    let gap_high = points.iter().map(|p| p.gap).fold(0.0f64, f64::max);
-    let gap_pad = ((gap_high - gap_low) * 0.1).max(5.0);
-    let gy = Linear::new(
-        (gap_low - gap_pad, gap_high + gap_pad),
-        (gap_panel.1, gap_panel.0),
-    );
-
-    // Grid and axes.
-    y_grid(
-        &mut scene,
-        &y,
-        &nice_ticks(y.domain.0, y.domain.1, 6),
-        (plot_left, plot_right),
-        "",
-    );
-    y_grid(
-        &mut scene,
-        &gy,
-        &nice_ticks(gy.domain.0, gy.domain.1, 4),
-        (plot_left, plot_right),
-        "",
-    );
-    y_axis_label(&mut scene, "rating (Elo scale)", top_panel.0, top_panel.1);
-    y_axis_label(&mut scene, "gap (points)", gap_panel.0, gap_panel.1);
-    let zero = gy.at(0.0);
-    scene.line(
-        (plot_left, zero),
-        (plot_right, zero),
-        Stroke::new(Color::hex(0x888888), 1.0).dashed(4.0, 3.0),
-    );
-    for month in month_ticks(first, last) {
-        let tx = x.at(month.days_since_epoch() as f64);
-        scene.line(
-            (tx, gap_panel.1),
-            (tx, gap_panel.1 + 5.0),
-            Stroke::new(FRAME, 1.0),
-        );
-        scene.text(
-            (tx, gap_panel.1 + 18.0),
-            month.month_label(),
-            TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::Middle),
-        );
-    }
-    scene.text(
-        ((plot_left + plot_right) / 2.0, gap_panel.1 + 36.0),
-        "snapshot date",
-        TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::Middle),
-    );
-
-    // Holes in the data: shaded, and lines are not drawn across them.
-    let breaks: Vec<bool> = (0..days.len())
-        .map(|i| i > 0 && days[i] - days[i - 1] > MAX_JOIN_DAYS)
-        .collect();
-    for i in (1..days.len()).filter(|&i| breaks[i]) {
-        let (x0, x1) = (xs[i - 1] + 4.0, xs[i] - 4.0);
-        for panel in [top_panel, gap_panel] {
-            scene.rect(
-                x0,
-                panel.0 + 1.0,
-                x1 - x0,
-                panel.1 - panel.0 - 2.0,
-                Some(Fill::new(Color::hex(0xf2f2f2))),
-                None,
-            );
-        }
-        scene.text(
-            ((x0 + x1) / 2.0, top_panel.1 - 8.0),
-            "no snapshots",
-            TextStyle::new(11.0)
-                .color(Color::hex(0x888888))
-                .anchor(Anchor::Middle),
-        );
-    }
-    for panel in [top_panel, gap_panel] {
-        frame(&mut scene, plot_left, panel.0, plot_right, panel.1);
-    }
+    let scales = GapScales::new(points, &panels);
+    draw_gap_axes(&mut scene, &scales, &panels);
+    draw_holes(&mut scene, &scales, &panels);
 
     // Bands, then lines and markers on top.
     let a_bounds: Vec<Option<(f64, f64)>> =
         points.iter().map(|p| p.a.lower.zip(p.a.upper)).collect();
     let b_bounds: Vec<Option<(f64, f64)>> =
         points.iter().map(|p| p.b.lower.zip(p.b.upper)).collect();
-    bands(&mut scene, &xs, &a_bounds, &breaks, &y, COLOR_A);
-    bands(&mut scene, &xs, &b_bounds, &breaks, &y, COLOR_B);
-    let segments = |scene: &mut Scene, values: &[f64], scale: &Linear, color: Color| {
-        let mut edges: Vec<usize> = (0..values.len()).filter(|&i| i == 0 || breaks[i]).collect();
-        edges.push(values.len());
-        for segment in edges.windows(2) {
-            let line: Vec<(f64, f64)> = (segment[0]..segment[1])
-                .map(|i| (xs[i], scale.at(values[i])))
-                .collect();
-            scene.polyline(line, Stroke::new(color, 2.0));
-        }
-        for (px, value) in xs.iter().zip(values) {
-            scene.circle((*px, scale.at(*value)), 2.5, Some(Fill::new(color)), None);
-        }
-    };
+    bands(
+        &mut scene,
+        &scales.xs,
+        &a_bounds,
+        &scales.breaks,
+        &scales.y,
+        COLOR_A,
+    );
+    bands(
+        &mut scene,
+        &scales.xs,
+        &b_bounds,
+        &scales.breaks,
+        &scales.y,
+        COLOR_B,
+    );
     let a_ratings: Vec<f64> = points.iter().map(|p| p.a.rating).collect();
     let b_ratings: Vec<f64> = points.iter().map(|p| p.b.rating).collect();
     let gaps: Vec<f64> = points.iter().map(|p| p.gap).collect();
-    segments(&mut scene, &a_ratings, &y, COLOR_A);
-    segments(&mut scene, &b_ratings, &y, COLOR_B);
-    segments(&mut scene, &gaps, &gy, COLOR_GAP);
+    scales.segments(&mut scene, &a_ratings, &scales.y, COLOR_A);
+    scales.segments(&mut scene, &b_ratings, &scales.y, COLOR_B);
+    scales.segments(&mut scene, &gaps, &scales.gap, COLOR_GAP);
 
-    // The latest leaders, named at the right end: A's above its band, B's below its band.
-    if let (Some(p), Some(&px)) = (points.last(), xs.last()) {
-        let a_top = p.a.upper.unwrap_or(p.a.rating).max(p.a.rating);
-        let b_bottom = p.b.lower.unwrap_or(p.b.rating).min(p.b.rating);
-        for (leader, color, label_y) in [
-            (&p.a, COLOR_A, (y.at(a_top) - 7.0).max(top_panel.0 + 16.0)),
-            (
-                &p.b,
-                COLOR_B,
-                (y.at(b_bottom) + 16.0).min(top_panel.1 - 6.0),
-            ),
-        ] {
-            backed_text(
-                &mut scene,
-                (px - 4.0, label_y),
-                &format!("{} {:.0}", leader.name, leader.rating),
-                TextStyle::new(12.0).color(color).anchor(Anchor::End).bold(),
-            );
-        }
-        backed_text(
-            &mut scene,
-            (px - 4.0, (gy.at(p.gap) - 7.0).max(gap_panel.0 + 16.0)),
-            &format!("{:+.0}", p.gap),
-            TextStyle::new(12.0)
-                .color(COLOR_GAP)
-                .anchor(Anchor::End)
-                .bold(),
-        );
+    if let (Some(p), Some(&px)) = (points.last(), scales.xs.last()) {
+        label_latest_leaders(&mut scene, p, px, &scales, &panels);
     }
 
     let entries = [
@@ -486,8 +338,253 @@ pub fn gap_scene(report: &GapReport) -> Scene {
             format!("gap {} - {} (lower panel)", report.a, report.b),
         ),
     ];
-    draw_legend(&mut scene, plot_left + 8.0, top_panel.0 + 8.0, &entries);
+    draw_legend(
+        &mut scene,
+        panels.left + 8.0,
+        panels.ratings.0 + 8.0,
+        &entries,
+    );
     scene
+}
+
+fn gap_title(report: &GapReport) -> String {
+    format!(
+        "Best {} vs best {} model on LMArena ({}{})",
+        report.a,
+        report.b,
+        report.provenance.category,
+        if report.provenance.style_control {
+            ", style control"
+        } else {
+            ""
+        }
+    )
+}
+
+fn gap_footer(report: &GapReport) -> Vec<String> {
+    let sources: Vec<&str> = report
+        .provenance
+        .sources
+        .iter()
+        .map(|s| s.source.name())
+        .collect();
+    source_lines(&[
+        format!(
+            "Source: LMArena leaderboards ({}), as shipped in {}; ratings compare within a snapshot only.",
+            sources.join(", "),
+            report.provenance.history
+        ),
+        format!(
+            "Countries and organisations: {} (Epoch AI organisations + hand-kept overrides). Made with versus.",
+            report.provenance.registry
+        ),
+    ])
+}
+
+/// The two panels of the gap chart: shared left and right edges, (top, bottom) of each.
+struct GapPanels {
+    left: f64,
+    right: f64,
+    ratings: (f64, f64),
+    gap: (f64, f64),
+}
+
+/// Where the snapshots go: x per snapshot, the rating and gap scales, and which snapshots
+/// start a new segment after a hole in the data.
+struct GapScales {
+    days: Vec<i64>,
+    first: i64,
+    last: i64,
+    x: Linear,
+    xs: Vec<f64>,
+    y: Linear,
+    gap: Linear,
+    breaks: Vec<bool>,
+}
+
+impl GapScales {
+    fn new(points: &[GapPoint], panels: &GapPanels) -> GapScales {
+        let days: Vec<i64> = points
+            .iter()
+            .map(|p| p.snapshot.days_since_epoch())
+            .collect();
+        let (mut first, mut last) = (days[0], days[days.len() - 1]);
+        if first == last {
+            first -= 15;
+            last += 15;
+        }
+        let x = Linear::new((first as f64, last as f64), (panels.left, panels.right));
+        let xs: Vec<f64> = days.iter().map(|&d| x.at(d as f64)).collect();
+
+        let mut low = f64::INFINITY;
+        let mut high = f64::NEG_INFINITY;
+        for p in points {
+            for leader in [&p.a, &p.b] {
+                for v in [Some(leader.rating), leader.lower, leader.upper]
+                    .into_iter()
+                    .flatten()
+                {
+                    low = low.min(v);
+                    high = high.max(v);
+                }
+            }
+        }
+        let pad = ((high - low) * 0.06).max(5.0);
+        let y = Linear::new(
+            (low - pad, high + pad),
+            (panels.ratings.1, panels.ratings.0),
+        );
+        let gap_low = points.iter().map(|p| p.gap).fold(0.0f64, f64::min);
+        let gap_high = points.iter().map(|p| p.gap).fold(0.0f64, f64::max);
+        let gap_pad = ((gap_high - gap_low) * 0.1).max(5.0);
+        let gap = Linear::new(
+            (gap_low - gap_pad, gap_high + gap_pad),
+            (panels.gap.1, panels.gap.0),
+        );
+        // Holes in the data: lines are not drawn across them.
+        let breaks: Vec<bool> = (0..days.len())
+            .map(|i| i > 0 && days[i] - days[i - 1] > MAX_JOIN_DAYS)
+            .collect();
+        GapScales {
+            days,
+            first,
+            last,
+            x,
+            xs,
+            y,
+            gap,
+            breaks,
+        }
+    }
+
+    /// A line per run of snapshots without a hole, and a marker at every snapshot.
+    fn segments(&self, scene: &mut Scene, values: &[f64], scale: &Linear, color: Color) {
+        let mut edges: Vec<usize> = (0..values.len())
+            .filter(|&i| i == 0 || self.breaks[i])
+            .collect();
+        edges.push(values.len());
+        for segment in edges.windows(2) {
+            let line: Vec<(f64, f64)> = (segment[0]..segment[1])
+                .map(|i| (self.xs[i], scale.at(values[i])))
+                .collect();
+            scene.polyline(line, Stroke::new(color, 2.0));
+        }
+        for (px, value) in self.xs.iter().zip(values) {
+            scene.circle((*px, scale.at(*value)), 2.5, Some(Fill::new(color)), None);
+        }
+    }
+}
+
+/// Grids and axis labels of both panels, the zero line of the gap and the month ticks.
+fn draw_gap_axes(scene: &mut Scene, scales: &GapScales, panels: &GapPanels) {
+    let (y, gy) = (&scales.y, &scales.gap);
+    let edges = (panels.left, panels.right);
+    y_grid(scene, y, &nice_ticks(y.domain.0, y.domain.1, 6), edges, "");
+    y_grid(
+        scene,
+        gy,
+        &nice_ticks(gy.domain.0, gy.domain.1, 4),
+        edges,
+        "",
+    );
+    y_axis_label(
+        scene,
+        "rating (Elo scale)",
+        panels.ratings.0,
+        panels.ratings.1,
+    );
+    y_axis_label(scene, "gap (points)", panels.gap.0, panels.gap.1);
+    let zero = gy.at(0.0);
+    scene.line(
+        (panels.left, zero),
+        (panels.right, zero),
+        Stroke::new(Color::hex(0x888888), 1.0).dashed(4.0, 3.0),
+    );
+    let bottom = panels.gap.1;
+    for month in month_ticks(scales.first, scales.last) {
+        let tx = scales.x.at(month.days_since_epoch() as f64);
+        scene.line((tx, bottom), (tx, bottom + 5.0), Stroke::new(FRAME, 1.0));
+        scene.text(
+            (tx, bottom + 18.0),
+            month.month_label(),
+            TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::Middle),
+        );
+    }
+    scene.text(
+        ((panels.left + panels.right) / 2.0, bottom + 36.0),
+        "snapshot date",
+        TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::Middle),
+    );
+}
+
+/// Holes in the data shaded in both panels, then the panel frames.
+fn draw_holes(scene: &mut Scene, scales: &GapScales, panels: &GapPanels) {
+    let (days, xs) = (&scales.days, &scales.xs);
+    for i in (1..days.len()).filter(|&i| scales.breaks[i]) {
+        let (x0, x1) = (xs[i - 1] + 4.0, xs[i] - 4.0);
+        for panel in [panels.ratings, panels.gap] {
+            scene.rect(
+                x0,
+                panel.0 + 1.0,
+                x1 - x0,
+                panel.1 - panel.0 - 2.0,
+                Some(Fill::new(Color::hex(0xf2f2f2))),
+                None,
+            );
+        }
+        scene.text(
+            ((x0 + x1) / 2.0, panels.ratings.1 - 8.0),
+            "no snapshots",
+            TextStyle::new(11.0)
+                .color(Color::hex(0x888888))
+                .anchor(Anchor::Middle),
+        );
+    }
+    for panel in [panels.ratings, panels.gap] {
+        frame(scene, panels.left, panel.0, panels.right, panel.1);
+    }
+}
+
+/// The latest leaders, named at the right end: A's above its band, B's below its band, and
+/// the latest gap.
+fn label_latest_leaders(
+    scene: &mut Scene,
+    p: &GapPoint,
+    px: f64,
+    scales: &GapScales,
+    panels: &GapPanels,
+) {
+    let (y, gy) = (&scales.y, &scales.gap);
+    let a_top = p.a.upper.unwrap_or(p.a.rating).max(p.a.rating);
+    let b_bottom = p.b.lower.unwrap_or(p.b.rating).min(p.b.rating);
+    for (leader, color, label_y) in [
+        (
+            &p.a,
+            COLOR_A,
+            (y.at(a_top) - 7.0).max(panels.ratings.0 + 16.0),
+        ),
+        (
+            &p.b,
+            COLOR_B,
+            (y.at(b_bottom) + 16.0).min(panels.ratings.1 - 6.0),
+        ),
+    ] {
+        backed_text(
+            scene,
+            (px - 4.0, label_y),
+            &format!("{} {:.0}", leader.name, leader.rating),
+            TextStyle::new(12.0).color(color).anchor(Anchor::End).bold(),
+        );
+    }
+    backed_text(
+        scene,
+        (px - 4.0, (gy.at(p.gap) - 7.0).max(panels.gap.0 + 16.0)),
+        &format!("{:+.0}", p.gap),
+        TextStyle::new(12.0)
+            .color(COLOR_GAP)
+            .anchor(Anchor::End)
+            .bold(),
+    );
 }
 
 /// Box (x0, y0, x1, y1) covered by a one-line text, with a little margin.
@@ -652,8 +749,90 @@ pub fn value_chart(report: &ValueReport) -> String {
 /// by group, the Pareto frontier as a step line (the best rating available at or below each
 /// price), names for the frontier models and the compared pair.
 pub fn value_scene(report: &ValueReport) -> Scene {
+    let title = value_title(report);
+    let footer = value_footer(report);
+    let mut scene = Scene::new(WIDTH, 0.0, title.clone());
+    let top = header(&mut scene, &title, &value_subtitles(report)) + 8.0;
+    let plot = Plot {
+        left: LEFT,
+        right: WIDTH - RIGHT,
+        top,
+        bottom: top + 470.0,
+    };
+    scene.height = plot.bottom + 48.0 + footer.len() as f64 * SOURCE_LINE + 6.0;
+    draw_source(&mut scene, &footer, plot.bottom + 56.0);
+
+    let Some(scales) = ValueScales::new(&report.models, &plot) else {
+        scene.text(
+            (LEFT, top + 120.0),
+            "No priced model in this snapshot.",
+            TextStyle::new(14.0).color(INK),
+        );
+        return scene;
+    };
+    draw_value_axes(&mut scene, &scales, &plot);
+
+    let mut labels = Labels {
+        taken: Vec::new(),
+        bounds: (
+            plot.left + 2.0,
+            plot.top + 2.0,
+            plot.right - 2.0,
+            plot.bottom - 2.0,
+        ),
+    };
+    if let Some(c) = &report.comparison {
+        draw_price_bound(&mut scene, c, &scales, &plot, &mut labels);
+    }
+    let frontier = frontier_models(report);
+    draw_frontier(&mut scene, &frontier, &scales, &plot);
+
+    let groups = group_colors(report);
+    let color_of = |group: &str| {
+        groups
+            .iter()
+            .find(|(g, _, _)| g == group)
+            .map_or(OTHER_COLOR, |(_, c, _)| *c)
+    };
+    draw_value_dots(&mut scene, report, &scales, &color_of);
+    for m in &frontier {
+        scene.circle(scales.at(m), 6.0, None, Some(Stroke::new(COLOR_GAP, 1.2)));
+    }
+    let pair: Vec<&ValueModel> = report
+        .comparison
+        .iter()
+        .flat_map(|c| [&c.a_best, &c.b_best])
+        .collect();
+    for m in &pair {
+        scene.circle(
+            scales.at(m),
+            8.5,
+            None,
+            Some(Stroke::new(color_of(&m.group), 2.4)),
+        );
+    }
+
+    // Legend: bottom right, the plot's emptiest corner (expensive and weak).
+    let entries = value_legend_entries(&groups, !pair.is_empty());
+    let (lw, lh) = legend_size(&entries);
+    let (lx, ly) = (plot.right - lw - 8.0, plot.bottom - lh - 8.0);
+    draw_legend(&mut scene, lx, ly, &entries);
+    labels.taken.push((lx, ly, lx + lw, ly + lh));
+
+    label_value_models(
+        &mut scene,
+        &mut labels,
+        &pair,
+        &frontier,
+        &scales,
+        &color_of,
+    );
+    scene
+}
+
+fn value_title(report: &ValueReport) -> String {
     let prov = &report.provenance;
-    let title = format!(
+    format!(
         "Rating vs API price on LMArena, {} snapshot of {}{}",
         prov.source.name(),
         report.snapshot,
@@ -663,7 +842,12 @@ pub fn value_scene(report: &ValueReport) -> Scene {
             (c, false) => format!(" (category {c})"),
             (c, true) => format!(" (category {c}, style control)"),
         }
-    );
+    )
+}
+
+/// What a dot is, and the comparison in one sentence when there is one.
+fn value_subtitles(report: &ValueReport) -> Vec<String> {
+    let prov = &report.provenance;
     let mut subtitles = vec![format!(
         "Each dot is a model with a known price ({} of {} rated models). Step line: the price-performance frontier, the best rating available at or below each price.",
         prov.priced_models, prov.rated_models
@@ -685,7 +869,12 @@ pub fn value_scene(report: &ValueReport) -> Scene {
                 .map_or_else(|| "free".to_string(), |r| format!("at 1/{r:.1} of the price")),
         ));
     }
-    let footer = source_lines(&[
+    subtitles
+}
+
+fn value_footer(report: &ValueReport) -> Vec<String> {
+    let prov = &report.provenance;
+    source_lines(&[
         format!(
             "Source: LMArena leaderboard ({}, {}) in {}; prices in {} (LMArena's price table, else pydantic/genai-prices): latest list prices, not necessarily those of the snapshot date.",
             prov.source.name(),
@@ -694,48 +883,63 @@ pub fn value_scene(report: &ValueReport) -> Scene {
             prov.registry
         ),
         format!("Blend: {}. Made with versus.", report.blend),
-    ]);
-    let mut scene = Scene::new(WIDTH, 0.0, title.clone());
-    let top = header(&mut scene, &title, &subtitles) + 8.0;
-    let (plot_left, plot_right, plot_top) = (LEFT, WIDTH - RIGHT, top);
-    let plot_bottom = plot_top + 470.0;
-    scene.height = plot_bottom + 48.0 + footer.len() as f64 * SOURCE_LINE + 6.0;
-    draw_source(&mut scene, &footer, plot_bottom + 56.0);
+    ])
+}
 
-    let models = &report.models;
-    let price_low = models
-        .iter()
-        .map(|m| m.price)
-        .filter(|p| *p > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    let price_high = models.iter().map(|m| m.price).fold(0.0f64, f64::max);
-    if models.is_empty() || !price_low.is_finite() || price_high <= 0.0 {
-        scene.text(
-            (LEFT, top + 120.0),
-            "No priced model in this snapshot.",
-            TextStyle::new(14.0).color(INK),
-        );
-        return scene;
+/// A plot area in canvas pixels.
+struct Plot {
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+}
+
+/// Price (log) and rating scales of the value chart.
+struct ValueScales {
+    x: Log10,
+    y: Linear,
+}
+
+impl ValueScales {
+    /// `None` when no model has a positive price (a log axis needs one).
+    fn new(models: &[ValueModel], plot: &Plot) -> Option<ValueScales> {
+        let price_low = models
+            .iter()
+            .map(|m| m.price)
+            .filter(|p| *p > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let price_high = models.iter().map(|m| m.price).fold(0.0f64, f64::max);
+        if models.is_empty() || !price_low.is_finite() || price_high <= 0.0 {
+            return None;
+        }
+        // Free models sit at the left edge (a log axis has no zero).
+        let x = Log10::new((price_low / 1.4, price_high * 1.4), (plot.left, plot.right));
+        let low = models
+            .iter()
+            .map(|m| m.rating)
+            .fold(f64::INFINITY, f64::min);
+        let high = models
+            .iter()
+            .map(|m| m.rating)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let pad = ((high - low) * 0.05).max(5.0);
+        let y = Linear::new((low - pad, high + pad * 1.5), (plot.bottom, plot.top));
+        Some(ValueScales { x, y })
     }
-    // Free models sit at the left edge (a log axis has no zero).
-    let x = Log10::new((price_low / 1.4, price_high * 1.4), (plot_left, plot_right));
-    let low = models
-        .iter()
-        .map(|m| m.rating)
-        .fold(f64::INFINITY, f64::min);
-    let high = models
-        .iter()
-        .map(|m| m.rating)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let pad = ((high - low) * 0.05).max(5.0);
-    let y = Linear::new((low - pad, high + pad * 1.5), (plot_bottom, plot_top));
-    let at = |m: &ValueModel| (x.at(m.price), y.at(m.rating));
 
+    fn at(&self, m: &ValueModel) -> (f64, f64) {
+        (self.x.at(m.price), self.y.at(m.rating))
+    }
+}
+
+/// Rating grid, logarithmic price ticks, axis labels and the frame.
+fn draw_value_axes(scene: &mut Scene, scales: &ValueScales, plot: &Plot) {
+    let (x, y) = (&scales.x, &scales.y);
     y_grid(
-        &mut scene,
-        &y,
+        scene,
+        y,
         &nice_ticks(y.domain.0, y.domain.1, 7),
-        (plot_left, plot_right),
+        (plot.left, plot.right),
         "",
     );
     let ticks = log_ticks(x.domain.0, x.domain.1);
@@ -743,77 +947,87 @@ pub fn value_scene(report: &ValueReport) -> Scene {
     for (value, major) in ticks {
         let tx = x.at(value);
         scene.line(
-            (tx, plot_top),
-            (tx, plot_bottom),
+            (tx, plot.top),
+            (tx, plot.bottom),
             Stroke::new(if major { Color::hex(0xd4d4d4) } else { GRID }, 1.0),
         );
         if major || label_all {
             scene.text(
-                (tx, plot_bottom + 18.0),
+                (tx, plot.bottom + 18.0),
                 format_number(value),
                 TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::Middle),
             );
         }
     }
     scene.text(
-        ((plot_left + plot_right) / 2.0, plot_bottom + 36.0),
+        ((plot.left + plot.right) / 2.0, plot.bottom + 36.0),
         "blended API price, USD per million tokens (3 input : 1 output), log scale",
         TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::Middle),
     );
-    y_axis_label(&mut scene, "rating (Elo scale)", plot_top, plot_bottom);
-    frame(&mut scene, plot_left, plot_top, plot_right, plot_bottom);
+    y_axis_label(scene, "rating (Elo scale)", plot.top, plot.bottom);
+    frame(scene, plot.left, plot.top, plot.right, plot.bottom);
+}
 
-    let mut labels = Labels {
-        taken: Vec::new(),
-        bounds: (
-            plot_left + 2.0,
-            plot_top + 2.0,
-            plot_right - 2.0,
-            plot_bottom - 2.0,
-        ),
+/// The price bound of the comparison, if any: a dashed line and its label (kept clear of
+/// later labels).
+fn draw_price_bound(
+    scene: &mut Scene,
+    c: &Comparison,
+    scales: &ValueScales,
+    plot: &Plot,
+    labels: &mut Labels,
+) {
+    let (Some(bound), Some(usd)) = (c.price_bound, c.price_bound_usd) else {
+        return;
     };
-    // The price bound of the comparison, if any.
-    if let Some(c) = &report.comparison
-        && let (Some(bound), Some(usd)) = (c.price_bound, c.price_bound_usd)
-        && usd > 0.0
-    {
-        let bx = x.at(usd);
-        scene.line(
-            (bx, plot_top),
-            (bx, plot_bottom),
-            Stroke::new(COLOR_B, 1.2).dashed(5.0, 4.0),
-        );
-        let text = bound_text(bound, usd, &c.a_best.name);
-        let style = TextStyle::new(11.0).color(COLOR_B);
-        let width = text_width(&text, 11.0, false);
-        let (tx, anchor) = if bx + 4.0 + width < plot_right {
-            (bx + 4.0, Anchor::Start)
-        } else {
-            (bx - 4.0, Anchor::End)
-        };
-        scene.text((tx, plot_top + 14.0), text, style.anchor(anchor));
-        let x0 = if anchor == Anchor::Start {
-            tx
-        } else {
-            tx - width
-        };
-        labels
-            .taken
-            .push((x0, plot_top, x0 + width, plot_top + 18.0));
+    if usd <= 0.0 {
+        return;
     }
+    let bx = scales.x.at(usd);
+    scene.line(
+        (bx, plot.top),
+        (bx, plot.bottom),
+        Stroke::new(COLOR_B, 1.2).dashed(5.0, 4.0),
+    );
+    let text = bound_text(bound, usd, &c.a_best.name);
+    let style = TextStyle::new(11.0).color(COLOR_B);
+    let width = text_width(&text, 11.0, false);
+    let (tx, anchor) = if bx + 4.0 + width < plot.right {
+        (bx + 4.0, Anchor::Start)
+    } else {
+        (bx - 4.0, Anchor::End)
+    };
+    scene.text((tx, plot.top + 14.0), text, style.anchor(anchor));
+    let x0 = if anchor == Anchor::Start {
+        tx
+    } else {
+        tx - width
+    };
+    labels
+        .taken
+        .push((x0, plot.top, x0 + width, plot.top + 18.0));
+}
 
-    // Frontier as a step line: right along each model's rating to the next model's price, then
-    // up; after the most expensive one, flat to the edge.
-    let by_key: BTreeMap<&str, &ValueModel> =
-        models.iter().map(|m| (m.model.as_str(), m)).collect();
-    let frontier: Vec<&ValueModel> = report
+/// The frontier's models in the report's order (cheapest first).
+fn frontier_models(report: &ValueReport) -> Vec<&ValueModel> {
+    let by_key: BTreeMap<&str, &ValueModel> = report
+        .models
+        .iter()
+        .map(|m| (m.model.as_str(), m))
+        .collect();
+    report
         .frontier
         .iter()
         .filter_map(|k| by_key.get(k.as_str()).copied())
-        .collect();
+        .collect()
+}
+
+/// Frontier as a step line: right along each model's rating to the next model's price, then
+/// up; after the most expensive one, flat to the edge.
+fn draw_frontier(scene: &mut Scene, frontier: &[&ValueModel], scales: &ValueScales, plot: &Plot) {
     let mut step = Vec::new();
     for (i, m) in frontier.iter().enumerate() {
-        let (px, py) = at(m);
+        let (px, py) = scales.at(m);
         if i > 0 {
             let previous_y = step.last().map_or(py, |p: &(f64, f64)| p.1);
             step.push((px, previous_y));
@@ -821,19 +1035,19 @@ pub fn value_scene(report: &ValueReport) -> Scene {
         step.push((px, py));
     }
     if let Some(&(_, last_y)) = step.last() {
-        step.push((plot_right, last_y));
+        step.push((plot.right, last_y));
     }
     scene.polyline(step, Stroke::new(COLOR_GAP, 1.6));
+}
 
-    let groups = group_colors(report);
-    let color_of = |group: &str| {
-        groups
-            .iter()
-            .find(|(g, _, _)| g == group)
-            .map_or(OTHER_COLOR, |(_, c, _)| *c)
-    };
-    // Draw other groups first so the compared sides stay on top.
-    let mut order: Vec<&ValueModel> = models.iter().collect();
+/// One dot per model; other groups first so the compared sides stay on top.
+fn draw_value_dots(
+    scene: &mut Scene,
+    report: &ValueReport,
+    scales: &ValueScales,
+    color_of: &dyn Fn(&str) -> Color,
+) {
+    let mut order: Vec<&ValueModel> = report.models.iter().collect();
     let side_rank = |m: &ValueModel| {
         report
             .comparison
@@ -843,25 +1057,19 @@ pub fn value_scene(report: &ValueReport) -> Scene {
     order.sort_by(|p, q| side_rank(p).cmp(&side_rank(q)).then(p.model.cmp(&q.model)));
     for m in order {
         scene.circle(
-            at(m),
+            scales.at(m),
             3.8,
             Some(Fill::new(color_of(&m.group)).opacity(0.8)),
             Some(Stroke::new(Color::WHITE, 0.6)),
         );
     }
-    for m in &frontier {
-        scene.circle(at(m), 6.0, None, Some(Stroke::new(COLOR_GAP, 1.2)));
-    }
-    let pair: Vec<&ValueModel> = report
-        .comparison
-        .iter()
-        .flat_map(|c| [&c.a_best, &c.b_best])
-        .collect();
-    for m in &pair {
-        scene.circle(at(m), 8.5, None, Some(Stroke::new(color_of(&m.group), 2.4)));
-    }
+}
 
-    // Legend: bottom right, the plot's emptiest corner (expensive and weak).
+/// Groups (the largest few, then "other groups"), the frontier and the compared pair.
+fn value_legend_entries(
+    groups: &[(String, Color, usize)],
+    has_pair: bool,
+) -> Vec<(Swatch, String)> {
     let mut entries: Vec<(Swatch, String)> = groups
         .iter()
         .take(PALETTE.len() + 2)
@@ -874,20 +1082,27 @@ pub fn value_scene(report: &ValueReport) -> Scene {
         Swatch::Line(COLOR_GAP),
         "price-performance frontier (ringed)".to_string(),
     ));
-    if !pair.is_empty() {
+    if has_pair {
         entries.push((
             Swatch::Ring(COLOR_GAP),
             "compared pair (thick ring)".to_string(),
         ));
     }
-    let (lw, lh) = legend_size(&entries);
-    let (lx, ly) = (plot_right - lw - 8.0, plot_bottom - lh - 8.0);
-    draw_legend(&mut scene, lx, ly, &entries);
-    labels.taken.push((lx, ly, lx + lw, ly + lh));
+    entries
+}
 
-    // Markers of named models are obstacles for every label.
-    let mut named: Vec<&ValueModel> = pair.clone();
-    let mut rest: Vec<&ValueModel> = frontier.clone();
+/// Names the compared pair (bold, with rating and price) and the frontier models, best
+/// first; the markers of all named models are obstacles for every label.
+fn label_value_models(
+    scene: &mut Scene,
+    labels: &mut Labels,
+    pair: &[&ValueModel],
+    frontier: &[&ValueModel],
+    scales: &ValueScales,
+    color_of: &dyn Fn(&str) -> Color,
+) {
+    let mut named: Vec<&ValueModel> = pair.to_vec();
+    let mut rest: Vec<&ValueModel> = frontier.to_vec();
     rest.sort_by(|p, q| q.rating.total_cmp(&p.rating).then(p.model.cmp(&q.model)));
     for m in rest {
         if !named.iter().any(|n| n.model == m.model) {
@@ -895,7 +1110,7 @@ pub fn value_scene(report: &ValueReport) -> Scene {
         }
     }
     for m in &named {
-        let (px, py) = at(m);
+        let (px, py) = scales.at(m);
         labels.taken.push((px - 5.0, py - 5.0, px + 5.0, py + 5.0));
     }
     for (i, m) in named.iter().enumerate() {
@@ -916,14 +1131,13 @@ pub fn value_scene(report: &ValueReport) -> Scene {
             m.name.clone()
         };
         labels.place(
-            &mut scene,
-            at(m),
+            scene,
+            scales.at(m),
             if is_pair { 8.5 } else { 6.0 },
             &text,
             style,
         );
     }
-    scene
 }
 
 /// The compute chart as SVG text (see [`compute_scene`]).
@@ -960,21 +1174,7 @@ pub fn compute_scene(series: &ComputeSeries) -> Scene {
         first.year(),
         last.year()
     );
-    let mut top: Vec<String> = series
-        .points
-        .last()
-        .map(|p| {
-            p.shares
-                .iter()
-                .filter(|s| s.country != "Unknown" && s.share > 0.0)
-                .take(TOP_COUNTRIES)
-                .map(|s| s.country.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    if top.is_empty() {
-        top.push("United States".to_string());
-    }
+    let top = top_countries(series);
     let subtitle = format!(
         "Stacked shares of {measure} of the operational GPU clusters in Epoch AI's dataset, at each {} end to {last}; the {} largest countries at the last date, the rest (and unknown countries) as Other.",
         if monthly { "month" } else { "year" },
@@ -991,12 +1191,86 @@ pub fn compute_scene(series: &ComputeSeries) -> Scene {
     let mut scene = Scene::new(WIDTH, 0.0, title.clone());
     let plot_top = header(&mut scene, &title, &[subtitle]) + 8.0;
     let legend_width = 190.0;
-    let (plot_left, plot_right) = (LEFT, WIDTH - RIGHT - legend_width - 12.0);
-    let plot_bottom = plot_top + 380.0;
-    scene.height = plot_bottom + 48.0 + footer.len() as f64 * SOURCE_LINE + 6.0;
-    draw_source(&mut scene, &footer, plot_bottom + 56.0);
+    let plot = Plot {
+        left: LEFT,
+        right: WIDTH - RIGHT - legend_width - 12.0,
+        top: plot_top,
+        bottom: plot_top + 380.0,
+    };
+    scene.height = plot.bottom + 48.0 + footer.len() as f64 * SOURCE_LINE + 6.0;
+    draw_source(&mut scene, &footer, plot.bottom + 56.0);
 
-    // Layers bottom-up: top countries in order, then Other.
+    let layers = share_layers(series, &top);
+    let (d0, d1) = day_range(first, last);
+    let x = Linear::new((d0 as f64, d1 as f64), (plot.left, plot.right));
+    let y = Linear::new((0.0, 100.0), (plot.bottom, plot.top));
+    let xs: Vec<f64> = series
+        .points
+        .iter()
+        .map(|p| x.at(p.as_of.days_since_epoch() as f64))
+        .collect();
+    draw_stack(&mut scene, &layers, &xs, &y);
+    draw_compute_axes(&mut scene, (first, last), &x, &y, &plot);
+    y_axis_label(
+        &mut scene,
+        &format!("share of {measure}"),
+        plot.top,
+        plot.bottom,
+    );
+    frame(&mut scene, plot.left, plot.top, plot.right, plot.bottom);
+
+    // Legend to the right, in stack order (top layer first), with the latest share.
+    let entries: Vec<(Swatch, String)> = layers
+        .iter()
+        .rev()
+        .map(|(name, color, values)| {
+            (
+                Swatch::Block(*color),
+                format!("{name} {:.1}%", values.last().copied().unwrap_or(0.0)),
+            )
+        })
+        .collect();
+    let lx = plot.right + 12.0;
+    scene.text(
+        (lx, plot.top + 12.0),
+        format!("share on {last}"),
+        TextStyle::new(12.0).color(AXIS_TEXT),
+    );
+    draw_legend(&mut scene, lx, plot.top + 20.0, &entries);
+    scene
+}
+
+/// Days since the epoch of the x axis: first to last date, at least one day.
+fn day_range(first: Date, last: Date) -> (i64, i64) {
+    (
+        first.days_since_epoch(),
+        last.days_since_epoch().max(first.days_since_epoch() + 1),
+    )
+}
+
+/// The largest countries at the latest date (unknown excluded); the United States when none.
+fn top_countries(series: &ComputeSeries) -> Vec<String> {
+    let mut top: Vec<String> = series
+        .points
+        .last()
+        .map(|p| {
+            p.shares
+                .iter()
+                .filter(|s| s.country != "Unknown" && s.share > 0.0)
+                .take(TOP_COUNTRIES)
+                .map(|s| s.country.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    if top.is_empty() {
+        top.push("United States".to_string());
+    }
+    top
+}
+
+/// Layers bottom-up: the top countries in order, then Other (the rest of 100%, unknown
+/// countries included), each with its colour and its share at every point.
+fn share_layers(series: &ComputeSeries, top: &[String]) -> Vec<(String, Color, Vec<f64>)> {
     let mut layers: Vec<(String, Color, Vec<f64>)> = top
         .iter()
         .enumerate()
@@ -1029,20 +1303,13 @@ pub fn compute_scene(series: &ComputeSeries) -> Scene {
         });
     }
     layers.push(("Other".to_string(), OTHER_COLOR, other));
+    layers
+}
 
-    let (d0, d1) = (
-        first.days_since_epoch(),
-        last.days_since_epoch().max(first.days_since_epoch() + 1),
-    );
-    let x = Linear::new((d0 as f64, d1 as f64), (plot_left, plot_right));
-    let y = Linear::new((0.0, 100.0), (plot_bottom, plot_top));
-    let xs: Vec<f64> = series
-        .points
-        .iter()
-        .map(|p| x.at(p.as_of.days_since_epoch() as f64))
-        .collect();
+/// The layers stacked as polygons, each on top of the sum of those below.
+fn draw_stack(scene: &mut Scene, layers: &[(String, Color, Vec<f64>)], xs: &[f64], y: &Linear) {
     let mut base = vec![0.0; xs.len()];
-    for (_, color, values) in &layers {
+    for (_, color, values) in layers {
         let upper: Vec<f64> = base.iter().zip(values).map(|(b, v)| b + v).collect();
         let mut outline: Vec<(f64, f64)> = xs
             .iter()
@@ -1057,19 +1324,31 @@ pub fn compute_scene(series: &ComputeSeries) -> Scene {
         );
         base = upper;
     }
+}
+
+/// Percent grid over the stack, a tick at each 1 January (labels thinned to about ten) and
+/// the x-axis label.
+fn draw_compute_axes(
+    scene: &mut Scene,
+    (first, last): (Date, Date),
+    x: &Linear,
+    y: &Linear,
+    plot: &Plot,
+) {
     for tick in nice_ticks(0.0, 100.0, 5) {
         let ty = y.at(tick);
         scene.line(
-            (plot_left, ty),
-            (plot_right, ty),
+            (plot.left, ty),
+            (plot.right, ty),
             Stroke::new(Color::WHITE, 0.8).opacity(0.6),
         );
         scene.text(
-            (plot_left - 6.0, ty + 4.0),
+            (plot.left - 6.0, ty + 4.0),
             format!("{}%", format_number(tick)),
             TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::End),
         );
     }
+    let (d0, d1) = day_range(first, last);
     let years: Vec<i32> = (first.year()..=last.year() + 1)
         .filter(|&year| {
             Date::new(year, 1, 1).is_some_and(|d| (d0..=d1).contains(&d.days_since_epoch()))
@@ -1082,50 +1361,23 @@ pub fn compute_scene(series: &ComputeSeries) -> Scene {
         };
         let tx = x.at(date.days_since_epoch() as f64);
         scene.line(
-            (tx, plot_bottom),
-            (tx, plot_bottom + 5.0),
+            (tx, plot.bottom),
+            (tx, plot.bottom + 5.0),
             Stroke::new(FRAME, 1.0),
         );
         if i % stride == 0 {
             scene.text(
-                (tx, plot_bottom + 18.0),
+                (tx, plot.bottom + 18.0),
                 year.to_string(),
                 TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::Middle),
             );
         }
     }
     scene.text(
-        ((plot_left + plot_right) / 2.0, plot_bottom + 36.0),
+        ((plot.left + plot.right) / 2.0, plot.bottom + 36.0),
         "date (start of year marked)",
         TextStyle::new(12.0).color(AXIS_TEXT).anchor(Anchor::Middle),
     );
-    y_axis_label(
-        &mut scene,
-        &format!("share of {measure}"),
-        plot_top,
-        plot_bottom,
-    );
-    frame(&mut scene, plot_left, plot_top, plot_right, plot_bottom);
-
-    // Legend to the right, in stack order (top layer first), with the latest share.
-    let entries: Vec<(Swatch, String)> = layers
-        .iter()
-        .rev()
-        .map(|(name, color, values)| {
-            (
-                Swatch::Block(*color),
-                format!("{name} {:.1}%", values.last().copied().unwrap_or(0.0)),
-            )
-        })
-        .collect();
-    let lx = plot_right + 12.0;
-    scene.text(
-        (lx, plot_top + 12.0),
-        format!("share on {last}"),
-        TextStyle::new(12.0).color(AXIS_TEXT),
-    );
-    draw_legend(&mut scene, lx, plot_top + 20.0, &entries);
-    scene
 }
 
 #[cfg(test)]

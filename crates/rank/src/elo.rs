@@ -1,8 +1,15 @@
 //! Online Elo as FastChat computes it (`compute_elo`, METHODS §2.7): battles replayed in
-//! time order, each moving both ratings by K·(outcome − expected) (Elo 1978).
+//! time order, each moving both ratings by K·(outcome − expected) (Elo 1978), and the
+//! leaderboard FastChat built from it (`compute_bootstrap_elo`: the bootstrap median as the
+//! rating, percentile bounds).
 
 use rand::RngExt;
 use rayon::prelude::*;
+
+use crate::{
+    Anchor, Comparisons, IntervalMethod, Leaderboard, ModelRating, RankError, TieHandling,
+    check_anchor, ranks_with_uncertainty, replicate_summary, shift_to_anchor,
+};
 
 /// The K factor and starting rating (FastChat: 4 and 1000).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -76,4 +83,222 @@ pub fn bootstrap_online_elo(
             rating
         })
         .collect()
+}
+
+/// Battles as online Elo replays them: one entry per battle (a row of count c is c battles),
+/// in replay order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EloBattles {
+    pub model_a: Vec<u32>,
+    pub model_b: Vec<u32>,
+    pub outcome: Vec<f64>,
+}
+
+impl EloBattles {
+    /// The rows of `comparisons` in timestamp order, as FastChat sorts its battles by `tstamp`
+    /// before `compute_elo`. The sort is stable; `f64::total_cmp` puts rows without a time
+    /// (NaN) after those with one, in their original order. With [`TieHandling::Drop`] tied
+    /// rows are left out (FastChat's `exclude_tie`).
+    pub fn in_time_order(
+        comparisons: &Comparisons<'_>,
+        tstamp: &[f64],
+        ties: TieHandling,
+    ) -> EloBattles {
+        let mut order: Vec<usize> = (0..comparisons.len())
+            .filter(|&r| !(ties == TieHandling::Drop && comparisons.outcome[r] == 0.5))
+            .collect();
+        order.sort_by(|&x, &y| tstamp[x].total_cmp(&tstamp[y]));
+        let mut battles = EloBattles::default();
+        for &r in &order {
+            for _ in 0..(comparisons.count[r] as usize) {
+                battles.model_a.push(comparisons.model_a[r]);
+                battles.model_b.push(comparisons.model_b[r]);
+                battles.outcome.push(comparisons.outcome[r]);
+            }
+        }
+        battles
+    }
+
+    /// Number of battles replayed.
+    pub fn len(&self) -> usize {
+        self.model_a.len()
+    }
+
+    /// True when there is nothing to replay.
+    pub fn is_empty(&self) -> bool {
+        self.model_a.is_empty()
+    }
+}
+
+/// What shapes an online-Elo leaderboard.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OnlineEloOptions {
+    pub config: EloConfig,
+    /// [`IntervalMethod::None`] or [`IntervalMethod::Bootstrap`]; online Elo has no sandwich.
+    pub intervals: IntervalMethod,
+    /// Central coverage of the bootstrap bounds, e.g. 0.95.
+    pub level: f64,
+    /// Shifts every rating (and every replicate) so this model has this rating.
+    pub anchor: Option<Anchor>,
+}
+
+/// FastChat's online-Elo leaderboard (METHODS §2.7): the ratings after one replay, or with a
+/// bootstrap the median of the replicates (FastChat's leaderboard showed the bootstrap median),
+/// percentile bounds and the population variance (ddof 0) of the replicates; ranks as
+/// [`ranks_with_uncertainty`]. `iterations` is the number of battles replayed.
+pub fn rate_online_elo(
+    n_models: usize,
+    battles: &EloBattles,
+    options: &OnlineEloOptions,
+) -> Result<Leaderboard, RankError> {
+    check_anchor(options.anchor, n_models)?;
+    let mut ratings = online_elo(
+        n_models,
+        &battles.model_a,
+        &battles.model_b,
+        &battles.outcome,
+        options.config,
+    );
+    if let Some(anchor) = options.anchor {
+        shift_to_anchor(&mut ratings, anchor);
+    }
+    let (mut lower, mut upper, mut variance) = (
+        vec![f64::NAN; n_models],
+        vec![f64::NAN; n_models],
+        vec![f64::NAN; n_models],
+    );
+    match options.intervals {
+        IntervalMethod::None => {}
+        IntervalMethod::Sandwich => {
+            return Err(RankError::Unsupported(
+                "online Elo has no sandwich interval; use a bootstrap".into(),
+            ));
+        }
+        IntervalMethod::Bootstrap { rounds, seed } => {
+            let mut replicates = bootstrap_online_elo(
+                n_models,
+                &battles.model_a,
+                &battles.model_b,
+                &battles.outcome,
+                options.config,
+                rounds,
+                seed,
+            );
+            if let Some(anchor) = options.anchor {
+                for replicate in &mut replicates {
+                    shift_to_anchor(replicate, anchor);
+                }
+            }
+            let summary = replicate_summary(&replicates, n_models, options.level);
+            (lower, upper, variance) = (summary.lower, summary.upper, summary.variance);
+            ratings = summary.median;
+        }
+    }
+    let ranks = ranks_with_uncertainty(&ratings, &lower, &upper);
+    let models = (0..n_models)
+        .map(|i| ModelRating {
+            rating: ratings[i],
+            lower: lower[i],
+            upper: upper[i],
+            variance: variance[i],
+            rank: ranks[i],
+        })
+        .collect();
+    Ok(Leaderboard {
+        models,
+        style_coefficients: None,
+        converged: true,
+        iterations: battles.len(),
+        unconverged_replicates: 0,
+        replicates: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comparisons<'a>(
+        a: &'a [u32],
+        b: &'a [u32],
+        outcome: &'a [f64],
+        count: &'a [f64],
+        weight: &'a [f64],
+    ) -> Comparisons<'a> {
+        Comparisons {
+            n_models: 3,
+            model_a: a,
+            model_b: b,
+            outcome,
+            count,
+            weight,
+        }
+    }
+
+    #[test]
+    fn replay_is_in_time_order_with_counts_expanded_and_ties_dropped_on_request() {
+        let (a, b) = ([0, 1, 2, 0], [1, 2, 0, 2]);
+        let (outcome, count, weight) = ([1.0, 0.5, 0.0, 1.0], [1.0, 2.0, 1.0, 1.0], [1.0; 4]);
+        let c = comparisons(&a, &b, &outcome, &count, &weight);
+        let tstamp = [30.0, 10.0, f64::NAN, 20.0];
+        let all = EloBattles::in_time_order(&c, &tstamp, TieHandling::Half);
+        assert_eq!(all.model_a, [1, 1, 0, 0, 2]);
+        assert_eq!(all.outcome, [0.5, 0.5, 1.0, 1.0, 0.0]);
+        let decisive = EloBattles::in_time_order(&c, &tstamp, TieHandling::Drop);
+        assert_eq!(decisive.model_a, [0, 0, 2]);
+    }
+
+    #[test]
+    fn leaderboard_anchors_and_summarises_the_bootstrap() {
+        let battles = EloBattles {
+            model_a: vec![0, 1, 0, 2, 1, 0],
+            model_b: vec![1, 2, 2, 1, 0, 1],
+            outcome: vec![1.0, 1.0, 0.5, 0.0, 0.0, 1.0],
+        };
+        let config = EloConfig::default();
+        let anchor = Anchor {
+            model: 2,
+            rating: 1114.0,
+        };
+        let mut options = OnlineEloOptions {
+            config,
+            intervals: IntervalMethod::None,
+            level: 0.95,
+            anchor: Some(anchor),
+        };
+        let board = rate_online_elo(3, &battles, &options).unwrap();
+        let mut expected = online_elo(
+            3,
+            &battles.model_a,
+            &battles.model_b,
+            &battles.outcome,
+            config,
+        );
+        shift_to_anchor(&mut expected, anchor);
+        let ratings: Vec<f64> = board.models.iter().map(|m| m.rating).collect();
+        assert_eq!(ratings, expected);
+        assert_eq!(board.models[2].rating, 1114.0);
+        assert_eq!(board.iterations, 6);
+        assert!(board.models.iter().all(|m| m.lower.is_nan()));
+
+        options.intervals = IntervalMethod::Bootstrap {
+            rounds: 20,
+            seed: 7,
+        };
+        let boot = rate_online_elo(3, &battles, &options).unwrap();
+        for m in &boot.models {
+            assert!(m.lower <= m.rating && m.rating <= m.upper, "{m:?}");
+            assert!(m.variance >= 0.0);
+        }
+        assert_eq!(boot.models[2].rating, 1114.0);
+
+        options.intervals = IntervalMethod::Sandwich;
+        assert!(rate_online_elo(3, &battles, &options).is_err());
+        options.anchor = Some(Anchor {
+            model: 3,
+            rating: 0.0,
+        });
+        options.intervals = IntervalMethod::None;
+        assert!(rate_online_elo(3, &battles, &options).is_err());
+    }
 }

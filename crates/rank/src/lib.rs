@@ -124,6 +124,14 @@ pub fn ranks_with_uncertainty(ratings: &[f64], lower: &[f64], upper: &[f64]) -> 
         .collect()
 }
 
+/// Shifts every rating by the same amount so the anchored model has its rating (FastChat:
+/// `R += 1114 − R[mixtral]`, METHODS §2.3). Only differences between ratings are identified,
+/// so this changes nothing else.
+pub fn shift_to_anchor(ratings: &mut [f64], anchor: Anchor) {
+    let shift = anchor.rating - ratings[anchor.model];
+    ratings.iter_mut().for_each(|x| *x += shift);
+}
+
 /// Turns logits into anchored Elo ratings.
 struct EloScale {
     base: f64,
@@ -137,11 +145,43 @@ impl EloScale {
             .map(|t| ELO_PER_LOGIT * t + self.base)
             .collect();
         if let Some(a) = self.anchor {
-            let shift = a.rating - r[a.model];
-            r.iter_mut().for_each(|x| *x += shift);
+            shift_to_anchor(&mut r, a);
         }
         r
     }
+}
+
+/// Per-model summary of bootstrap replicates: percentile bounds at the level (linear
+/// interpolation, as numpy/jnp.quantile), population variance (ddof 0, arena-rank, METHODS
+/// §1.4) and the median.
+pub(crate) struct ReplicateSummary {
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
+    pub variance: Vec<f64>,
+    pub median: Vec<f64>,
+}
+
+pub(crate) fn replicate_summary(
+    replicates: &[Vec<f64>],
+    n_models: usize,
+    level: f64,
+) -> ReplicateSummary {
+    let tail = (1.0 - level) / 2.0;
+    let mut summary = ReplicateSummary {
+        lower: vec![f64::NAN; n_models],
+        upper: vec![f64::NAN; n_models],
+        variance: vec![f64::NAN; n_models],
+        median: vec![f64::NAN; n_models],
+    };
+    for i in 0..n_models {
+        let mut column: Vec<f64> = replicates.iter().map(|r| r[i]).collect();
+        summary.variance[i] = stats::variance_population(&column);
+        column.sort_by(f64::total_cmp);
+        summary.lower[i] = stats::quantile_sorted(&column, tail);
+        summary.upper[i] = stats::quantile_sorted(&column, 1.0 - tail);
+        summary.median[i] = stats::quantile_sorted(&column, 0.5);
+    }
+    summary
 }
 
 fn check_anchor(anchor: Option<Anchor>, n_models: usize) -> Result<(), RankError> {
@@ -180,14 +220,8 @@ fn assemble(
     }
     if let Some(reps) = replicates {
         elo_replicates = reps.theta.iter().map(|t| scale.ratings(t)).collect();
-        let lo_q = (1.0 - options.level) / 2.0;
-        for i in 0..m {
-            let mut col: Vec<f64> = elo_replicates.iter().map(|r| r[i]).collect();
-            variance[i] = stats::variance_population(&col);
-            col.sort_by(f64::total_cmp);
-            lower[i] = stats::quantile_sorted(&col, lo_q);
-            upper[i] = stats::quantile_sorted(&col, 1.0 - lo_q);
-        }
+        let summary = replicate_summary(&elo_replicates, m, options.level);
+        (lower, upper, variance) = (summary.lower, summary.upper, summary.variance);
     }
     let ranks = ranks_with_uncertainty(&ratings, &lower, &upper);
     let models = (0..m)

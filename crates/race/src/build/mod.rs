@@ -11,7 +11,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::history::{History, HistoryRow, OVERALL_CATEGORY, Source};
 use crate::registry::{ModelRecord, OpenWeights, Price, Registry};
-use hand_kept::{CountryBasis, HandKept};
+use hand_kept::{CountryBasis, HandKept, ModelOverride};
 use readers::{ModelFact, NameKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -284,30 +284,17 @@ pub fn build(
 ) -> Result<BuildOutput> {
     let hand = HandKept::read(registry_dir)?;
     let mut report = BuildReport::default();
-
-    let elo = readers::read_elo_history(&shared.elo_history())?;
-    report.elo_duplicates_removed = elo.duplicates_removed;
-    report.elo_conflicting_duplicates = elo.conflicting_duplicates;
-    let tables = readers::read_leaderboard_tables(&shared.leaderboard_tables())?;
-    report.leaderboard_tables_read = tables.files_read;
-    report.leaderboard_tables_without_keys = tables.files_without_keys;
-    let catalog = readers::read_catalog(&shared.catalog_plain(), &shared.catalog_style_control())?;
-    report.catalog_files = catalog.files_read;
-    report.catalog_files_superseded = catalog.superseded;
-    let prices = readers::read_arena_prices(&shared.arena_prices())?;
-    report.price_files = prices.files_read;
-    let genai = genai::GenaiPrices::read(&shared.genai_prices())?;
-    let epoch = readers::read_epoch_organizations(&shared.epoch_organizations())?;
+    let sources = Sources::read(shared, &mut report)?;
 
     // Facts in a fixed source order; a stable sort by date later keeps it for equal dates.
     let mut facts: Vec<ModelFact> = Vec::new();
-    facts.extend(elo.facts);
-    facts.extend(tables.facts);
-    facts.extend(prices.facts);
+    facts.extend(sources.elo.facts);
+    facts.extend(sources.tables.facts);
+    facts.extend(sources.prices.facts);
 
     let mut rows: Vec<HistoryRow> = Vec::new();
-    rows.extend(elo.rows);
-    rows.extend(catalog.rows.into_iter().filter(|row| {
+    rows.extend(sources.elo.rows);
+    rows.extend(sources.catalog.rows.into_iter().filter(|row| {
         row.category == OVERALL_CATEGORY
             || options
                 .categories
@@ -324,6 +311,106 @@ pub fn build(
 
     let scrapes = readers::read_scrapes(&shared.scrapes())?;
     report.scrape_files = scrapes.len();
+    add_scrapes(scrapes, &resolver, &mut facts, &mut rows, &mut report);
+    facts.sort_by_key(|f| f.date);
+
+    let mut facts_by_key: BTreeMap<&str, Vec<&ModelFact>> = BTreeMap::new();
+    for fact in &facts {
+        facts_by_key
+            .entry(fact.key.as_str())
+            .or_default()
+            .push(fact);
+    }
+    let mut first_seen: BTreeMap<&str, Date> = BTreeMap::new();
+    for row in &rows {
+        let entry = first_seen.entry(row.key.as_str()).or_insert(row.date);
+        if row.date < *entry {
+            *entry = row.date;
+        }
+    }
+
+    let mut records = RecordMaker {
+        hand: &hand,
+        countries: Countries::new(&sources.epoch, &hand),
+        arena_prices: &sources.prices.latest,
+        genai: &sources.genai,
+        used_aliases: BTreeSet::new(),
+    };
+    let mut models = Vec::new();
+    for (&key, &seen) in &first_seen {
+        let key_facts = facts_by_key.get(key).map(Vec::as_slice).unwrap_or(&[]);
+        models.push(records.record(key, seen, key_facts, &mut report)?);
+    }
+    report.unused_hand_kept_rows =
+        records.unused_hand_kept_rows(|key| first_seen.contains_key(key));
+    report.organizations_without_country = records.countries.unresolved.into_iter().collect();
+
+    let history = History::from_rows(rows);
+    report.history_rows = history.rows().len();
+    for row in history.rows() {
+        *report
+            .history_rows_by_source
+            .entry(row.source.code())
+            .or_default() += 1;
+    }
+    let registry = Registry::from_models("build", models)?;
+    report.registry_models = registry.models().len();
+    Ok(BuildOutput {
+        registry,
+        history,
+        report,
+    })
+}
+
+/// Every public input but the scrapes, read once; what they say about themselves goes into the
+/// report.
+struct Sources {
+    elo: readers::EloHistory,
+    tables: readers::LeaderboardTables,
+    catalog: readers::Catalog,
+    prices: readers::ArenaPrices,
+    genai: genai::GenaiPrices,
+    /// Epoch AI's organisations by lower-cased name: (name, country field).
+    epoch: BTreeMap<String, (String, String)>,
+}
+
+impl Sources {
+    fn read(shared: &SharedPaths, report: &mut BuildReport) -> Result<Sources> {
+        let mut elo = readers::read_elo_history(&shared.elo_history())?;
+        report.elo_duplicates_removed = elo.duplicates_removed;
+        report.elo_conflicting_duplicates = std::mem::take(&mut elo.conflicting_duplicates);
+        let tables = readers::read_leaderboard_tables(&shared.leaderboard_tables())?;
+        report.leaderboard_tables_read = tables.files_read;
+        report.leaderboard_tables_without_keys = tables.files_without_keys;
+        let mut catalog =
+            readers::read_catalog(&shared.catalog_plain(), &shared.catalog_style_control())?;
+        report.catalog_files = catalog.files_read;
+        report.catalog_files_superseded = std::mem::take(&mut catalog.superseded);
+        let prices = readers::read_arena_prices(&shared.arena_prices())?;
+        report.price_files = prices.files_read;
+        let genai = genai::GenaiPrices::read(&shared.genai_prices())?;
+        let epoch = readers::read_epoch_organizations(&shared.epoch_organizations())?;
+        Ok(Sources {
+            elo,
+            tables,
+            catalog,
+            prices,
+            genai,
+            epoch,
+        })
+    }
+}
+
+/// Adds the scraped leaderboards: each row resolved to a key (by [`NameResolver`]) becomes a
+/// fact and a history row. A scrape identical to the previous one is not a new snapshot; two
+/// names of one file resolving to the same key keep the first (higher-ranked) row.
+fn add_scrapes(
+    scrapes: Vec<readers::ScrapedTable>,
+    resolver: &NameResolver,
+    facts: &mut Vec<ModelFact>,
+    rows: &mut Vec<HistoryRow>,
+    report: &mut BuildReport,
+) {
     let mut previous_signature: Option<Vec<String>> = None;
     for table in scrapes {
         let signature: Vec<String> = table
@@ -379,40 +466,45 @@ pub fn build(
             });
         }
     }
-    facts.sort_by_key(|f| f.date);
+}
 
-    let mut facts_by_key: BTreeMap<&str, Vec<&ModelFact>> = BTreeMap::new();
-    for fact in &facts {
-        facts_by_key
-            .entry(fact.key.as_str())
-            .or_default()
-            .push(fact);
-    }
-    let mut first_seen: BTreeMap<&str, Date> = BTreeMap::new();
-    for row in &rows {
-        let entry = first_seen.entry(row.key.as_str()).or_insert(row.date);
-        if row.date < *entry {
-            *entry = row.date;
+/// The country of an organisation: Epoch AI's first, else the hand-kept override (a stated
+/// country or another Epoch AI name); remembers which overrides were used and which
+/// organisations stayed without a country.
+struct Countries<'a> {
+    epoch: &'a BTreeMap<String, (String, String)>,
+    hand: &'a HandKept,
+    used_overrides: BTreeSet<String>,
+    unresolved: BTreeSet<String>,
+}
+
+impl<'a> Countries<'a> {
+    fn new(epoch: &'a BTreeMap<String, (String, String)>, hand: &'a HandKept) -> Countries<'a> {
+        Countries {
+            epoch,
+            hand,
+            used_overrides: BTreeSet::new(),
+            unresolved: BTreeSet::new(),
         }
     }
 
-    let mut used_aliases: BTreeSet<String> = BTreeSet::new();
-    let mut used_country_overrides: BTreeSet<String> = BTreeSet::new();
-    let mut unresolved_orgs: BTreeSet<String> = BTreeSet::new();
-    let mut country_of = |org: &str, unresolved: &mut BTreeSet<String>| -> Result<String> {
-        if let Some((_, field)) = epoch.get(&org.to_lowercase())
+    /// "Unknown" (and noted) when no source knows; an error when an override names an Epoch
+    /// AI organisation without a country.
+    fn country_of(&mut self, org: &str) -> Result<String> {
+        if let Some((_, field)) = self.epoch.get(&org.to_lowercase())
             && let Some(country) = readers::primary_country(field)
         {
             return Ok(country);
         }
-        match hand.org_countries.get(org) {
+        match self.hand.org_countries.get(org) {
             Some(CountryBasis::Stated(country)) => {
-                used_country_overrides.insert(org.to_string());
+                self.used_overrides.insert(org.to_string());
                 Ok(country.clone())
             }
             Some(CountryBasis::EpochName(epoch_name)) => {
-                used_country_overrides.insert(org.to_string());
-                let field = epoch
+                self.used_overrides.insert(org.to_string());
+                let field = self
+                    .epoch
                     .get(&epoch_name.to_lowercase())
                     .map(|(_, f)| f.as_str())
                     .unwrap_or("");
@@ -424,31 +516,36 @@ pub fn build(
                 })
             }
             None => {
-                unresolved.insert(org.to_string());
+                self.unresolved.insert(org.to_string());
                 Ok("Unknown".to_string())
             }
         }
-    };
+    }
+}
 
-    let mut models = Vec::new();
-    for (&key, &seen) in &first_seen {
-        let key_facts = facts_by_key.get(key).map(Vec::as_slice).unwrap_or(&[]);
-        let manual = hand.models.get(key);
+/// Makes one registry row per model key from its facts (oldest first), the hand-kept tables
+/// (which win) and the price tables; remembers which organisation aliases were used.
+struct RecordMaker<'a> {
+    hand: &'a HandKept,
+    countries: Countries<'a>,
+    arena_prices: &'a BTreeMap<String, readers::ObservedPrice>,
+    genai: &'a genai::GenaiPrices,
+    used_aliases: BTreeSet<String>,
+}
+
+impl RecordMaker<'_> {
+    fn record(
+        &mut self,
+        key: &str,
+        seen: Date,
+        key_facts: &[&ModelFact],
+        report: &mut BuildReport,
+    ) -> Result<ModelRecord> {
+        let manual = self.hand.models.get(key);
         let latest = |pick: fn(&ModelFact) -> Option<&String>| {
             key_facts.iter().rev().find_map(|f| pick(f)).cloned()
         };
-        // Leaderboard display names first; a price table's marketing name only if there is none.
-        let display_name = manual
-            .and_then(|m| m.display_name.clone())
-            .or_else(|| {
-                latest(|f| {
-                    f.name
-                        .as_ref()
-                        .filter(|_| f.name_kind == NameKind::Leaderboard)
-                })
-            })
-            .or_else(|| latest(|f| f.name.as_ref()))
-            .unwrap_or_else(|| key.to_string());
+        let display_name = display_name(manual, key_facts, key);
         let other_names: BTreeSet<String> = key_facts
             .iter()
             .filter_map(|f| f.name.clone())
@@ -457,22 +554,15 @@ pub fn build(
         // Every spelling any source used must resolve, not just the latest one.
         for fact in key_facts {
             if let Some(org) = &fact.organization {
-                if hand.org_aliases.contains_key(org.trim()) {
-                    used_aliases.insert(org.trim().to_string());
-                }
-                country_of(&hand.canonical_org(org), &mut unresolved_orgs)?;
+                let canonical = self.canonical_org(org);
+                self.countries.country_of(&canonical)?;
             }
         }
         let organization = match manual
             .and_then(|m| m.organization.clone())
             .or_else(|| latest(|f| f.organization.as_ref()))
         {
-            Some(org) => {
-                if hand.org_aliases.contains_key(org.trim()) {
-                    used_aliases.insert(org.trim().to_string());
-                }
-                hand.canonical_org(&org)
-            }
+            Some(org) => self.canonical_org(&org),
             None => {
                 report.models_without_organization.push(key.to_string());
                 "Unknown".to_string()
@@ -481,13 +571,38 @@ pub fn build(
         let country = if organization == "Unknown" {
             "Unknown".to_string()
         } else {
-            country_of(&organization, &mut unresolved_orgs)?
+            self.countries.country_of(&organization)?
         };
         let license = manual
             .and_then(|m| m.license.clone())
             .or_else(|| latest(|f| f.license.as_ref()))
             .unwrap_or_default();
-        let price = if let Some(observed) = prices.latest.get(key) {
+        let price = self.price(key, &organization, report);
+        Ok(ModelRecord {
+            key: key.to_string(),
+            display_name,
+            other_names: other_names.into_iter().collect(),
+            organization,
+            country,
+            open_weights: OpenWeights::from_license(&license),
+            license,
+            first_seen: Some(seen),
+            price,
+        })
+    }
+
+    /// The hand-kept canonical spelling of an organisation, noting a used alias.
+    fn canonical_org(&mut self, org: &str) -> String {
+        if self.hand.org_aliases.contains_key(org.trim()) {
+            self.used_aliases.insert(org.trim().to_string());
+        }
+        self.hand.canonical_org(org)
+    }
+
+    /// LMArena's observed price first, else the first-party list price from genai-prices;
+    /// counted per source in the report.
+    fn price(&self, key: &str, organization: &str, report: &mut BuildReport) -> Option<Price> {
+        if let Some(observed) = self.arena_prices.get(key) {
             *report
                 .priced_models
                 .entry("lmarena-prices".into())
@@ -498,7 +613,7 @@ pub fn build(
                 date: Some(observed.date),
                 source: format!("lmarena-prices {}", observed.file),
             })
-        } else if let Some(found) = genai.first_party_price(&organization, key) {
+        } else if let Some(found) = self.genai.first_party_price(organization, key) {
             *report
                 .priced_models
                 .entry("genai-prices".into())
@@ -511,65 +626,61 @@ pub fn build(
             })
         } else {
             None
-        };
-        models.push(ModelRecord {
-            key: key.to_string(),
-            display_name,
-            other_names: other_names.into_iter().collect(),
-            organization,
-            country,
-            open_weights: OpenWeights::from_license(&license),
-            license,
-            first_seen: Some(seen),
-            price,
-        });
+        }
     }
 
-    for alias in hand.org_aliases.keys() {
-        if !used_aliases.contains(alias) {
-            report
-                .unused_hand_kept_rows
-                .push(format!("{}: {alias}", hand_kept::ORG_ALIASES_FILE));
+    /// Hand-kept rows that changed nothing: aliases and country overrides never used, model
+    /// overrides for keys not in the history.
+    fn unused_hand_kept_rows(&self, in_history: impl Fn(&str) -> bool) -> Vec<String> {
+        let hand = self.hand;
+        let mut unused = Vec::new();
+        for alias in hand.org_aliases.keys() {
+            if !self.used_aliases.contains(alias) {
+                unused.push(format!("{}: {alias}", hand_kept::ORG_ALIASES_FILE));
+            }
         }
-    }
-    for org in hand.org_countries.keys() {
-        if !used_country_overrides.contains(org) {
-            let why = if epoch.contains_key(&org.to_lowercase()) {
-                " (Epoch AI already lists it)"
-            } else {
-                ""
-            };
-            report.unused_hand_kept_rows.push(format!(
-                "{}: {org}{why}",
-                hand_kept::ORG_COUNTRY_OVERRIDES_FILE
-            ));
+        for org in hand.org_countries.keys() {
+            if !self.countries.used_overrides.contains(org) {
+                let why = if self.countries.epoch.contains_key(&org.to_lowercase()) {
+                    " (Epoch AI already lists it)"
+                } else {
+                    ""
+                };
+                unused.push(format!(
+                    "{}: {org}{why}",
+                    hand_kept::ORG_COUNTRY_OVERRIDES_FILE
+                ));
+            }
         }
-    }
-    for key in hand.models.keys() {
-        if !first_seen.contains_key(key.as_str()) {
-            report.unused_hand_kept_rows.push(format!(
-                "{}: {key} (not in the history)",
-                hand_kept::MODEL_OVERRIDES_FILE
-            ));
+        for key in hand.models.keys() {
+            if !in_history(key) {
+                unused.push(format!(
+                    "{}: {key} (not in the history)",
+                    hand_kept::MODEL_OVERRIDES_FILE
+                ));
+            }
         }
+        unused
     }
-    report.organizations_without_country = unresolved_orgs.into_iter().collect();
+}
 
-    let history = History::from_rows(rows);
-    report.history_rows = history.rows().len();
-    for row in history.rows() {
-        *report
-            .history_rows_by_source
-            .entry(row.source.code())
-            .or_default() += 1;
-    }
-    let registry = Registry::from_models("build", models)?;
-    report.registry_models = registry.models().len();
-    Ok(BuildOutput {
-        registry,
-        history,
-        report,
-    })
+/// The hand-kept name, else the latest leaderboard display name, else the latest price-table
+/// (marketing) name, else the key.
+fn display_name(manual: Option<&ModelOverride>, key_facts: &[&ModelFact], key: &str) -> String {
+    let latest = |pick: fn(&ModelFact) -> Option<&String>| {
+        key_facts.iter().rev().find_map(|f| pick(f)).cloned()
+    };
+    manual
+        .and_then(|m| m.display_name.clone())
+        .or_else(|| {
+            latest(|f| {
+                f.name
+                    .as_ref()
+                    .filter(|_| f.name_kind == NameKind::Leaderboard)
+            })
+        })
+        .or_else(|| latest(|f| f.name.as_ref()))
+        .unwrap_or_else(|| key.to_string())
 }
 
 /// Writes `registry/models.csv` and `history/history.csv` under a data directory.

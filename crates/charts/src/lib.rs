@@ -17,7 +17,6 @@ mod svg;
 pub use axis::{Linear, Log10, format_number, log_ticks, nice_ticks};
 pub use font::{FONT_FAMILY, text_width, wrap};
 pub use scene::{Anchor, Color, Fill, Scene, Shape, Stroke, TextStyle};
-pub use svg::escape;
 
 /// What can go wrong turning a scene into a PNG.
 #[derive(Debug, thiserror::Error)]

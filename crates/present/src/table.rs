@@ -17,12 +17,14 @@ pub enum Align {
     Right,
 }
 
-/// A column: its header, alignment and the narrowest it may be in aligned text.
+/// A column: its header, alignment, the narrowest it may be in aligned text, and the class of
+/// its HTML cells (for a page's stylesheet).
 #[derive(Clone, Debug, Default)]
 pub struct Column {
     pub header: String,
     pub align: Align,
     pub min_width: usize,
+    pub class: Option<String>,
 }
 
 /// A title, columns, rows of cells (already formatted text; [`MISSING`] for no value), and
@@ -60,6 +62,14 @@ impl Table {
         for (column, &(align, min_width)) in self.columns.iter_mut().zip(layout) {
             column.align = align;
             column.min_width = min_width;
+        }
+        self
+    }
+
+    /// Gives the HTML cells of column `index` a class.
+    pub fn with_class(mut self, index: usize, class: &str) -> Table {
+        if let Some(column) = self.columns.get_mut(index) {
+            column.class = Some(class.to_string());
         }
         self
     }

@@ -13,8 +13,9 @@ use crate::registry::{self, Registry};
 use crate::svg;
 use crate::value::{self, Comparison, PriceBound, ValueQuery, ValueReport};
 use crate::votes::VotesGapReport;
+use askama::Template;
 use std::fmt::Write as _;
-use versus_charts::escape;
+use versus_present::{HtmlTable, Table};
 
 /// The bundled LMArena votes of 2024-08-14, relative to the repository root.
 pub const DEFAULT_VOTES_FILE: &str = "data/arena-votes-2024-08-14/chatbotarena_20240814.json";
@@ -34,112 +35,42 @@ pub struct ReportInput<'a> {
     pub votes_seed: u64,
 }
 
-/// A table as shown on the page; every cell is escaped when written.
-struct Table {
-    caption: String,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-    /// Long tables go inside a `<details>` element, closed.
+/// A table of a section; long ones go inside a closed `<details>` element.
+struct SectionTable {
+    table: Table,
     collapsed: bool,
 }
 
-impl Table {
-    fn new(caption: impl Into<String>, header: &[&str]) -> Table {
-        Table {
-            caption: caption.into(),
-            header: header.iter().map(|h| h.to_string()).collect(),
-            rows: Vec::new(),
+impl SectionTable {
+    /// The table's own template (escapes every cell); embedded as is in the page.
+    fn html(&self) -> HtmlTable<'_> {
+        HtmlTable::new(&self.table).collapsed(self.collapsed)
+    }
+}
+
+impl From<Table> for SectionTable {
+    fn from(table: Table) -> SectionTable {
+        SectionTable {
+            table,
             collapsed: false,
         }
-    }
-
-    fn html(&self) -> String {
-        let mut out = String::new();
-        if self.collapsed {
-            let _ = writeln!(
-                out,
-                "<details><summary>{} ({} rows)</summary>",
-                escape(&self.caption),
-                self.rows.len()
-            );
-        }
-        out.push_str("<div class=\"scroll\"><table>\n");
-        if !self.collapsed {
-            let _ = writeln!(out, "<caption>{}</caption>", escape(&self.caption));
-        }
-        out.push_str("<thead><tr>");
-        for h in &self.header {
-            let _ = write!(out, "<th>{}</th>", escape(h));
-        }
-        out.push_str("</tr></thead>\n<tbody>\n");
-        for row in &self.rows {
-            out.push_str("<tr>");
-            for cell in row {
-                let _ = write!(out, "<td>{}</td>", escape(cell));
-            }
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</tbody></table></div>\n");
-        if self.collapsed {
-            out.push_str("</details>\n");
-        }
-        out
     }
 }
 
 /// One claim: what is said, what the data say, the chart, the tables, where it comes from and
-/// what to keep in mind. All text is plain and escaped when written.
+/// what to keep in mind. All text is plain; the page template escapes it.
 struct Section {
     id: &'static str,
     title: String,
     claim: String,
     findings: Vec<String>,
-    /// (SVG, caption).
+    /// (SVG from the chart writer, caption).
     figure: Option<(String, String)>,
-    tables: Vec<Table>,
+    tables: Vec<SectionTable>,
     provenance: Vec<(&'static str, String)>,
     caveats: Vec<String>,
     /// One line for the summary at the top of the page.
     summary: String,
-}
-
-impl Section {
-    fn html(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "<section id=\"{}\">", self.id);
-        let _ = writeln!(out, "<h2>{}</h2>", escape(&self.title));
-        let _ = writeln!(
-            out,
-            "<p class=\"claim\"><strong>The claim.</strong> {}</p>",
-            escape(&self.claim)
-        );
-        out.push_str("<div class=\"findings\"><strong>What the shipped data say.</strong>\n<ul>\n");
-        for finding in &self.findings {
-            let _ = writeln!(out, "<li>{}</li>", escape(finding));
-        }
-        out.push_str("</ul></div>\n");
-        if let Some((chart, caption)) = &self.figure {
-            let _ = writeln!(
-                out,
-                "<figure>\n{}<figcaption>{}</figcaption>\n</figure>",
-                chart,
-                escape(caption)
-            );
-        }
-        for table in &self.tables {
-            out.push_str(&table.html());
-        }
-        out.push_str("<div class=\"provenance\"><h3>Provenance</h3>\n<dl>\n");
-        for (label, text) in &self.provenance {
-            let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(text));
-        }
-        out.push_str("</dl></div>\n<div class=\"caveats\"><h3>Caveats</h3>\n<ul>\n");
-        for caveat in &self.caveats {
-            let _ = writeln!(out, "<li>{}</li>", escape(caveat));
-        }
-        out.push_str("</ul></div>\n</section>\n");
-        out
-    }
 }
 
 // Caveats of the report, shown on the arena's race pages too.
@@ -437,8 +368,8 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
             "Best United States and best China model on LMArena's overall leaderboard, one point per month (the month's last snapshot); bands are 95% intervals where the source publishes them; grey: months without snapshots.".to_string(),
         )),
         tables: vec![
-            gap_table(&monthly, "US-China gap, monthly".to_string()),
-            feb_table,
+            gap_table(&monthly, "US-China gap, monthly".to_string()).into(),
+            feb_table.into(),
         ],
         provenance: gap_provenance(
             &monthly,
@@ -525,8 +456,8 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
                 )
             }
             None => (
-                crate::table::MISSING.to_string(),
-                crate::table::MISSING.to_string(),
+                versus_present::MISSING.to_string(),
+                versus_present::MISSING.to_string(),
             ),
         };
         latest_raw = raw;
@@ -606,7 +537,7 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
             svg::gap_chart(&styled),
             "As (a), with LMArena's style-controlled ratings (published from 2025-03).".to_string(),
         )),
-        tables: vec![table],
+        tables: vec![table.into()],
         provenance: gap_provenance(
             &styled,
             "category `full`, style-controlled ratings; raw comparison from the same source on the same date, or the nearest within 7 days; sides by country: United States vs China".to_string(),
@@ -699,7 +630,7 @@ fn section_gap_licence(input: &ReportInput<'_>) -> Result<Section> {
             svg::gap_chart(&monthly),
             "Best proprietary and best open-weights model on LMArena's overall leaderboard, one point per month.".to_string(),
         )),
-        tables: vec![gap_table(&monthly, "Proprietary-open gap, monthly".to_string())],
+        tables: vec![gap_table(&monthly, "Proprietary-open gap, monthly".to_string()).into()],
         provenance: gap_provenance(
             &monthly,
             "category `full`, raw ratings; sides by licence: proprietary vs open (any published weights licence); models of unknown licence are on neither side".to_string(),
@@ -851,7 +782,6 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
             "frontier",
         ],
     );
-    full.collapsed = true;
     for m in &tenth.models {
         let on_frontier = tenth.frontier.contains(&m.model);
         let mut roles = Vec::new();
@@ -898,7 +828,13 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
             svg::value_chart(&tenth),
             "Rating against blended API price (log scale) at the latest snapshot; step line: the price-performance frontier; thick rings: the best United States model and the best China model within a tenth of its price (dashed line).".to_string(),
         )),
-        tables: vec![frontier_table, full],
+        tables: vec![
+            frontier_table.into(),
+            SectionTable {
+                table: full,
+                collapsed: true,
+            },
+        ],
         provenance: vec![
             (
                 "Files",
@@ -1072,7 +1008,7 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
             s.clusters.to_string(),
         ]);
     }
-    now_table.collapsed = now.shares.len() > 12;
+    let now_collapsed = now.shares.len() > 12;
     let mut year_table = Table::new(
         "Share of 16-bit OP/s at each year end",
         &[
@@ -1109,7 +1045,13 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
             svg::compute_chart(&monthly),
             "Stacked share of the recorded 16-bit OP/s of operational GPU clusters by country, at each month end.".to_string(),
         )),
-        tables: vec![now_table, year_table],
+        tables: vec![
+            SectionTable {
+                table: now_table,
+                collapsed: now_collapsed,
+            },
+            year_table.into(),
+        ],
         provenance: vec![
             ("Files", format!("{} ({})", now.provenance.data, now.provenance.origin)),
             (
@@ -1262,7 +1204,7 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
             format!("{:.1}", leader.rating),
             match (leader.lower, leader.upper) {
                 (Some(l), Some(u)) => format!("[{l:.1}, {u:.1}]"),
-                _ => crate::table::MISSING.to_string(),
+                _ => versus_present::MISSING.to_string(),
             },
             format!("{:.0}%", stability * 100.0),
         ]);
@@ -1279,7 +1221,7 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
             format!("published {}", pub_point.snapshot),
             format!("{} vs {}", pub_point.a.name, pub_point.b.name),
             format!("{:.1}", pub_point.gap),
-            crate::table::MISSING.to_string(),
+            versus_present::MISSING.to_string(),
             format!("P = {:.3}", pub_point.win_probability),
         ]);
     }
@@ -1289,7 +1231,7 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
         claim: "The published gap is not an artefact of LMArena's pipeline: refitting its public vote log gives the same gap, and an interval for it.".to_string(),
         findings,
         figure: None,
-        tables: vec![table],
+        tables: vec![table.into()],
         provenance: vec![
             (
                 "Files",
@@ -1337,16 +1279,36 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
     })
 }
 
-const CSS: &str = "body{font-family:DejaVu Sans,Verdana,Arial,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:2.2em;border-bottom:2px solid #ddd;padding-bottom:.2em}h3{font-size:1em;margin:1em 0 .3em}
-.claim{background:#f4f6fa;border-left:4px solid #1f5fa8;padding:.5em .8em}
-.findings ul{margin-top:.3em}.findings li{margin:.25em 0}
-figure{margin:1.2em 0}figure svg{max-width:100%;height:auto;border:1px solid #eee}figcaption{font-size:.85em;color:#555}
-.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.8em;margin:.8em 0}caption{text-align:left;font-weight:bold;padding:.3em 0}
-th,td{border:1px solid #ddd;padding:.2em .45em;text-align:left;vertical-align:top}td:nth-child(-n+3){white-space:nowrap}th{background:#f2f2f2}tbody tr:nth-child(even){background:#fafafa}
-details{margin:.8em 0}summary{cursor:pointer;font-weight:bold;font-size:.9em}
-.provenance,.caveats{font-size:.88em;color:#333}dt{font-weight:bold;float:left;clear:left;width:9em}dd{margin-left:9.5em;margin-bottom:.3em}
-.caveats li{margin:.2em 0}.meta{color:#555;font-size:.9em}code{background:#f2f2f2;padding:0 .2em}";
+/// The whole page (`templates/report.html`): the data line, the summary, the sections and the
+/// caveats that apply throughout.
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage<'a> {
+    version: &'static str,
+    history_file: &'static str,
+    history_rows: String,
+    snapshot_count: usize,
+    models_file: &'static str,
+    model_count: usize,
+    clusters_file: &'static str,
+    cluster_count: usize,
+    /// The vote files and the number of votes, when the votes section was computed.
+    votes: Option<(String, String)>,
+    sections: &'a [Section],
+    caveats: &'a [&'a str],
+}
+
+/// Caveats that apply to every section, listed at the end of the page.
+const CAVEATS_THROUGHOUT: [&str; 8] = [
+    CAVEAT_DRIFT,
+    CAVEAT_ANCHOR,
+    CAVEAT_STYLE,
+    CAVEAT_TIES,
+    compute::COVERAGE_CAVEAT,
+    CAVEAT_COUNTRY,
+    gap::NOTE_WIN_PROBABILITY,
+    "The leaderboard history has a hole between 2025-08-04 and 2025-11-05 (no snapshot in the public sources); charts shade it and draw no line across it.",
+];
 
 /// The whole page. Deterministic: the same data give the same bytes (no clock, no randomness
 /// beyond the seeded bootstrap the caller ran).
@@ -1360,18 +1322,6 @@ pub fn report_html(input: &ReportInput<'_>) -> Result<String> {
         section_compute(input)?,
         section_votes(input)?,
     ];
-    let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>The AI race, recomputed from public data</title>\n<style>\n");
-    out.push_str(CSS);
-    out.push_str(
-        "\n</style>\n</head>\n<body>\n<h1>The AI race, recomputed from public data</h1>\n",
-    );
-    let _ = writeln!(
-        out,
-        "<p class=\"meta\">Generated by <code>versus report</code> (versus-race {}) from the data shipped in the repository. Every number on this page is recomputed when the page is built; only the claims being checked are quoted text. Sources and licences: data/registry/SOURCES.md, data/history/SOURCES.md, data/compute/SOURCES.md, data/arena-votes-2024-08-14/SOURCES.md.</p>",
-        escape(env!("CARGO_PKG_VERSION"))
-    );
-    let model_count = input.registry.models().len();
     let snapshot_count = Source::ALL
         .iter()
         .map(|s| {
@@ -1383,54 +1333,27 @@ pub fn report_html(input: &ReportInput<'_>) -> Result<String> {
                 .count()
         })
         .sum::<usize>();
-    let _ = writeln!(
-        out,
-        "<p class=\"meta\">Data: {} ({} rows, {} overall-leaderboard snapshots), {} ({} models), {} ({} clusters){}.</p>",
-        escape(history::HISTORY_FILE),
-        thousands(input.history.rows().len() as f64),
+    let page = ReportPage {
+        version: env!("CARGO_PKG_VERSION"),
+        history_file: history::HISTORY_FILE,
+        history_rows: thousands(input.history.rows().len() as f64),
         snapshot_count,
-        escape(registry::MODELS_FILE),
-        model_count,
-        escape(compute::CLUSTERS_FILE),
-        input.clusters.len(),
-        input
-            .votes
-            .map(|v| format!(
-                ", {} ({} votes)",
-                escape(&v.provenance.votes.join(", ")),
-                thousands(v.provenance.battles)
-            ))
-            .unwrap_or_default()
-    );
-    out.push_str("<h2 id=\"summary\">Summary</h2>\n<ul>\n");
-    for section in &sections {
-        let _ = writeln!(
-            out,
-            "<li><a href=\"#{}\">{}</a>: {}</li>",
-            section.id,
-            escape(&section.title),
-            escape(&section.summary)
-        );
-    }
-    out.push_str("</ul>\n");
-    for section in &sections {
-        out.push_str(&section.html());
-    }
-    out.push_str("<section id=\"caveats\">\n<h2>Caveats that apply throughout</h2>\n<ul>\n");
-    for caveat in [
-        CAVEAT_DRIFT,
-        CAVEAT_ANCHOR,
-        CAVEAT_STYLE,
-        CAVEAT_TIES,
-        compute::COVERAGE_CAVEAT,
-        CAVEAT_COUNTRY,
-        gap::NOTE_WIN_PROBABILITY,
-        "The leaderboard history has a hole between 2025-08-04 and 2025-11-05 (no snapshot in the public sources); charts shade it and draw no line across it.",
-    ] {
-        let _ = writeln!(out, "<li>{}</li>", escape(caveat));
-    }
-    out.push_str("</ul>\n</section>\n</body>\n</html>\n");
-    Ok(out)
+        models_file: registry::MODELS_FILE,
+        model_count: input.registry.models().len(),
+        clusters_file: compute::CLUSTERS_FILE,
+        cluster_count: input.clusters.len(),
+        votes: input.votes.map(|v| {
+            (
+                v.provenance.votes.join(", "),
+                thousands(v.provenance.battles),
+            )
+        }),
+        sections: &sections,
+        caveats: &CAVEATS_THROUGHOUT,
+    };
+    let mut html = page.render().map_err(versus_present::Error::from)?;
+    html.push('\n');
+    Ok(html)
 }
 
 #[cfg(test)]
@@ -1445,13 +1368,50 @@ mod tests {
     }
 
     #[test]
-    fn tables_escape_their_cells() {
+    fn section_text_is_escaped_by_the_template() {
         let mut table = Table::new("<caption>", &["a&b"]);
         table
             .rows
             .push(vec!["<script>alert('x')</script>".to_string()]);
-        let html = table.html();
-        assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
-        assert!(html.contains("a&amp;b") && html.contains("&lt;caption&gt;"));
+        let section = Section {
+            id: "s",
+            title: "<b>title</b>".into(),
+            claim: "\"quoted\"".into(),
+            findings: vec!["a < b".into()],
+            figure: Some(("<svg></svg>".into(), "fig & caption".into())),
+            tables: vec![table.into()],
+            provenance: vec![("Files", "x > y".into())],
+            caveats: vec!["it's".into()],
+            summary: "sum".into(),
+        };
+        let page = ReportPage {
+            version: "0",
+            history_file: "h",
+            history_rows: "1".into(),
+            snapshot_count: 1,
+            models_file: "m",
+            model_count: 1,
+            clusters_file: "c",
+            cluster_count: 1,
+            votes: None,
+            sections: std::slice::from_ref(&section),
+            caveats: &["<caveat>"],
+        };
+        let html = page.render().unwrap_or_default();
+        assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+        assert!(
+            !html.contains("<script>") && html.contains("&#60;script&#62;"),
+            "{html}"
+        );
+        assert!(html.contains("<th>a&#38;b</th>") && html.contains("&#60;caption&#62;"));
+        assert!(
+            html.contains("<h2>&#60;b&#62;title&#60;/b&#62;</h2>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<figure>\n<svg></svg><figcaption>fig &#38; caption"),
+            "{html}"
+        );
+        assert!(html.contains("<li>&#60;caveat&#62;</li>"), "{html}");
     }
 }

@@ -681,8 +681,9 @@ fn anchor_sentence(c: &Comparison, shift: f64) -> String {
     )
 }
 
-/// (d) Value: performance per price at the latest snapshot.
-fn section_value(input: &ReportInput<'_>) -> Result<Section> {
+/// The two value comparisons of the report: best United States model against best China model,
+/// and the best China model within a tenth of the price (plain, tenth).
+fn value_reports(input: &ReportInput<'_>) -> Result<(ValueReport, ValueReport)> {
     let by = GroupBy::Country;
     let make = |bound: Option<PriceBound>| -> Result<ValueReport> {
         value::value(
@@ -697,8 +698,11 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
             },
         )
     };
-    let plain = make(None)?;
-    let tenth = make(Some(PriceBound::FractionOfA(0.1)))?;
+    Ok((make(None)?, make(Some(PriceBound::FractionOfA(0.1)))?))
+}
+
+/// What the value comparisons say, and the summary line.
+fn value_findings(plain: &ValueReport, tenth: &ValueReport) -> (Vec<String>, String) {
     let mut findings = vec![format!(
         "Latest snapshot: {} ({}), {} of {} rated models have a known price.",
         tenth.snapshot,
@@ -708,8 +712,8 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
     )];
     let mut summary_parts = Vec::new();
     for (label, report) in [
-        ("Best against best", &plain),
-        ("Within a tenth of the price", &tenth),
+        ("Best against best", plain),
+        ("Within a tenth of the price", tenth),
     ] {
         match &report.comparison {
             Some(c) => {
@@ -760,6 +764,12 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
     ));
     let summary = format!("{}.", summary_parts.join("; "));
 
+    (findings, summary)
+}
+
+/// The frontier models with their roles in the comparisons, and every priced model (frontier,
+/// full).
+fn value_tables(plain: &ValueReport, tenth: &ValueReport) -> (Table, Table) {
     let mut frontier_table = Table::new(
         "Frontier models and the compared pairs",
         &[
@@ -785,7 +795,7 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
     for m in &tenth.models {
         let on_frontier = tenth.frontier.contains(&m.model);
         let mut roles = Vec::new();
-        for (label, report) in [("best vs best", &plain), ("within 1/10 price", &tenth)] {
+        for (label, report) in [("best vs best", plain), ("within 1/10 price", tenth)] {
             if let Some(c) = &report.comparison {
                 if c.a_best.model == m.model {
                     roles.push(format!("{label}: best {}", c.a));
@@ -819,6 +829,53 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
             if on_frontier { "yes" } else { "" }.to_string(),
         ]);
     }
+    (frontier_table, full)
+}
+
+/// Where the value section's numbers come from.
+fn value_provenance(tenth: &ValueReport) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "Files",
+            format!(
+                "{} (ratings), {} (prices, country, organisation)",
+                tenth.provenance.history, tenth.provenance.registry
+            ),
+        ),
+        (
+            "Dates",
+            format!(
+                "the latest selected snapshot, {} ({}); prices are each model's latest list price",
+                tenth.snapshot,
+                tenth.provenance.source.name()
+            ),
+        ),
+        (
+            "Filters",
+            format!(
+                "category `full`, raw ratings; priced models only; blend: {}",
+                tenth.blend
+            ),
+        ),
+        (
+            "Selection rule",
+            format!(
+                "best = highest-rated priced model of the side; 'within a tenth' = highest-rated China model whose blended price is at most 0.1 x the best United States model's; frontier: {}",
+                tenth.provenance.frontier_rule
+            ),
+        ),
+        (
+            "Recompute",
+            "versus race value; versus race value --max-price-fraction 0.1".to_string(),
+        ),
+    ]
+}
+
+/// (d) Value: performance per price at the latest snapshot.
+fn section_value(input: &ReportInput<'_>) -> Result<Section> {
+    let (plain, tenth) = value_reports(input)?;
+    let (findings, summary) = value_findings(&plain, &tenth);
+    let (frontier_table, full) = value_tables(&plain, &tenth);
     Ok(Section {
         id: "value",
         title: "(d) Performance per price".to_string(),
@@ -835,41 +892,7 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
                 collapsed: true,
             },
         ],
-        provenance: vec![
-            (
-                "Files",
-                format!(
-                    "{} (ratings), {} (prices, country, organisation)",
-                    tenth.provenance.history, tenth.provenance.registry
-                ),
-            ),
-            (
-                "Dates",
-                format!(
-                    "the latest selected snapshot, {} ({}); prices are each model's latest list price",
-                    tenth.snapshot,
-                    tenth.provenance.source.name()
-                ),
-            ),
-            (
-                "Filters",
-                format!(
-                    "category `full`, raw ratings; priced models only; blend: {}",
-                    tenth.blend
-                ),
-            ),
-            (
-                "Selection rule",
-                format!(
-                    "best = highest-rated priced model of the side; 'within a tenth' = highest-rated China model whose blended price is at most 0.1 x the best United States model's; frontier: {}",
-                    tenth.provenance.frontier_rule
-                ),
-            ),
-            (
-                "Recompute",
-                "versus race value; versus race value --max-price-fraction 0.1".to_string(),
-            ),
-        ],
+        provenance: value_provenance(&tenth),
         caveats: vec![
             value::NOTE_RATING_PERCENT.to_string(),
             CAVEAT_ANCHOR.to_string(),

@@ -255,33 +255,9 @@ fn early_sentence(report: &GapReport) -> (String, f64) {
     )
 }
 
-/// (a) The US–China gap over time.
-fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> {
-    let by = GroupBy::Country;
-    let sides = ("United States", "China");
-    let monthly = gap::gap(
-        input.registry,
-        input.history,
-        &query(
-            input.registry,
-            by,
-            sides,
-            Every::Month,
-            SnapshotSelection::overall(),
-        )?,
-    )?;
-    let mut february = SnapshotSelection::overall();
-    february.from = Some(date("2025-02-01")?);
-    february.to = Some(date("2025-02-28")?);
-    let feb = gap::gap(
-        input.registry,
-        input.history,
-        &query(input.registry, by, sides, Every::Snapshot, february)?,
-    )?;
-    let (early, early_mean) = early_sentence(&monthly);
-    let mut findings = vec![early];
-
-    // February 2025, snapshot by snapshot, in runs of the same two leaders.
+/// February 2025 snapshot by snapshot, in runs of the same two leaders: the range of the gap
+/// in each run.
+fn february_runs(feb: &GapReport) -> Vec<String> {
     let mut runs: Vec<Vec<&GapPoint>> = Vec::new();
     for p in &feb.points {
         match runs.last_mut() {
@@ -289,8 +265,7 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
             _ => runs.push(vec![p]),
         }
     }
-    let run_text: Vec<String> = runs
-        .iter()
+    runs.iter()
         .map(|run| {
             let low = run.iter().map(|p| p.gap).fold(f64::INFINITY, f64::min);
             let high = run.iter().map(|p| p.gap).fold(f64::NEG_INFINITY, f64::max);
@@ -302,7 +277,16 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
                 run[0].b.name
             )
         })
-        .collect();
+        .collect()
+}
+
+/// What the US-China series says about the claim (early 2024, February 2025, the latest month,
+/// the smallest gap), and the summary line.
+fn gap_country_findings(monthly: &GapReport, feb: &GapReport) -> (Vec<String>, String) {
+    let (early, early_mean) = early_sentence(monthly);
+    let mut findings = vec![early];
+
+    let run_text = february_runs(feb);
     let feb_low = min_point(&feb.points);
     let feb_end = monthly.points.iter().find(|p| p.date == "2025-02");
     findings.push(format!(
@@ -342,7 +326,7 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
         Some(p) => format!("{summary}; {:.1} in {}.", p.gap, p.date),
         None => format!("{summary}."),
     };
-    if let Some(line) = latest_sentence(&monthly) {
+    if let Some(line) = latest_sentence(monthly) {
         findings.push(line);
     }
     if let Some(low) = min_point(&monthly.points) {
@@ -351,6 +335,33 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
             low.gap, low.date, low.a.name, low.b.name
         ));
     }
+    (findings, summary)
+}
+
+/// (a) The US–China gap over time.
+fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> {
+    let by = GroupBy::Country;
+    let sides = ("United States", "China");
+    let monthly = gap::gap(
+        input.registry,
+        input.history,
+        &query(
+            input.registry,
+            by,
+            sides,
+            Every::Month,
+            SnapshotSelection::overall(),
+        )?,
+    )?;
+    let mut february = SnapshotSelection::overall();
+    february.from = Some(date("2025-02-01")?);
+    february.to = Some(date("2025-02-28")?);
+    let feb = gap::gap(
+        input.registry,
+        input.history,
+        &query(input.registry, by, sides, Every::Snapshot, february)?,
+    )?;
+    let (findings, summary) = gap_country_findings(&monthly, &feb);
     let mut feb_table = gap_table(
         &feb,
         "February 2025, every selected snapshot (the claim's month)".to_string(),
@@ -388,17 +399,49 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
     Ok((section, monthly))
 }
 
-/// (b) The same with style control, against the raw gap of the same snapshots.
-fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
+/// The raw (not style-controlled) leaders of the same source and date as `point`, or of the
+/// nearest raw snapshot within the precedence window (LMArena sometimes published only the
+/// style-controlled table).
+fn raw_point_near(input: &ReportInput<'_>, point: &GapPoint) -> Result<Option<GapPoint>> {
     let by = GroupBy::Country;
     let sides = ("United States", "China");
-    let mut selection = SnapshotSelection::overall();
-    selection.style_control = true;
-    let styled = gap::gap(
-        input.registry,
-        input.history,
-        &query(input.registry, by, sides, Every::Month, selection)?,
-    )?;
+    let nearest = input
+        .history
+        .snapshots(history::OVERALL_CATEGORY, false)
+        .into_iter()
+        .filter(|id| id.source == point.source)
+        .map(|id| {
+            (
+                (id.date.days_since_epoch() - point.snapshot.days_since_epoch()).abs(),
+                id,
+            )
+        })
+        .filter(|(distance, _)| *distance <= history::PRECEDENCE_WINDOW_DAYS)
+        .min()
+        .map(|(_, id)| id);
+    Ok(match nearest {
+        Some(id) => {
+            let mut raw_selection = SnapshotSelection::overall();
+            raw_selection.snapshot = Some(id.date);
+            raw_selection.source = Some(id.source);
+            gap::gap(
+                input.registry,
+                input.history,
+                &query(input.registry, by, sides, Every::Snapshot, raw_selection)?,
+            )
+            .ok()
+            .and_then(|r| r.points.into_iter().next())
+        }
+        None => None,
+    })
+}
+
+/// Month by month: the style-controlled gap next to the raw gap of the same snapshot. Also the
+/// differences (style control minus raw) and the latest month's raw leaders.
+fn style_comparison(
+    input: &ReportInput<'_>,
+    styled: &GapReport,
+) -> Result<(Table, Vec<f64>, Option<GapPoint>)> {
     let mut table = Table::new(
         "US-China gap with and without style control, same snapshot",
         &[
@@ -416,37 +459,7 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
     let mut differences = Vec::new();
     let mut latest_raw = None;
     for p in &styled.points {
-        // The raw leaderboard of the same source and date, or the nearest within the
-        // precedence window (LMArena sometimes published only the style-controlled table).
-        let nearest = input
-            .history
-            .snapshots(history::OVERALL_CATEGORY, false)
-            .into_iter()
-            .filter(|id| id.source == p.source)
-            .map(|id| {
-                (
-                    (id.date.days_since_epoch() - p.snapshot.days_since_epoch()).abs(),
-                    id,
-                )
-            })
-            .filter(|(distance, _)| *distance <= history::PRECEDENCE_WINDOW_DAYS)
-            .min()
-            .map(|(_, id)| id);
-        let raw = match nearest {
-            Some(id) => {
-                let mut raw_selection = SnapshotSelection::overall();
-                raw_selection.snapshot = Some(id.date);
-                raw_selection.source = Some(id.source);
-                gap::gap(
-                    input.registry,
-                    input.history,
-                    &query(input.registry, by, sides, Every::Snapshot, raw_selection)?,
-                )
-                .ok()
-                .and_then(|r| r.points.into_iter().next())
-            }
-            None => None,
-        };
+        let raw = raw_point_near(input, p)?;
         let (raw_cell, diff_cell) = match &raw {
             Some(r) => {
                 differences.push(p.gap - r.gap);
@@ -473,6 +486,15 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
             diff_cell,
         ]);
     }
+    Ok((table, differences, latest_raw))
+}
+
+/// What the style-controlled series says, and the summary line.
+fn gap_style_findings(
+    styled: &GapReport,
+    differences: &[f64],
+    latest_raw: Option<&GapPoint>,
+) -> (Vec<String>, String) {
     let mut findings = Vec::new();
     let (first, last) = (styled.points.first(), styled.points.last());
     if let (Some(first), Some(last)) = (first, last) {
@@ -489,7 +511,7 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
             last.gap,
             last.a.name,
             last.b.name,
-            latest_raw.as_ref().map_or_else(
+            latest_raw.map_or_else(
                 || "no raw leaderboard within 7 days".to_string(),
                 |r| format!(
                     "{:.1} points without it ({} vs {}, raw snapshot of {})",
@@ -507,7 +529,7 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
         findings.push(format!(
             "Over these {} months style control changes the gap by {:+.1} points on average (from {:+.1} to {:+.1}); leaders separable in every month: {}.",
             differences.len(),
-            mean(&differences),
+            mean(differences),
             low,
             high,
             if styled.points.iter().all(|p| p.separable == gap::Separable::Yes) { "yes" } else { "no" }
@@ -524,10 +546,26 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
             "{:.1} points in {} (style control exists from 2025-03); mean change vs raw {:+.1}.",
             p.gap,
             p.date,
-            mean(&differences)
+            mean(differences)
         ),
         None => "No style-controlled snapshot in the shipped history.".to_string(),
     };
+    (findings, summary)
+}
+
+/// (b) The same with style control, against the raw gap of the same snapshots.
+fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
+    let by = GroupBy::Country;
+    let sides = ("United States", "China");
+    let mut selection = SnapshotSelection::overall();
+    selection.style_control = true;
+    let styled = gap::gap(
+        input.registry,
+        input.history,
+        &query(input.registry, by, sides, Every::Month, selection)?,
+    )?;
+    let (table, differences, latest_raw) = style_comparison(input, &styled)?;
+    let (findings, summary) = gap_style_findings(&styled, &differences, latest_raw.as_ref());
     Ok(Section {
         id: "gap-style",
         title: "(b) The same gap with style control".to_string(),

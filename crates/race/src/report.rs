@@ -958,8 +958,18 @@ fn series_share(point: &compute::SeriesPoint, country: &str) -> f64 {
         .map_or(0.0, |s| s.share)
 }
 
-/// (e) Compute share by country, now and over time.
-fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
+/// The compute data of the report: shares of the latest date in two measures, and the monthly
+/// and yearly series since 2018.
+struct ComputeData {
+    as_of: Date,
+    start: Date,
+    now: ComputeShares,
+    h100: ComputeShares,
+    monthly: ComputeSeries,
+    yearly: ComputeSeries,
+}
+
+fn compute_data(input: &ReportInput<'_>) -> Result<ComputeData> {
     let query = ComputeQuery {
         measure: Measure::Op16,
         standard_only: true,
@@ -988,7 +998,27 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
         &compute::period_ends(start, as_of, false),
     )
     .ok_or_else(|| Error::Query("empty compute series".into()))?;
+    Ok(ComputeData {
+        as_of,
+        start,
+        now,
+        h100,
+        monthly,
+        yearly,
+    })
+}
 
+/// What the compute data say (shares now, in both measures, extremes and year ends), and the
+/// summary line.
+fn compute_findings(data: &ComputeData) -> (Vec<String>, String) {
+    let ComputeData {
+        as_of,
+        start,
+        now,
+        h100,
+        monthly,
+        yearly,
+    } = data;
     let top: Vec<String> = now
         .shares
         .iter()
@@ -1004,8 +1034,8 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
         ),
         format!(
             "Measured in H100 equivalents instead: United States {:.2}%, China {:.2}%.",
-            share_of(&h100, "United States"),
-            share_of(&h100, "China")
+            share_of(h100, "United States"),
+            share_of(h100, "China")
         ),
     ];
     let extreme = |country: &str, highest: bool| {
@@ -1048,10 +1078,21 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
     let summary = format!(
         "On {} (Epoch AI clusters): United States {:.1}%, China {:.1}% of recorded 16-bit OP/s.",
         as_of,
-        share_of(&now, "United States"),
-        share_of(&now, "China")
+        share_of(now, "United States"),
+        share_of(now, "China")
     );
+    (findings, summary)
+}
 
+/// The shares on the latest date (collapsed when long) and at each year end.
+fn compute_tables(data: &ComputeData) -> (SectionTable, Table) {
+    let ComputeData {
+        as_of,
+        now,
+        h100,
+        yearly,
+        ..
+    } = data;
     let mut now_table = Table::new(
         format!("Share of recorded AI-cluster compute by country on {as_of}"),
         &[
@@ -1065,11 +1106,10 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
         now_table.rows.push(vec![
             s.country.clone(),
             format!("{:.2}", s.share),
-            format!("{:.2}", share_of(&h100, &s.country)),
+            format!("{:.2}", share_of(h100, &s.country)),
             s.clusters.to_string(),
         ]);
     }
-    let now_collapsed = now.shares.len() > 12;
     let mut year_table = Table::new(
         "Share of 16-bit OP/s at each year end",
         &[
@@ -1096,24 +1136,22 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
             other,
         ]);
     }
+    (
+        SectionTable {
+            table: now_table,
+            collapsed: now.shares.len() > 12,
+        },
+        year_table,
+    )
+}
+
+/// Where the compute section's numbers come from and which clusters count.
+fn compute_provenance(data: &ComputeData) -> Vec<(&'static str, String)> {
+    let ComputeData {
+        as_of, start, now, ..
+    } = data;
     let excluded = &now.provenance.excluded;
-    Ok(Section {
-        id: "compute",
-        title: "(e) Where the AI compute is".to_string(),
-        claim: "Who holds the compute: each country's share of the world's AI-cluster compute, now and over time.".to_string(),
-        findings,
-        figure: Some((
-            svg::compute_chart(&monthly),
-            "Stacked share of the recorded 16-bit OP/s of operational GPU clusters by country, at each month end.".to_string(),
-        )),
-        tables: vec![
-            SectionTable {
-                table: now_table,
-                collapsed: now_collapsed,
-            },
-            year_table.into(),
-        ],
-        provenance: vec![
+    vec![
             ("Files", format!("{} ({})", now.provenance.data, now.provenance.origin)),
             (
                 "Dates",
@@ -1140,7 +1178,28 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
                 "Recompute",
                 "versus race compute; versus race compute --measure h100e; versus race compute --every month".to_string(),
             ),
+        ]
+}
+
+/// (e) Compute share by country, now and over time.
+fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
+    let data = compute_data(input)?;
+    let (findings, summary) = compute_findings(&data);
+    let (now_table, year_table) = compute_tables(&data);
+    Ok(Section {
+        id: "compute",
+        title: "(e) Where the AI compute is".to_string(),
+        claim: "Who holds the compute: each country's share of the world's AI-cluster compute, now and over time.".to_string(),
+        findings,
+        figure: Some((
+            svg::compute_chart(&data.monthly),
+            "Stacked share of the recorded 16-bit OP/s of operational GPU clusters by country, at each month end.".to_string(),
+        )),
+        tables: vec![
+            now_table,
+            year_table.into(),
         ],
+        provenance: compute_provenance(&data),
         caveats: vec![
             compute::COVERAGE_CAVEAT.to_string(),
             "Shares depend on the measure: peak 16-bit OP/s and H100 equivalents weight chip generations differently (both shown above).".to_string(),

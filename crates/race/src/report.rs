@@ -12,7 +12,7 @@ use crate::history::{self, History, Source};
 use crate::registry::{self, Registry};
 use crate::svg;
 use crate::value::{self, Comparison, PriceBound, ValueQuery, ValueReport};
-use crate::votes::VotesGapReport;
+use crate::votes::{VotesGapPoint, VotesGapReport};
 use askama::Template;
 use std::fmt::Write as _;
 use versus_present::{HtmlTable, Table};
@@ -1209,11 +1209,11 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
     })
 }
 
-/// (f) The gap from one fit of the bundled 2024-08-14 votes, with its bootstrap interval.
-fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
+/// The leaders in LMArena's published leaderboard closest to the bundled votes.
+fn published_votes_point(input: &ReportInput<'_>) -> Result<Option<GapPoint>> {
     let mut published_selection = SnapshotSelection::overall();
     published_selection.snapshot = Some(date(VOTES_PUBLISHED_SNAPSHOT)?);
-    let published = gap::gap(
+    Ok(gap::gap(
         input.registry,
         input.history,
         &query(
@@ -1225,27 +1225,15 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
         )?,
     )
     .ok()
-    .and_then(|r| r.points.into_iter().next());
-    let Some(report) = input.votes else {
-        return Ok(Section {
-            id: "votes",
-            title: "(f) The gap from the votes themselves".to_string(),
-            claim: "The published gap is reproducible from LMArena's raw votes.".to_string(),
-            findings: vec!["Not computed: no vote file was given.".to_string()],
-            figure: None,
-            tables: Vec::new(),
-            provenance: vec![(
-                "Recompute",
-                format!("versus report --votes {DEFAULT_VOTES_FILE}"),
-            )],
-            caveats: Vec::new(),
-            summary: "Votes: not computed.".to_string(),
-        });
-    };
-    let p = report
-        .points
-        .first()
-        .ok_or_else(|| Error::Query("the votes fit has no point".into()))?;
+    .and_then(|r| r.points.into_iter().next()))
+}
+
+/// What one fit of the votes says, compared with the published leaderboard, and the summary line.
+fn votes_findings(
+    report: &VotesGapReport,
+    p: &VotesGapPoint,
+    published: Option<&GapPoint>,
+) -> (Vec<String>, String) {
     let mut findings = vec![format!(
         "One Bradley-Terry fit of {} votes: best {} {} at {:.1} [{:.1}, {:.1}], best {} {} at {:.1} [{:.1}, {:.1}].",
         thousands(report.provenance.battles),
@@ -1277,7 +1265,7 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
         p.b_leader_stability * 100.0,
         report.b
     ));
-    if let Some(pub_point) = &published {
+    if let Some(pub_point) = published {
         findings.push(format!(
             "LMArena's published leaderboard of {} ({}): {} {:.1} vs {} {:.1}, gap {:.1} points — {} the votes' interval.",
             pub_point.snapshot,
@@ -1304,6 +1292,11 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
         "gap {:.1} [{:.1}, {:.1}] points ({} vs {}), separable: {}.",
         p.gap, p.gap_lower, p.gap_upper, p.a.name, p.b.name, p.separable
     );
+    (findings, summary)
+}
+
+/// The two leaders and the gap from the votes, and the published gap for comparison.
+fn votes_table(report: &VotesGapReport, p: &VotesGapPoint, published: Option<&GapPoint>) -> Table {
     let mut table = Table::new(
         "US-China gap from one fit of the votes",
         &[
@@ -1336,7 +1329,7 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
         format!("[{:.1}, {:.1}]", p.gap_lower, p.gap_upper),
         format!("P({} wins) = {:.3}", report.a, p.win_probability),
     ]);
-    if let Some(pub_point) = &published {
+    if let Some(pub_point) = published {
         table.rows.push(vec![
             format!("published {}", pub_point.snapshot),
             format!("{} vs {}", pub_point.a.name, pub_point.b.name),
@@ -1345,14 +1338,15 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
             format!("P = {:.3}", pub_point.win_probability),
         ]);
     }
-    Ok(Section {
-        id: "votes",
-        title: "(f) The gap from the votes themselves (2024-08-14)".to_string(),
-        claim: "The published gap is not an artefact of LMArena's pipeline: refitting its public vote log gives the same gap, and an interval for it.".to_string(),
-        findings,
-        figure: None,
-        tables: vec![table.into()],
-        provenance: vec![
+    table
+}
+
+/// Where the votes section's numbers come from.
+fn votes_provenance(
+    input: &ReportInput<'_>,
+    report: &VotesGapReport,
+) -> Vec<(&'static str, String)> {
+    vec![
             (
                 "Files",
                 format!(
@@ -1388,7 +1382,42 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
                     input.votes_seed
                 ),
             ),
-        ],
+        ]
+}
+
+/// (f) The gap from one fit of the bundled 2024-08-14 votes, with its bootstrap interval.
+fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
+    let published = published_votes_point(input)?;
+    let Some(report) = input.votes else {
+        return Ok(Section {
+            id: "votes",
+            title: "(f) The gap from the votes themselves".to_string(),
+            claim: "The published gap is reproducible from LMArena's raw votes.".to_string(),
+            findings: vec!["Not computed: no vote file was given.".to_string()],
+            figure: None,
+            tables: Vec::new(),
+            provenance: vec![(
+                "Recompute",
+                format!("versus report --votes {DEFAULT_VOTES_FILE}"),
+            )],
+            caveats: Vec::new(),
+            summary: "Votes: not computed.".to_string(),
+        });
+    };
+    let p = report
+        .points
+        .first()
+        .ok_or_else(|| Error::Query("the votes fit has no point".into()))?;
+    let (findings, summary) = votes_findings(report, p, published.as_ref());
+    let table = votes_table(report, p, published.as_ref());
+    Ok(Section {
+        id: "votes",
+        title: "(f) The gap from the votes themselves (2024-08-14)".to_string(),
+        claim: "The published gap is not an artefact of LMArena's pipeline: refitting its public vote log gives the same gap, and an interval for it.".to_string(),
+        findings,
+        figure: None,
+        tables: vec![table.into()],
+        provenance: votes_provenance(input, report),
         caveats: vec![
             "The interval is the gap's own: in every bootstrap replicate the best model of each side is found again, so it covers who leads as well as by how much.".to_string(),
             CAVEAT_ANCHOR.to_string(),

@@ -199,7 +199,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup_and_quotes() {
+    fn text_is_escaped_for_xml() {
         assert_eq!(
             xml_text("<a href=\"x\">&'\u{1}"),
             "&#60;a href=&#34;x&#34;&#62;&#38;&#39; "

@@ -19,7 +19,7 @@ use versus_race::registry::Registry;
 use versus_race::value::{self, ValueReport};
 
 /// Text as the pages write it: through the template engine's HTML escaper.
-fn escaped(text: &str) -> String {
+fn page_escaped(text: &str) -> String {
     let Ok(text) = askama::filters::escape(text, askama::filters::Html);
     text.to_string()
 }
@@ -299,13 +299,13 @@ async fn race_pages_show_the_chart_table_and_numbers() {
     assert!(
         html.contains(&format!(
             "<strong class=\"leader-a\">{}</strong>",
-            escaped(&last.a.name)
+            page_escaped(&last.a.name)
         )),
         "{html}"
     );
     assert!(html.contains(&format!(
         "<strong class=\"leader-b\">{}</strong>",
-        escaped(&last.b.name)
+        page_escaped(&last.b.name)
     )));
     assert!(html.contains(&format!("Gap <strong>{:.1}</strong> points", last.gap)));
     // Every point is a table row; provenance notes and caveats are on the page.
@@ -313,7 +313,7 @@ async fn race_pages_show_the_chart_table_and_numbers() {
         assert!(
             html.contains(&format!(
                 "<td>{}</td><td>{}</td>",
-                escaped(&p.date),
+                page_escaped(&p.date),
                 p.snapshot
             )),
             "row {}",
@@ -321,7 +321,7 @@ async fn race_pages_show_the_chart_table_and_numbers() {
         );
     }
     for note in &report.provenance.notes {
-        assert!(html.contains(&escaped(note)), "note {note}");
+        assert!(html.contains(&page_escaped(note)), "note {note}");
     }
     assert!(html.contains("Caveats") && html.contains("Rating drift between snapshots"));
     assert!(html.contains("href=\"/api/race/gap?by=country&#38;a=United%20States&#38;b=China&#38;every=month&#38;category=full&#38;style_control=1\""), "{html}");
@@ -345,12 +345,20 @@ async fn race_pages_show_the_chart_table_and_numbers() {
     let html = &page.text;
     assert!(html.contains("<svg"));
     assert!(
-        html.contains(&format!("<strong>{}</strong>", escaped(&c.a_best.name)))
-            && html.contains(&format!("<strong>{}</strong>", escaped(&c.b_best.name)))
+        html.contains(&format!(
+            "<strong>{}</strong>",
+            page_escaped(&c.a_best.name)
+        )) && html.contains(&format!(
+            "<strong>{}</strong>",
+            page_escaped(&c.b_best.name)
+        ))
     );
     assert!(html.contains(&format!("Gap <strong>{:.1}</strong> points", c.gap)));
-    assert!(html.contains(&format!("<td>{}</td>", escaped(&report.models[0].name))));
-    assert!(html.contains(&escaped(value::PRICE_NOTE)));
+    assert!(html.contains(&format!(
+        "<td>{}</td>",
+        page_escaped(&report.models[0].name)
+    )));
+    assert!(html.contains(&page_escaped(value::PRICE_NOTE)));
 
     // Compute: the series chart, the shares at the date, Epoch's coverage caveat.
     let page = t.get("/compute?every=year&measure=h100e", None).await;
@@ -369,15 +377,15 @@ async fn race_pages_show_the_chart_table_and_numbers() {
     assert!(html.contains("<svg") && html.contains("id=\"series\""));
     let top = &shares.shares[0];
     assert!(
-        html.contains(&format!("{} {:.2}%", escaped(&top.country), top.share)),
+        html.contains(&format!("{} {:.2}%", page_escaped(&top.country), top.share)),
         "{html}"
     );
     assert!(html.contains(&format!(
         "<td>{}</td><td>{:.2}</td>",
-        escaped(&top.country),
+        page_escaped(&top.country),
         top.share
     )));
-    assert!(html.contains(&escaped(compute::COVERAGE_CAVEAT)));
+    assert!(html.contains(&page_escaped(compute::COVERAGE_CAVEAT)));
     // Without `every` the page still draws a (yearly) chart.
     let page = t.get("/compute", None).await;
     assert_eq!(page.status, 200);

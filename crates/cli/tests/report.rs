@@ -88,7 +88,7 @@ fn text(v: &Value) -> &str {
 }
 
 /// The page's escaping (the template engine's HTML escaper), applied here to the expected text.
-fn escaped(s: &str) -> String {
+fn page_escaped(s: &str) -> String {
     let Ok(text) = askama::filters::escape(s, askama::filters::Html);
     text.to_string()
 }
@@ -123,7 +123,7 @@ fn assert_gap_rows(section_id: &str, report: &Value) {
         );
         assert_has(
             section_id,
-            &format!("<td>{}</td>", escaped(text(&p["b"]["name"]))),
+            &format!("<td>{}</td>", page_escaped(text(&p["b"]["name"]))),
         );
     }
 }
@@ -273,8 +273,8 @@ fn value_section_states_rating_ratio_price_ratio_and_win_probability() {
                 text(&c["separable"])
             ),
         );
-        assert_has("value", &escaped(text(&c["b_best"]["name"])));
-        assert_has("value", &escaped(text(&c["a_best"]["name"])));
+        assert_has("value", &page_escaped(text(&c["b_best"]["name"])));
+        assert_has("value", &page_escaped(text(&c["a_best"]["name"])));
         assert_has(
             "value",
             &format!("Latest snapshot: {}", text(&v["snapshot"])),
@@ -289,7 +289,7 @@ fn value_section_states_rating_ratio_price_ratio_and_win_probability() {
                 .expect("frontier model");
             assert_has(
                 "value",
-                &format!("<td>{}</td>", escaped(text(&model["name"]))),
+                &format!("<td>{}</td>", page_escaped(text(&model["name"]))),
             );
         }
     }
@@ -336,7 +336,7 @@ fn compute_section_matches_race_compute() {
             "compute",
             &format!(
                 "<td>{}</td><td>{:.2}</td>",
-                escaped(text(&s["country"])),
+                page_escaped(text(&s["country"])),
                 num(&s["share"])
             ),
         );
@@ -381,7 +381,7 @@ fn votes_section_matches_race_gap_votes() {
             text(&p["separable"])
         ),
     );
-    assert_has("votes", &escaped(text(&p["a"]["name"])));
+    assert_has("votes", &page_escaped(text(&p["a"]["name"])));
     let published = json(&[
         "race",
         "gap",

@@ -15,93 +15,15 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::client::{Shared, client, want_style, with_cookie};
 use crate::config::ModelConfig;
 use crate::export;
 use crate::pages;
 use crate::race_pages;
 use crate::state::{
     AppState, Battle, FlowError, PUBLIC_BACKEND_ERROR, Phase, constant_time_eq, public_view,
-    public_view_stored, random_hex,
+    public_view_stored,
 };
-
-pub type Shared = Arc<AppState>;
-
-const COOKIE: &str = "versus_voter";
-
-/// Who is asking: a voter key (hashed cookie id, or hashed IP without a cookie), the hashed IP,
-/// and a cookie to set when the client had none.
-pub struct Client {
-    pub voter: String,
-    pub ip_key: String,
-    pub new_cookie: Option<String>,
-}
-
-fn cookie_value(headers: &HeaderMap) -> Option<String> {
-    for h in headers.get_all(header::COOKIE) {
-        let Ok(s) = h.to_str() else { continue };
-        for part in s.split(';') {
-            if let Some(v) = part.trim().strip_prefix("versus_voter=")
-                && v.len() == 32
-                && v.bytes().all(|b| b.is_ascii_hexdigit())
-            {
-                return Some(v.to_ascii_lowercase());
-            }
-        }
-    }
-    None
-}
-
-/// Identifies the client; `issue_cookie` makes a voter cookie when there is none.
-pub fn client(
-    state: &AppState,
-    headers: &HeaderMap,
-    addr: SocketAddr,
-    issue_cookie: bool,
-) -> Client {
-    let mut ip = addr.ip().to_string();
-    if state.settings.trust_forwarded_for
-        && let Some(first) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-        && !first.trim().is_empty()
-    {
-        ip = first.trim().to_string();
-    }
-    let ip_key = state.hash_key("ip", &ip);
-    match cookie_value(headers) {
-        Some(c) => Client {
-            voter: state.hash_key("c", &c),
-            ip_key,
-            new_cookie: None,
-        },
-        None if issue_cookie => {
-            let c = random_hex();
-            Client {
-                voter: state.hash_key("c", &c),
-                ip_key,
-                new_cookie: Some(c),
-            }
-        }
-        None => Client {
-            voter: ip_key.clone(),
-            ip_key,
-            new_cookie: None,
-        },
-    }
-}
-
-/// Adds `Set-Cookie` for a newly issued voter cookie.
-pub fn with_cookie(mut response: Response, cookie: &Option<String>) -> Response {
-    if let Some(c) = cookie
-        && let Ok(v) = HeaderValue::from_str(&format!(
-            "{COOKIE}={c}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"
-        ))
-    {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
-}
 
 fn json_response(status: StatusCode, value: serde_json::Value) -> Response {
     (
@@ -516,14 +438,6 @@ async fn follow_up(State(state): State<Shared>, Path(id): Path<String>, body: By
 struct BoardQuery {
     #[serde(default)]
     style: Option<String>,
-}
-
-pub fn want_style(state: &AppState, q: &Option<String>) -> bool {
-    match q.as_deref() {
-        Some("0" | "false" | "no" | "off") => false,
-        Some(_) => true,
-        None => state.settings.style_control,
-    }
 }
 
 async fn api_leaderboard(State(state): State<Shared>, Query(q): Query<BoardQuery>) -> Response {

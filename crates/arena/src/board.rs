@@ -10,8 +10,6 @@ use versus_battles::{BattleSet, StyleCounts, Winner};
 use versus_leaderboard::{Provenance, Report, ReportOptions};
 use versus_store::VoteRow;
 
-use crate::text::esc;
-
 /// One vote that counts: anonymous and within the dedup cap.
 #[derive(Clone, Debug)]
 pub struct CountedVote {
@@ -254,7 +252,8 @@ fn fmt_num(x: f64) -> String {
 
 /// The interval plot: one row per model, best first, a dot at the rating and a bar over the
 /// confidence interval. Hand-written SVG with presentation attributes only (no inline CSS,
-/// so the pages' Content-Security-Policy holds); every name goes through [`esc`].
+/// so the pages' Content-Security-Policy holds); every name goes through the template engine's
+/// HTML escaper.
 pub fn interval_svg(report: &Report) -> String {
     let models = &report.models;
     let row = 22.0;
@@ -308,12 +307,12 @@ pub fn interval_svg(report: &Report) -> String {
     ));
     for (i, m) in models.iter().enumerate() {
         let y = top + row * i as f64 + row / 2.0;
+        let Ok(name) = askama::filters::escape(m.model.as_str(), askama::filters::Html);
         s.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#222\">{}. {}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#222\">{}. {name}</text>",
             left - 8.0,
             y + 4.0,
             m.rank,
-            esc(&m.model)
         ));
         if finite(m.lower) && finite(m.upper) {
             s.push_str(&format!("<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#4a6fa5\" stroke-width=\"3\"/>", x(m.lower), x(m.upper)));

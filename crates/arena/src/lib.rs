@@ -20,6 +20,7 @@
 pub mod api;
 pub mod backend;
 pub mod board;
+pub mod client;
 pub mod config;
 pub mod export;
 pub mod model;

@@ -1,17 +1,18 @@
-//! Server-rendered pages. Every interpolated value goes through [`esc`]; answers and prompts
-//! are shown as escaped text (`white-space: pre-wrap`), never as HTML. The script is static
-//! and inserts model output with `textContent` only.
+//! Server-rendered pages (askama templates in `templates/`, escaped by default); answers and
+//! prompts are shown as escaped text (`white-space: pre-wrap`), never as HTML. The script is
+//! static and inserts model output with `textContent` only.
 
 use std::net::SocketAddr;
 
+use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
+use versus_present::{HtmlTable, Table};
 
-use crate::api::{Shared, client, want_style, with_cookie};
+use crate::client::{Shared, client, want_style, with_cookie};
 use crate::state::{public_view, public_view_stored};
-use crate::text::esc;
 
 const SCRIPT: &str = include_str!("../static/arena.js");
 const STYLE: &str = include_str!("../static/arena.css");
@@ -38,14 +39,15 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
-pub(crate) fn layout(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><link rel=\"stylesheet\" href=\"/static/arena.css\"></head><body>\
-         <header class=\"top\"><a class=\"brand\" href=\"/\">versus arena</a><nav><a href=\"/\">Battle</a><a href=\"/leaderboard\">Leaderboard</a><a href=\"/race\">Race</a><a href=\"/value\">Value</a><a href=\"/compute\">Compute</a></nav></header>\
-         {body}</body></html>\n",
-        esc(title)
-    )
+/// A page as HTML, or a 500 naming no detail (the template error is logged).
+pub(crate) fn html_page(page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!("page template: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
 }
 
 /// A battle's content for the page: turns (prompt, answer A, answer B), names if voted.
@@ -82,66 +84,85 @@ fn view_of(v: &serde_json::Value) -> View {
     }
 }
 
-fn battle_html(state: &Shared, view: Option<&View>, bundled: Option<(i64, String)>) -> String {
+/// One side of a battle: its label, the model's name once voted, and (prompt, answer) turns.
+struct Pane<'a> {
+    key: &'static str,
+    label: &'static str,
+    name: &'a str,
+    turns: Vec<(&'a str, &'a str)>,
+}
+
+/// `templates/battle.html`: the prompt box, the two panes, the vote and follow-up controls.
+#[derive(Template)]
+#[template(path = "battle.html")]
+struct BattlePage<'a> {
+    title: &'static str,
+    battle_id: &'a str,
+    free: bool,
+    prompt_id: String,
+    status: &'a str,
+    hint: &'static str,
+    /// A battle is shown, so the prompt box is hidden.
+    shown: bool,
+    max_prompt_chars: usize,
+    prompt_text: &'a str,
+    panes: [Pane<'a>; 2],
+}
+
+/// `templates/not_found.html`.
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    title: &'static str,
+}
+
+fn battle_page_html(
+    state: &Shared,
+    view: Option<&View>,
+    bundled: Option<&(i64, String)>,
+) -> Response {
     let free = state.accepts_free_prompts();
-    let (prompt_text, prompt_id) = match (&view, &bundled) {
-        (Some(_), _) => (String::new(), String::new()),
-        (None, Some((id, text))) => (text.clone(), id.to_string()),
-        (None, None) => (String::new(), String::new()),
+    let (prompt_text, prompt_id) = match (view, bundled) {
+        (None, Some((id, text))) => (text.as_str(), id.to_string()),
+        _ => ("", String::new()),
     };
-    let pane = |side: usize, label: &str| -> String {
-        let mut turns = String::new();
-        if let Some(v) = view {
-            for (t, (p, a, b)) in v.turns.iter().enumerate() {
-                let ans = if side == 0 { a } else { b };
-                turns.push_str(&format!(
-                    "<div class=\"turn\" data-turn=\"{t}\"><p class=\"user\">{}</p><div class=\"answer\">{}</div></div>",
-                    esc(p),
-                    esc(ans)
-                ));
-            }
+    let pane = |side: usize| -> Pane<'_> {
+        let (key, label) = if side == 0 {
+            ("a", "Model A")
+        } else {
+            ("b", "Model B")
+        };
+        Pane {
+            key,
+            label,
+            name: view
+                .and_then(|v| v.names.as_ref())
+                .map_or("", |(a, b)| if side == 0 { a } else { b }),
+            turns: view.map_or_else(Vec::new, |v| {
+                v.turns
+                    .iter()
+                    .map(|(p, a, b)| (p.as_str(), if side == 0 { a.as_str() } else { b.as_str() }))
+                    .collect()
+            }),
         }
-        let name = view
-            .and_then(|v| v.names.as_ref())
-            .map(|(a, b)| if side == 0 { a.clone() } else { b.clone() })
-            .unwrap_or_default();
-        let key = if side == 0 { "a" } else { "b" };
-        format!(
-            "<article class=\"pane\" id=\"pane-{key}\"><h2>{} <span class=\"name\" id=\"name-{key}\">{}</span></h2><div class=\"turns\" id=\"turns-{key}\">{turns}</div></article>",
-            esc(label),
-            esc(&name)
-        )
     };
     let hint = if free {
         "Write a prompt (or take a bundled one). Two anonymous models answer side by side; vote for the better answer to see who they are."
     } else {
         "Here is a prompt from the bundled set (ask for another if you like). Two anonymous models answer side by side; vote for the better answer to see who they are."
     };
-    let body = format!(
-        "<main id=\"arena\" data-battle=\"{}\" data-free=\"{}\" data-prompt-id=\"{}\" data-status=\"{}\">\
-         <p class=\"hint\">{}</p>\
-         <section id=\"ask\"{}><textarea id=\"prompt\" rows=\"4\" maxlength=\"{}\" placeholder=\"Ask anything…\"{}>{}</textarea>\
-         <div class=\"row\"><button id=\"another\" type=\"button\">Another prompt</button><button id=\"start\" type=\"button\" class=\"primary\">Start battle</button></div></section>\
-         <p id=\"notice\" role=\"status\"></p>\
-         <section class=\"panes\">{}{}</section>\
-         <section id=\"vote\" class=\"row\" hidden><button type=\"button\" data-winner=\"model_a\">A is better</button><button type=\"button\" data-winner=\"model_b\">B is better</button>\
-         <button type=\"button\" data-winner=\"tie\">Tie</button><button type=\"button\" data-winner=\"both_bad\">Both are bad</button></section>\
-         <section id=\"followup\" hidden><textarea id=\"followup-text\" rows=\"2\" placeholder=\"Ask a follow-up (both models answer)…\"></textarea><button id=\"send\" type=\"button\">Send</button></section>\
-         <section id=\"after\" class=\"row\" hidden><button id=\"new\" type=\"button\" class=\"primary\">New battle</button><a href=\"/leaderboard\">See the leaderboard</a></section>\
-         </main><script src=\"/static/arena.js\"></script>",
-        esc(view.map_or("", |v| v.id.as_str())),
+    html_page(&BattlePage {
+        title: "versus arena: battle",
+        battle_id: view.map_or("", |v| v.id.as_str()),
         free,
-        esc(&prompt_id),
-        esc(view.map_or("", |v| v.status.as_str())),
-        esc(hint),
-        if view.is_some() { " hidden" } else { "" },
-        state.settings.max_prompt_chars,
-        if free { "" } else { " readonly" },
-        esc(&prompt_text),
-        pane(0, "Model A"),
-        pane(1, "Model B"),
-    );
-    layout("versus arena: battle", &body)
+        prompt_id,
+        status: view.map_or("", |v| v.status.as_str()),
+        hint,
+        shown: view.is_some(),
+        max_prompt_chars: state.settings.max_prompt_chars,
+        prompt_text,
+        panes: [pane(0), pane(1)],
+    })
 }
 
 #[derive(Deserialize)]
@@ -162,7 +183,7 @@ pub async fn index(
     let chosen = q.prompt_id.and_then(|id| state.bundled_prompt(id));
     let bundled = chosen.or_else(|| state.random_prompt().map(|(_, id, text)| (id, text)));
     with_cookie(
-        Html(battle_html(&state, None, bundled)).into_response(),
+        battle_page_html(&state, None, bundled.as_ref()),
         &who.new_cookie,
     )
 }
@@ -183,15 +204,14 @@ pub async fn battle_page(
         },
     };
     let response = match value {
-        Some(v) => Html(battle_html(&state, Some(&view_of(&v)), None)).into_response(),
-        None => (
-            StatusCode::NOT_FOUND,
-            Html(layout(
-                "versus arena: not found",
-                "<main><p>No such battle.</p><p><a href=\"/\">Start a battle</a></p></main>",
-            )),
-        )
-            .into_response(),
+        Some(v) => battle_page_html(&state, Some(&view_of(&v)), None),
+        None => {
+            let mut response = html_page(&NotFoundPage {
+                title: "versus arena: not found",
+            });
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            response
+        }
     };
     with_cookie(response, &who.new_cookie)
 }
@@ -202,12 +222,73 @@ pub struct BoardQuery {
     style: Option<String>,
 }
 
-fn opt(s: &Option<String>) -> String {
-    esc(s.as_deref().unwrap_or("—"))
+fn or_dash(s: Option<&str>) -> String {
+    s.unwrap_or("—").to_string()
 }
 
 fn price(p: Option<f64>) -> String {
     p.map_or("—".to_string(), |v| format!("{v}"))
+}
+
+/// `templates/leaderboard.html`: the ranking table and interval plot, or why there is none.
+#[derive(Template)]
+#[template(path = "leaderboard.html")]
+struct LeaderboardPage<'a> {
+    title: &'static str,
+    style: bool,
+    counted: usize,
+    /// The table and the interval plot (SVG from [`crate::board::interval_svg`]), or why the
+    /// leaderboard cannot be computed yet.
+    board: Result<(HtmlTable<'a>, &'a str), &'a str>,
+}
+
+/// The ranking with each model's configured facts.
+fn leaderboard_table(
+    report: &versus_leaderboard::Report,
+    models: &[std::sync::Arc<crate::state::ModelEntry>],
+) -> Table {
+    let mut table = Table::new(
+        "",
+        &[
+            "Rank",
+            "Model",
+            "Rating",
+            "95% interval",
+            "Battles",
+            "Organisation",
+            "Country",
+            "Licence",
+            "Open weights",
+            "Released",
+            "$/M in",
+            "$/M out",
+        ],
+    )
+    .with_class(1, "model");
+    for m in &report.models {
+        let cfg = models
+            .iter()
+            .find(|e| e.name() == m.model)
+            .map(|e| &e.config);
+        let open_weights = cfg
+            .and_then(|c| c.open_weights)
+            .map_or("—", |o| if o { "yes" } else { "no" });
+        table.rows.push(vec![
+            m.rank.to_string(),
+            m.model.clone(),
+            format!("{:.0}", m.rating),
+            format!("{:.0} – {:.0}", m.lower, m.upper),
+            m.battles.to_string(),
+            or_dash(cfg.and_then(|c| c.organization.as_deref())),
+            or_dash(cfg.and_then(|c| c.country.as_deref())),
+            or_dash(cfg.and_then(|c| c.license.as_deref())),
+            open_weights.to_string(),
+            or_dash(cfg.and_then(|c| c.release_date.as_deref())),
+            price(cfg.and_then(|c| c.input_price)),
+            price(cfg.and_then(|c| c.output_price)),
+        ]);
+    }
+    table
 }
 
 /// `GET /leaderboard`.
@@ -218,62 +299,18 @@ pub async fn leaderboard_page(
     let style = want_style(&state, &q.style);
     let snap = state.leaderboard.snapshot();
     let models = state.model_list();
-    let toggle = if style {
-        "<a href=\"/leaderboard?style=0\">Show without style control</a>"
-    } else {
-        "<a href=\"/leaderboard?style=1\">Show with style control</a>"
-    };
-    let mut body = format!(
-        "<main class=\"board\"><h1>Leaderboard{}</h1><p class=\"hint\">Bradley–Terry ratings from the arena's anonymous votes, with 95% sandwich intervals{}. \
-         A rank is 1 + the number of models whose interval lies wholly above this one's. {}. {toggle}</p>",
-        if style { " (style control)" } else { "" },
-        if style {
-            ", controlling for answer length and markdown (headers, lists, bold) as LMArena does"
-        } else {
-            ""
-        },
-        esc(&format!("{} counted votes", snap.counted)),
-    );
-    match snap.board(style) {
-        Ok(board) => {
-            body.push_str("<table><thead><tr><th>Rank</th><th>Model</th><th>Rating</th><th>95% interval</th><th>Battles</th><th>Organisation</th><th>Country</th><th>Licence</th><th>Open weights</th><th>Released</th><th>$/M in</th><th>$/M out</th></tr></thead><tbody>");
-            for m in &board.report.models {
-                let cfg = models
-                    .iter()
-                    .find(|e| e.name() == m.model)
-                    .map(|e| e.config.clone());
-                let ow = cfg
-                    .as_ref()
-                    .and_then(|c| c.open_weights)
-                    .map_or("—", |o| if o { "yes" } else { "no" });
-                body.push_str(&format!(
-                    "<tr><td>{}</td><td class=\"model\">{}</td><td>{:.0}</td><td>{:.0} – {:.0}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    m.rank,
-                    esc(&m.model),
-                    m.rating,
-                    m.lower,
-                    m.upper,
-                    m.battles,
-                    opt(&cfg.as_ref().and_then(|c| c.organization.clone())),
-                    opt(&cfg.as_ref().and_then(|c| c.country.clone())),
-                    opt(&cfg.as_ref().and_then(|c| c.license.clone())),
-                    esc(ow),
-                    opt(&cfg.as_ref().and_then(|c| c.release_date.clone())),
-                    esc(&price(cfg.as_ref().and_then(|c| c.input_price))),
-                    esc(&price(cfg.as_ref().and_then(|c| c.output_price))),
-                ));
-            }
-            body.push_str("</tbody></table><h2>Ratings and intervals</h2><div class=\"plot\">");
-            body.push_str(&board.svg);
-            body.push_str("</div>");
-        }
-        Err(msg) => {
-            body.push_str(&format!(
-                "<p class=\"empty\">No leaderboard yet: {}</p><p>Ratings need enough votes that every model has both won and lost against the others (ties count both ways). <a href=\"/\">Vote in a battle</a>.</p>",
-                esc(msg)
-            ));
-        }
-    }
-    body.push_str("<p class=\"hint\">JSON: <a href=\"/api/leaderboard\">/api/leaderboard</a> (the same report as <code>versus rank --output json</code> on the arena's export).</p></main>");
-    Html(layout("versus arena: leaderboard", &body)).into_response()
+    let computed = snap
+        .board(style)
+        .as_ref()
+        .map(|board| (leaderboard_table(&board.report, &models), board));
+    let shown = computed
+        .as_ref()
+        .map(|(table, board)| (HtmlTable::new(table), board.svg.as_str()))
+        .map_err(|message| message.as_str());
+    html_page(&LeaderboardPage {
+        title: "versus arena: leaderboard",
+        style,
+        counted: snap.counted,
+        board: shown,
+    })
 }

@@ -12,27 +12,27 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
-use versus_race::table::Tabular;
 
+use askama::Template;
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 use versus_race::compute::{self, Cluster, ComputeSeries, ComputeShares, Measure, Period};
-use versus_race::gap::{self, Every, GapReport};
+use versus_race::gap::{self, Every, GapPoint, GapReport};
 use versus_race::group::GroupBy;
 use versus_race::history::{self, History, Source};
 use versus_race::options::{
     ComputeOptions, ComputeOutput, GapOptions, LeaderboardOptions, OptionError, ValueOptions,
 };
 use versus_race::registry::Registry;
-use versus_race::table::{OutputFormat, TextTable};
 use versus_race::value::{self, ValueReport};
 use versus_race::{report, svg};
 
-use crate::pages::layout;
-use crate::text::esc;
+use versus_present::{HtmlTable, OutputFormat, Tabular};
+
+use crate::pages::html_page;
 
 /// The shipped registry, leaderboard history and GPU clusters.
 pub struct RaceData {
@@ -138,19 +138,31 @@ impl Problem {
     }
 
     fn page(&self, path: &str) -> Response {
-        let status = self.status();
-        let body = format!(
-            "<main class=\"race\"><h1>Cannot show this view</h1><p class=\"empty\" id=\"problem\">{}</p><p><a href=\"{}\">Back to the default view</a></p></main>",
-            esc(&self.message()),
-            esc(path)
-        );
-        (status, Html(layout("versus: bad request", &body))).into_response()
+        let mut response = html_page(&ProblemPage {
+            title: "versus: bad request",
+            message: self.message(),
+            path,
+        });
+        *response.status_mut() = self.status();
+        response
     }
 }
 
 impl From<OptionError> for Problem {
     fn from(e: OptionError) -> Problem {
         Problem::param(e.option, e.message)
+    }
+}
+
+impl From<versus_present::Error> for Problem {
+    fn from(e: versus_present::Error) -> Problem {
+        Problem::Internal(e.to_string())
+    }
+}
+
+impl From<askama::Error> for Problem {
+    fn from(e: askama::Error) -> Problem {
+        Problem::Internal(format!("page template: {e}"))
     }
 }
 
@@ -422,7 +434,7 @@ pub async fn api_compute(query: RawQuery) -> Response {
 /// `GET /race`.
 pub async fn gap_page(query: RawQuery) -> Response {
     answer(query, GAP_PARAMS, "/race", true, |data, p| {
-        Ok(gap_html(&gap_report(data, p)?, p))
+        gap_html(&gap_report(data, p)?, p)
     })
     .await
 }
@@ -430,7 +442,7 @@ pub async fn gap_page(query: RawQuery) -> Response {
 /// `GET /value`.
 pub async fn value_page(query: RawQuery) -> Response {
     answer(query, VALUE_PARAMS, "/value", true, |data, p| {
-        Ok(value_html(&value_report(data, p)?, p))
+        value_html(&value_report(data, p)?, p)
     })
     .await
 }
@@ -463,105 +475,113 @@ pub async fn compute_page(query: RawQuery) -> Response {
                 }
             },
         };
-        Ok(compute_html(&shares, &series, options.every.is_some(), p))
+        compute_html(&shares, &series, options.every.is_some(), p)
     })
     .await
 }
 
 // ---- HTML ----
 
-fn table_html(table: &TextTable, id: &str) -> String {
-    let mut out = format!(
-        "<div class=\"scroll\"><table id=\"{}\"><caption>{}</caption><thead><tr>",
-        esc(id),
-        esc(&table.title)
-    );
-    for h in &table.header {
-        let _ = write!(out, "<th>{}</th>", esc(h));
-    }
-    out.push_str("</tr></thead><tbody>");
-    for row in &table.rows {
-        out.push_str("<tr>");
-        for cell in row {
-            let _ = write!(out, "<td>{}</td>", esc(cell));
+/// `templates/race_problem.html`: why a view cannot be shown, and a way back.
+#[derive(Template)]
+#[template(path = "race_problem.html")]
+struct ProblemPage<'a> {
+    title: &'static str,
+    message: String,
+    path: &'a str,
+}
+
+/// One control of a page's form, filled in from the request.
+enum FormField {
+    Text {
+        name: &'static str,
+        label: &'static str,
+        value: String,
+        placeholder: &'static str,
+    },
+    Select {
+        name: &'static str,
+        label: &'static str,
+        /// (value, text, selected)
+        options: Vec<(&'static str, &'static str, bool)>,
+    },
+    Check {
+        name: &'static str,
+        label: &'static str,
+        checked: bool,
+    },
+}
+
+/// The form of a race page (`templates/race_form.html`): its fields, then Show and Reset.
+struct Form {
+    action: &'static str,
+    fields: Vec<FormField>,
+}
+
+/// The notes and caveats, the JSON link and the equivalent command
+/// (`templates/race_footer.html`).
+struct Footer<'a> {
+    notes: Vec<String>,
+    caveats: &'a [&'a str],
+    /// The JSON endpoint with the page's query string.
+    api_link: String,
+    command: String,
+}
+
+impl<'a> Footer<'a> {
+    fn new(
+        notes: Vec<String>,
+        caveats: &'a [&'a str],
+        api: &str,
+        command: &str,
+        p: &Params,
+    ) -> Footer<'a> {
+        Footer {
+            notes,
+            caveats,
+            api_link: format!("{api}{}", p.query_string()),
+            command: format!("versus race {command}{} --output json", p.flags()),
         }
-        out.push_str("</tr>");
     }
-    out.push_str("</tbody></table></div>");
-    out
 }
 
-fn list_html(class: &str, items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
-    let mut out = format!("<ul class=\"{}\">", esc(class));
-    for item in items {
-        let _ = write!(out, "<li>{}</li>", esc(item.as_ref()));
+fn field(
+    name: &'static str,
+    label: &'static str,
+    p: &Params,
+    placeholder: &'static str,
+) -> FormField {
+    FormField::Text {
+        name,
+        label,
+        value: p.text(name).unwrap_or_default(),
+        placeholder,
     }
-    out.push_str("</ul>");
-    out
 }
 
-fn chart_html(svg: &str) -> String {
-    format!("<div class=\"plot\" id=\"chart\">{svg}</div>")
-}
-
-/// The notes and caveats, the JSON link and the equivalent command.
-fn footer_html(notes: &[String], caveats: &[&str], api: &str, command: &str, p: &Params) -> String {
-    let qs = p.query_string();
-    format!(
-        "<h2>Provenance and notes</h2>{}<h2>Caveats</h2>{}<p class=\"hint\">JSON: <a href=\"{api}{q}\">{api}{q}</a>, the same as <code>{}</code>.</p>",
-        list_html("notes", notes),
-        list_html("caveats", caveats),
-        esc(&format!("versus race {command}{} --output json", p.flags())),
-        q = esc(&qs),
-    )
-}
-
-fn field(name: &str, label: &str, p: &Params, placeholder: &str) -> String {
-    format!(
-        "<label>{}<input type=\"text\" name=\"{}\" value=\"{}\" placeholder=\"{}\" size=\"12\"></label>",
-        esc(label),
-        esc(name),
-        esc(&p.text(name).unwrap_or_default()),
-        esc(placeholder)
-    )
-}
-
-fn select(name: &str, label: &str, p: &Params, choices: &[(&str, &str)]) -> String {
+fn select(
+    name: &'static str,
+    label: &'static str,
+    p: &Params,
+    choices: &[(&'static str, &'static str)],
+) -> FormField {
     let current = p.text(name).unwrap_or_default().to_ascii_lowercase();
-    let mut out = format!("<label>{}<select name=\"{}\">", esc(label), esc(name));
-    for (value, text) in choices {
-        let selected = if *value == current { " selected" } else { "" };
-        let _ = write!(
-            out,
-            "<option value=\"{}\"{selected}>{}</option>",
-            esc(value),
-            esc(text)
-        );
+    FormField::Select {
+        name,
+        label,
+        options: choices
+            .iter()
+            .map(|&(value, text)| (value, text, value == current))
+            .collect(),
     }
-    out.push_str("</select></label>");
-    out
 }
 
-fn checkbox(name: &str, label: &str, p: &Params) -> String {
-    let checked = if p.switch(name).unwrap_or(false) {
-        " checked"
-    } else {
-        ""
-    };
-    format!(
-        "<label class=\"check\"><input type=\"checkbox\" name=\"{}\" value=\"1\"{checked}>{}</label>",
-        esc(name),
-        esc(label)
-    )
-}
-
-fn form(action: &str, fields: &[String]) -> String {
-    format!(
-        "<form class=\"race-form\" method=\"get\" action=\"{}\">{}<button type=\"submit\" class=\"primary\">Show</button><a href=\"{}\">Reset</a></form>",
-        esc(action),
-        fields.concat(),
-        esc(action)
-    )
+fn checkbox(name: &'static str, label: &'static str, p: &Params) -> FormField {
+    FormField::Check {
+        name,
+        label,
+        checked: p.switch(name).unwrap_or(false),
+    }
 }
 
 const BY_CHOICES: &[(&str, &str)] = &[
@@ -576,7 +596,7 @@ const SOURCE_CHOICES: &[(&str, &str)] = &[
     ("scrape", "scraped tables"),
 ];
 
-fn leaderboard_fields(p: &Params) -> Vec<String> {
+fn leaderboard_fields(p: &Params) -> Vec<FormField> {
     vec![
         field("category", "category", p, "full"),
         select("source", "source", p, SOURCE_CHOICES),
@@ -591,34 +611,35 @@ fn rating(rating: f64, lower: Option<f64>, upper: Option<f64>) -> String {
     }
 }
 
-fn gap_html(report: &GapReport, p: &Params) -> String {
-    let style = if report.provenance.style_control {
-        ", style-controlled"
-    } else {
-        ""
-    };
-    let mut body = format!(
-        "<main class=\"race\"><h1>Best {a} vs best {b} model</h1><p class=\"hint\">At each LMArena text-leaderboard snapshot: the highest-rated model of each side (grouped by {by}), \
-         the gap between them in rating points, and what the gap means as the chance that the {a} leader wins a single vote. Category <code>{cat}</code>{style}.</p>",
-        a = esc(&report.a),
-        b = esc(&report.b),
-        by = esc(report.by.name()),
-        cat = esc(&report.provenance.category),
-    );
+/// `templates/race_gap.html`.
+#[derive(Template)]
+#[template(path = "race_gap.html")]
+struct GapPage<'a> {
+    title: String,
+    report: &'a GapReport,
+    form: Form,
+    latest: Option<&'a GapPoint>,
+    a_rating: String,
+    b_rating: String,
+    chart: String,
+    table: HtmlTable<'a>,
+    footer: Footer<'a>,
+}
+
+const GAP_CAVEATS: &[&str] = &[
+    report::CAVEAT_DRIFT,
+    report::CAVEAT_ANCHOR,
+    report::CAVEAT_STYLE,
+    report::CAVEAT_TIES,
+    report::CAVEAT_COUNTRY,
+];
+
+fn gap_html(report: &GapReport, p: &Params) -> Result<String, Problem> {
+    let sides = report.by.default_sides();
     let mut fields = vec![
         select("by", "sides by", p, BY_CHOICES),
-        field(
-            "a",
-            "side A",
-            p,
-            report.by.default_sides().map_or("", |d| d.0),
-        ),
-        field(
-            "b",
-            "side B",
-            p,
-            report.by.default_sides().map_or("", |d| d.1),
-        ),
+        field("a", "side A", p, sides.map_or("", |d| d.0)),
+        field("b", "side B", p, sides.map_or("", |d| d.1)),
         select(
             "every",
             "one point per",
@@ -630,67 +651,50 @@ fn gap_html(report: &GapReport, p: &Params) -> String {
         field("snapshot", "single snapshot", p, "YYYY-MM-DD"),
     ];
     fields.extend(leaderboard_fields(p));
-    body.push_str(&form("/race", &fields));
-    match report.points.last() {
-        Some(last) => {
-            let _ = write!(
-                body,
-                "<p class=\"key\" id=\"latest\">Latest point, {date} (snapshot {snapshot}, {source}): <strong class=\"leader-a\">{an}</strong> ({ao}) {ar} vs <strong class=\"leader-b\">{bn}</strong> ({bo}) {br}. \
-                 Gap <strong>{gap:.1}</strong> points: the {a} leader wins a vote with probability {wp:.3}; intervals separable: {sep}.</p>",
-                date = esc(&last.date),
-                snapshot = last.snapshot,
-                source = esc(last.source.name()),
-                an = esc(&last.a.name),
-                ao = esc(&last.a.organization),
-                ar = esc(&rating(last.a.rating, last.a.lower, last.a.upper)),
-                bn = esc(&last.b.name),
-                bo = esc(&last.b.organization),
-                br = esc(&rating(last.b.rating, last.b.lower, last.b.upper)),
-                gap = last.gap,
-                a = esc(&report.a),
-                wp = last.win_probability,
-                sep = esc(last.separable.as_str()),
-            );
-        }
-        None => body.push_str("<p class=\"empty\" id=\"latest\">No selected snapshot has a rated model of both sides.</p>"),
-    }
-    body.push_str(&chart_html(&svg::gap_scene(report).to_svg()));
+    let latest = report.points.last();
     let table = report.to_table();
-    body.push_str(&table_html(&table, "points"));
-    body.push_str(&footer_html(
-        &table.notes,
-        &[
-            report::CAVEAT_DRIFT,
-            report::CAVEAT_ANCHOR,
-            report::CAVEAT_STYLE,
-            report::CAVEAT_TIES,
-            report::CAVEAT_COUNTRY,
-        ],
-        "/api/race/gap",
-        "gap",
-        p,
-    ));
-    body.push_str("</main>");
-    layout(
-        &format!("versus: best {} vs best {} model", report.a, report.b),
-        &body,
-    )
+    let page = GapPage {
+        title: format!("versus: best {} vs best {} model", report.a, report.b),
+        report,
+        form: Form {
+            action: "/race",
+            fields,
+        },
+        latest,
+        a_rating: latest.map_or_else(String::new, |l| rating(l.a.rating, l.a.lower, l.a.upper)),
+        b_rating: latest.map_or_else(String::new, |l| rating(l.b.rating, l.b.lower, l.b.upper)),
+        chart: svg::gap_scene(report).to_svg(),
+        table: HtmlTable::new(&table).with_id("points"),
+        footer: Footer::new(table.notes.clone(), GAP_CAVEATS, "/api/race/gap", "gap", p),
+    };
+    Ok(page.render()?)
 }
 
-fn value_html(report: &ValueReport, p: &Params) -> String {
-    let style = if report.provenance.style_control {
-        ", style-controlled"
-    } else {
-        ""
-    };
-    let mut body = format!(
-        "<main class=\"race\"><h1>Rating against price, {} snapshot of {}</h1><p class=\"hint\">Each priced model of one LMArena snapshot by rating and blended API price ({}); \
-         the Pareto frontier (nothing cheaper rates higher); and the best model of side B under a price bound against the best priced model of side A. Category <code>{}</code>{style}.</p>",
-        esc(report.provenance.source.name()),
-        report.snapshot,
-        esc(report.blend),
-        esc(&report.provenance.category),
-    );
+/// `templates/race_value.html`.
+#[derive(Template)]
+#[template(path = "race_value.html")]
+struct ValuePage<'a> {
+    title: String,
+    report: &'a ValueReport,
+    form: Form,
+    /// " at or below … USD/Mtok" when B's price is bounded.
+    bound: String,
+    /// B's price as a fraction of A's, in words.
+    ratio: String,
+    /// Why there is no comparison, when there is none.
+    no_comparison: &'a str,
+    chart: String,
+    table: HtmlTable<'a>,
+    footer: Footer<'a>,
+}
+
+const VALUE_CAVEATS: &[&str] = &[
+    report::CAVEAT_ANCHOR,
+    report::CAVEAT_STYLE,
+    report::CAVEAT_COUNTRY,
+];
+
+fn value_html(report: &ValueReport, p: &Params) -> Result<String, Problem> {
     let mut fields = vec![
         select("by", "sides by", p, BY_CHOICES),
         field("a", "side A", p, "United States"),
@@ -705,68 +709,55 @@ fn value_html(report: &ValueReport, p: &Params) -> String {
         field("snapshot", "snapshot", p, "latest"),
     ];
     fields.extend(leaderboard_fields(p));
-    body.push_str(&form("/value", &fields));
-    match &report.comparison {
-        Some(c) => {
-            let bound = c
-                .price_bound_usd
-                .map(|u| format!(" at or below {u:.3} USD/Mtok"))
-                .unwrap_or_default();
-            let ratio = c.price_ratio.map_or_else(
-                || "B is free".to_string(),
-                |r| format!("1/{r:.2} of the price"),
-            );
-            let _ = write!(
-                body,
-                "<p class=\"key\" id=\"comparison\">Best priced {a} model: <strong>{an}</strong> ({ar:.1}, {ap:.3} USD/Mtok). Best {b} model{bound}: <strong>{bn}</strong> ({br:.1}, {bp:.3} USD/Mtok). \
-                 Gap <strong>{gap:.1}</strong> points (the {a} model wins a vote with probability {wp:.3}); the {b} model has {rp:.2}% of the rating for {ratio}; intervals separable: {sep}.</p>",
-                a = esc(&c.a),
-                an = esc(&c.a_best.name),
-                ar = c.a_best.rating,
-                ap = c.a_best.price,
-                b = esc(&c.b),
-                bound = esc(&bound),
-                bn = esc(&c.b_best.name),
-                br = c.b_best.rating,
-                bp = c.b_best.price,
-                gap = c.gap,
-                wp = c.win_probability,
-                rp = c.rating_percent,
-                ratio = esc(&ratio),
-                sep = esc(c.separable.as_str()),
-            );
-        }
-        None => {
-            let _ = write!(
-                body,
-                "<p class=\"empty\" id=\"comparison\">No comparison: {}.</p>",
-                esc(report
-                    .provenance
-                    .comparison_note
-                    .as_deref()
-                    .unwrap_or("no priced model of a side"))
-            );
-        }
-    }
-    body.push_str(&chart_html(&svg::value_scene(report).to_svg()));
+    let comparison = report.comparison.as_ref();
     let table = report.to_table();
-    body.push_str(&table_html(&table, "models"));
-    body.push_str(&footer_html(
-        &table.notes,
-        &[
-            report::CAVEAT_ANCHOR,
-            report::CAVEAT_STYLE,
-            report::CAVEAT_COUNTRY,
-        ],
-        "/api/race/value",
-        "value",
-        p,
-    ));
-    body.push_str("</main>");
-    layout(
-        &format!("versus: rating against price, {}", report.snapshot),
-        &body,
-    )
+    let page = ValuePage {
+        title: format!("versus: rating against price, {}", report.snapshot),
+        report,
+        form: Form {
+            action: "/value",
+            fields,
+        },
+        bound: comparison
+            .and_then(|c| c.price_bound_usd)
+            .map(|u| format!(" at or below {u:.3} USD/Mtok"))
+            .unwrap_or_default(),
+        ratio: comparison.and_then(|c| c.price_ratio).map_or_else(
+            || "B is free".to_string(),
+            |r| format!("1/{r:.2} of the price"),
+        ),
+        no_comparison: report
+            .provenance
+            .comparison_note
+            .as_deref()
+            .unwrap_or("no priced model of a side"),
+        chart: svg::value_scene(report).to_svg(),
+        table: HtmlTable::new(&table).with_id("models"),
+        footer: Footer::new(
+            table.notes.clone(),
+            VALUE_CAVEATS,
+            "/api/race/value",
+            "value",
+            p,
+        ),
+    };
+    Ok(page.render()?)
+}
+
+/// `templates/race_compute.html`.
+#[derive(Template)]
+#[template(path = "race_compute.html")]
+struct ComputePage<'a> {
+    title: String,
+    shares: &'a ComputeShares,
+    show_series: bool,
+    form: Form,
+    /// The four largest shares, in words.
+    top: String,
+    chart: String,
+    table: HtmlTable<'a>,
+    series_table: Option<HtmlTable<'a>>,
+    footer: Footer<'a>,
 }
 
 fn compute_html(
@@ -774,18 +765,7 @@ fn compute_html(
     series: &ComputeSeries,
     show_series: bool,
     p: &Params,
-) -> String {
-    let mut body = format!(
-        "<main class=\"race\"><h1>Share of AI-cluster compute by country, as of {}</h1><p class=\"hint\">Each country's share of the {} of the AI clusters operational at a date, \
-         from Epoch AI's GPU Clusters dataset. The chart shows the share over time ({}).</p>",
-        shares.as_of,
-        esc(shares.measure.name()),
-        if show_series {
-            "as requested"
-        } else {
-            "at each year end"
-        },
-    );
+) -> Result<String, Problem> {
     let fields = vec![
         field("as_of", "as of", p, "latest"),
         select(
@@ -811,47 +791,42 @@ fn compute_html(
             p,
         ),
     ];
-    body.push_str(&form("/compute", &fields));
     let top: Vec<String> = shares
         .shares
         .iter()
         .take(4)
         .map(|s| format!("{} {:.2}%", s.country, s.share))
         .collect();
-    let _ = write!(
-        body,
-        "<p class=\"key\" id=\"shares\">As of {}: {} of the recorded clusters' {} ({} clusters counted).</p>",
-        shares.as_of,
-        esc(&top.join(", ")),
-        esc(shares.measure.name()),
-        shares.provenance.clusters_counted
-    );
-    body.push_str(&chart_html(&svg::compute_scene(series).to_svg()));
     let table = shares.to_table();
-    body.push_str(&table_html(&table, "shares"));
-    if show_series {
-        body.push_str("<details><summary>The whole series</summary>");
-        body.push_str(&table_html(&series.to_table(), "series"));
-        body.push_str("</details>");
-    }
+    let series_table = series.to_table();
+    // The coverage caveat is listed with the caveats, not again with the notes.
     let notes: Vec<String> = table
         .notes
         .iter()
         .filter(|n| n.as_str() != compute::COVERAGE_CAVEAT)
         .cloned()
         .collect();
-    body.push_str(&footer_html(
-        &notes,
-        &[compute::COVERAGE_CAVEAT],
-        "/api/race/compute",
-        "compute",
-        p,
-    ));
-    body.push_str("</main>");
-    layout(
-        &format!("versus: compute share by country, {}", shares.as_of),
-        &body,
-    )
+    let page = ComputePage {
+        title: format!("versus: compute share by country, {}", shares.as_of),
+        shares,
+        show_series,
+        form: Form {
+            action: "/compute",
+            fields,
+        },
+        top: top.join(", "),
+        chart: svg::compute_scene(series).to_svg(),
+        table: HtmlTable::new(&table).with_id("shares"),
+        series_table: show_series.then(|| HtmlTable::new(&series_table).with_id("series")),
+        footer: Footer::new(
+            notes,
+            &[compute::COVERAGE_CAVEAT],
+            "/api/race/compute",
+            "compute",
+            p,
+        ),
+    };
+    Ok(page.render()?)
 }
 
 #[cfg(test)]
@@ -913,12 +888,13 @@ mod tests {
             &report,
             &params(&[("a", "\"><script>x</script>")], GAP_PARAMS)
                 .unwrap_or_else(|_| panic!("params")),
-        );
+        )
+        .unwrap_or_else(|_| panic!("page"));
         assert!(
             !page.contains("<script") && !page.contains("<img") && !page.contains("<b>"),
             "{page}"
         );
-        assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        assert!(page.contains("&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62;"));
         assert!(page.contains("<svg"));
     }
 

@@ -1,5 +1,6 @@
 //! What the arena computes from answer text: LMArena's markdown counts and token counts (style
-//! control), the identity-word filter (anonymity), the dedup key of a prompt, and HTML escaping.
+//! control), the identity-word filter (anonymity), and the dedup key of a prompt (HTML escaping is the
+//! template engine's).
 //!
 //! Rules follow METHODS.md §2.10 (FastChat's `add_markdown_info.py` and `clean_battle_data.py`).
 
@@ -277,23 +278,6 @@ pub fn conv_metadata(
     })
 }
 
-/// Escapes text for HTML element content and quoted attribute values. Every untrusted or
-/// interpolated value in the arena's pages goes through this one function.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,13 +305,5 @@ mod tests {
         assert_eq!(identity_word(["The weather is nice"]), None);
         assert!(token_count("Hello, world! 12345") >= 5);
         assert_eq!(token_count(""), 0);
-    }
-
-    #[test]
-    fn escaping() {
-        assert_eq!(
-            esc("<script>alert('x')</script>&\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"
-        );
     }
 }

@@ -192,15 +192,18 @@ async fn hostile_answers_are_escaped_everywhere() {
     // The answer is on the page, escaped: no tag of it survives.
     assert!(
         page.text
-            .contains("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;"),
+            .contains("&#60;script&#62;alert(&#34;pwned&#34;)&#60;/script&#62;"),
         "{}",
         page.text
     );
     assert!(
         page.text
-            .contains("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;")
+            .contains("&#60;img src=x onerror=&#34;alert(1)&#34;&#62;")
     );
-    assert!(page.text.contains("&lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;"));
+    assert!(
+        page.text
+            .contains("&#60;/textarea&#62;&#60;b&#62;x&#60;/b&#62;")
+    );
     assert!(!page.text.contains("<script>alert"));
     assert!(!page.text.contains("<img"));
     assert!(!page.text.contains("<b>x</b>"));

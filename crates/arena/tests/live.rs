@@ -203,7 +203,7 @@ async fn run() {
     no_names(&stream, "stream");
     let page = t.get(&format!("/battle/{id}"), Some(&me)).await.text;
     assert!(
-        page.contains("Hello &lt;there&gt;") && !page.contains("Hello <there>"),
+        page.contains("Hello &#60;there&#62;") && !page.contains("Hello <there>"),
         "the prompt is escaped on the page"
     );
     assert!(

@@ -6,18 +6,23 @@
 mod common;
 
 use std::sync::OnceLock;
-use versus_race::table::Tabular;
+use versus_present::Tabular;
 
 use common::*;
-use versus_arena::text::esc;
+use versus_present::OutputFormat;
 use versus_race::compute::{self, Cluster, Measure, Period};
 use versus_race::gap::{self, Every, GapReport};
 use versus_race::group::GroupBy;
 use versus_race::history::{History, Source};
 use versus_race::options::{ComputeOptions, GapOptions, LeaderboardOptions, ValueOptions};
 use versus_race::registry::Registry;
-use versus_race::table::OutputFormat;
 use versus_race::value::{self, ValueReport};
+
+/// Text as the pages write it: through the template engine's HTML escaper.
+fn page_escaped(text: &str) -> String {
+    let Ok(text) = askama::filters::escape(text, askama::filters::Html);
+    text.to_string()
+}
 
 struct Shipped {
     registry: Registry,
@@ -294,28 +299,32 @@ async fn race_pages_show_the_chart_table_and_numbers() {
     assert!(
         html.contains(&format!(
             "<strong class=\"leader-a\">{}</strong>",
-            esc(&last.a.name)
+            page_escaped(&last.a.name)
         )),
         "{html}"
     );
     assert!(html.contains(&format!(
         "<strong class=\"leader-b\">{}</strong>",
-        esc(&last.b.name)
+        page_escaped(&last.b.name)
     )));
     assert!(html.contains(&format!("Gap <strong>{:.1}</strong> points", last.gap)));
     // Every point is a table row; provenance notes and caveats are on the page.
     for p in &report.points {
         assert!(
-            html.contains(&format!("<td>{}</td><td>{}</td>", esc(&p.date), p.snapshot)),
+            html.contains(&format!(
+                "<td>{}</td><td>{}</td>",
+                page_escaped(&p.date),
+                p.snapshot
+            )),
             "row {}",
             p.date
         );
     }
     for note in &report.provenance.notes {
-        assert!(html.contains(&esc(note)), "note {note}");
+        assert!(html.contains(&page_escaped(note)), "note {note}");
     }
     assert!(html.contains("Caveats") && html.contains("Rating drift between snapshots"));
-    assert!(html.contains("href=\"/api/race/gap?by=country&amp;a=United%20States&amp;b=China&amp;every=month&amp;category=full&amp;style_control=1\""), "{html}");
+    assert!(html.contains("href=\"/api/race/gap?by=country&#38;a=United%20States&#38;b=China&#38;every=month&#38;category=full&#38;style_control=1\""), "{html}");
     assert!(html.contains("versus race gap --by country --a &#39;United States&#39; --b China --every month --category full --style-control --output json"));
     // The nav reaches the race pages from every page.
     for path in ["/", "/leaderboard", "/race"] {
@@ -336,12 +345,20 @@ async fn race_pages_show_the_chart_table_and_numbers() {
     let html = &page.text;
     assert!(html.contains("<svg"));
     assert!(
-        html.contains(&format!("<strong>{}</strong>", esc(&c.a_best.name)))
-            && html.contains(&format!("<strong>{}</strong>", esc(&c.b_best.name)))
+        html.contains(&format!(
+            "<strong>{}</strong>",
+            page_escaped(&c.a_best.name)
+        )) && html.contains(&format!(
+            "<strong>{}</strong>",
+            page_escaped(&c.b_best.name)
+        ))
     );
     assert!(html.contains(&format!("Gap <strong>{:.1}</strong> points", c.gap)));
-    assert!(html.contains(&format!("<td>{}</td>", esc(&report.models[0].name))));
-    assert!(html.contains(&esc(value::PRICE_NOTE)));
+    assert!(html.contains(&format!(
+        "<td>{}</td>",
+        page_escaped(&report.models[0].name)
+    )));
+    assert!(html.contains(&page_escaped(value::PRICE_NOTE)));
 
     // Compute: the series chart, the shares at the date, Epoch's coverage caveat.
     let page = t.get("/compute?every=year&measure=h100e", None).await;
@@ -360,15 +377,15 @@ async fn race_pages_show_the_chart_table_and_numbers() {
     assert!(html.contains("<svg") && html.contains("id=\"series\""));
     let top = &shares.shares[0];
     assert!(
-        html.contains(&format!("{} {:.2}%", esc(&top.country), top.share)),
+        html.contains(&format!("{} {:.2}%", page_escaped(&top.country), top.share)),
         "{html}"
     );
     assert!(html.contains(&format!(
         "<td>{}</td><td>{:.2}</td>",
-        esc(&top.country),
+        page_escaped(&top.country),
         top.share
     )));
-    assert!(html.contains(&esc(compute::COVERAGE_CAVEAT)));
+    assert!(html.contains(&page_escaped(compute::COVERAGE_CAVEAT)));
     // Without `every` the page still draws a (yearly) chart.
     let page = t.get("/compute", None).await;
     assert_eq!(page.status, 200);
@@ -394,7 +411,7 @@ async fn hostile_parameters_are_escaped() {
         assert_eq!(page.status, 400, "{path} {pairs:?}");
         assert!(
             page.text.contains(
-                "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
+                "&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62;&#60;img src=x onerror=alert(1)&#62;"
             ),
             "{}",
             page.text

@@ -169,7 +169,7 @@ mod tests {
             .count();
         assert_eq!(groups, 4);
         let svg = scene.to_svg();
-        assert!(svg.contains("<g><title>a&lt;b vs c</title>"));
+        assert!(svg.contains("<g><title>a&#60;b vs c</title>"));
         assert!(svg.contains(">75</text>") && svg.contains(">25</text>"));
         assert!(!svg.contains("a<b"));
         assert!(scene.to_png(1.0).is_ok());

@@ -19,7 +19,6 @@ pub use axis::{Linear, Log10, format_number, log_ticks, nice_ticks};
 pub use font::{FONT_FAMILY, text_width, wrap};
 pub use heatmap::{HeatCell, HeatMap, diverging_color};
 pub use scene::{Anchor, Color, Fill, Scene, Shape, Stroke, TextStyle};
-pub use svg::escape;
 
 /// What can go wrong turning a scene into a PNG.
 #[derive(Debug, thiserror::Error)]

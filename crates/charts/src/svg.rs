@@ -4,23 +4,23 @@ use crate::font::FONT_FAMILY;
 use crate::scene::{Anchor, Fill, Scene, Shape, Stroke};
 use std::fmt::Write as _;
 
-/// Escapes text for XML/HTML content and double- or single-quoted attributes. Chart text is
-/// data (model and organisation names), so nothing is written unescaped.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+/// Chart text (model and organisation names are data) for an XML text node or quoted attribute:
+/// control characters XML 1.0 forbids become spaces, then the template engine's HTML escaper
+/// (askama's, which is also valid XML) escapes the markup characters, so nothing is written
+/// unescaped.
+fn xml_text(text: &str) -> String {
+    let allowed: String = text
+        .chars()
+        .map(|c| {
+            if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let Ok(escaped) = askama::filters::escape(allowed.as_str(), askama::filters::Html);
+    escaped.to_string()
 }
 
 /// A coordinate with one decimal and no "-0.0".
@@ -93,7 +93,7 @@ fn write(scene: &Scene) -> String {
         w = n(scene.width),
         h = n(scene.height)
     );
-    let _ = writeln!(svg, "<title>{}</title>", escape(&scene.title));
+    let _ = writeln!(svg, "<title>{}</title>", xml_text(&scene.title));
     let _ = writeln!(
         svg,
         "<rect width=\"100%\" height=\"100%\" fill=\"{}\"/>",
@@ -200,13 +200,13 @@ fn write_shape(svg: &mut String, shape: &Shape) {
                 svg,
                 "<text {attrs} fill=\"{}\">{}</text>",
                 style.color.css(),
-                escape(text)
+                xml_text(text)
             );
         }
         Shape::Group { title, shapes } => {
             svg.push_str("<g>");
             if let Some(title) = title {
-                let _ = write!(svg, "<title>{}</title>", escape(title));
+                let _ = write!(svg, "<title>{}</title>", xml_text(title));
             }
             svg.push('\n');
             for shape in shapes {
@@ -222,10 +222,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup_and_quotes() {
+    fn text_is_escaped_for_xml() {
         assert_eq!(
-            escape("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+            xml_text("<a href=\"x\">&'\u{1}"),
+            "&#60;a href=&#34;x&#34;&#62;&#38;&#39; "
         );
     }
 

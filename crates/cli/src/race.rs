@@ -4,6 +4,7 @@
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
+use versus_present::{OutputFormat, Tabular};
 use versus_race::build::{self, SharedPaths};
 use versus_race::compute::{self, Measure, Period};
 use versus_race::gap::{self, Every};
@@ -14,8 +15,6 @@ use versus_race::options::{
 };
 use versus_race::registry::Registry;
 use versus_race::svg;
-use versus_race::table::OutputFormat;
-use versus_race::table::Tabular;
 use versus_race::value;
 
 #[derive(Debug, Args)]
@@ -36,25 +35,6 @@ pub enum RaceCommand {
     BuildRegistry(BuildRegistryArgs),
     /// Rebuild the shipped extract of Epoch AI's GPU clusters dataset.
     BuildCompute(BuildComputeArgs),
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Output {
-    Table,
-    Markdown,
-    Csv,
-    Json,
-}
-
-impl From<Output> for OutputFormat {
-    fn from(output: Output) -> OutputFormat {
-        match output {
-            Output::Table => OutputFormat::Table,
-            Output::Markdown => OutputFormat::Markdown,
-            Output::Csv => OutputFormat::Csv,
-            Output::Json => OutputFormat::Json,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -141,8 +121,8 @@ pub struct GapArgs {
     pub snapshot: Option<String>,
     #[command(flatten)]
     pub leaderboard: LeaderboardArgs,
-    #[arg(long, value_enum, default_value_t = Output::Table)]
-    pub output: Output,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
     /// Also write the chart as SVG to this file.
     #[arg(long)]
     pub svg: Option<PathBuf>,
@@ -185,8 +165,8 @@ pub struct ValueArgs {
     pub max_price_fraction: Option<f64>,
     #[command(flatten)]
     pub leaderboard: LeaderboardArgs,
-    #[arg(long, value_enum, default_value_t = Output::Table)]
-    pub output: Output,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
     /// Also write the chart (rating vs log price, frontier, compared pair) as SVG to this file.
     #[arg(long)]
     pub svg: Option<PathBuf>,
@@ -225,8 +205,8 @@ pub struct ComputeArgs {
     /// Count every cluster, not only Epoch's `Include in Standard Analysis` rows.
     #[arg(long)]
     pub all_clusters: bool,
-    #[arg(long, value_enum, default_value_t = Output::Table)]
-    pub output: Output,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
     /// Also write the stacked-area chart of the series as SVG to this file (needs --every).
     #[arg(long, requires = "every")]
     pub svg: Option<PathBuf>,
@@ -366,7 +346,7 @@ fn run_gap(args: GapArgs) -> Result<()> {
     let query = options.query(&registry).map_err(flag_error)?;
     let history = History::shipped()?;
     let report = gap::gap(&registry, &history, &query)?;
-    print!("{}", report.render(args.output.into())?);
+    print!("{}", report.render(args.output)?);
     if args.svg.is_some() || args.png.is_some() {
         write_chart(
             &svg::gap_scene(&report),
@@ -392,7 +372,7 @@ fn run_votes_gap(
         anchor: args.anchor.as_deref(),
     };
     let report = votes_gap(&fit, registry, by, &a, &b)?;
-    print!("{}", report.render(args.output.into())?);
+    print!("{}", report.render(args.output)?);
     Ok(())
 }
 
@@ -413,7 +393,7 @@ pub fn votes_gap(
     a: &str,
     b: &str,
 ) -> Result<versus_race::votes::VotesGapReport> {
-    use versus_rank::{Comparisons, IntervalMethod, RatingOptions};
+    use versus_rank::{IntervalMethod, RatingOptions};
     if fit.rounds < 2 {
         return Err(crate::input_error("--rounds must be at least 2"));
     }
@@ -428,15 +408,7 @@ pub fn votes_gap(
         .map(|spec| versus_leaderboard::parse_anchor(spec, &battles))
         .transpose()
         .map_err(|e| crate::input_error(e.0))?;
-    let outcome: Vec<f64> = battles.winner.iter().map(|w| w.outcome()).collect();
-    let comparisons = Comparisons {
-        n_models: battles.models.len(),
-        model_a: &battles.model_a,
-        model_b: &battles.model_b,
-        outcome: &outcome,
-        count: &battles.count,
-        weight: &battles.weight,
-    };
+    let input = versus_leaderboard::RankInput::new(&battles);
     let options = RatingOptions {
         intervals: IntervalMethod::Bootstrap {
             rounds: fit.rounds,
@@ -445,7 +417,7 @@ pub fn votes_gap(
         anchor,
         ..Default::default()
     };
-    let board = versus_rank::rate(&comparisons, &options)
+    let board = versus_rank::rate(&input.comparisons(), &options)
         .map_err(|e| crate::input_error(e.describe(&battles.models)))?;
     let ratings: Vec<f64> = board.models.iter().map(|m| m.rating).collect();
     let lower: Vec<f64> = board.models.iter().map(|m| m.lower).collect();
@@ -487,7 +459,7 @@ fn run_value(args: ValueArgs) -> Result<()> {
     let query = args.options().query(&registry).map_err(flag_error)?;
     let history = History::shipped()?;
     let report = value::value(&registry, &history, &query)?;
-    print!("{}", report.render(args.output.into())?);
+    print!("{}", report.render(args.output)?);
     if args.svg.is_some() || args.png.is_some() {
         write_chart(
             &svg::value_scene(&report),
@@ -501,7 +473,7 @@ fn run_value(args: ValueArgs) -> Result<()> {
 fn run_compute(args: ComputeArgs) -> Result<()> {
     let clusters = compute::shipped_clusters()?;
     let output = args.options().compute(&clusters).map_err(flag_error)?;
-    print!("{}", output.render(args.output.into())?);
+    print!("{}", output.render(args.output)?);
     if let ComputeOutput::Series(series) = &output
         && (args.svg.is_some() || args.png.is_some())
     {

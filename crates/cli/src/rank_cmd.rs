@@ -11,7 +11,8 @@ pub use versus_leaderboard::{CiKind, Method, Report, ReportOptions, StyleFeature
 
 use crate::input::InputArgs;
 use crate::input_error;
-use crate::render::{OutputFormat, render_leaderboard};
+use crate::render::render_leaderboard;
+use versus_present::OutputFormat;
 
 #[derive(Args, Debug)]
 pub struct RankArgs {

@@ -50,10 +50,10 @@ fn votes(name: &str) -> (PathBuf, String) {
 
 /// The same escapes the SVG writer uses.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
         .replace('\'', "&#39;")
 }
 
@@ -62,7 +62,7 @@ fn escape(text: &str) -> String {
 fn xml_well_formed(xml: &str) -> Result<(), String> {
     let entity_ok = |text: &str| {
         text.match_indices('&').all(|(i, _)| {
-            ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
+            ["&#38;", "&#60;", "&#62;", "&#34;", "&#39;"]
                 .iter()
                 .any(|e| text[i..].starts_with(e))
         })
@@ -143,7 +143,7 @@ fn heat_map_is_well_formed_with_one_cell_per_pair_and_its_value() {
         }
     }
     // The pair that never met and a decided one, checked against the votes themselves.
-    assert!(svg.contains("<title>a vs &lt;d&amp;e&gt;: never met (0 battles)</title>"));
+    assert!(svg.contains("<title>a vs &#60;d&#38;e&#62;: never met (0 battles)</title>"));
     assert!(svg.contains("<title>a vs b: 75% won (4 battles)</title>"));
     std::fs::remove_dir_all(dir).ok();
 }

@@ -87,13 +87,10 @@ fn text(v: &Value) -> &str {
     v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
 }
 
-/// The page's escaping, applied here to the expected text.
-fn escaped(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+/// The page's escaping (the template engine's HTML escaper), applied here to the expected text.
+fn page_escaped(s: &str) -> String {
+    let Ok(text) = askama::filters::escape(s, askama::filters::Html);
+    text.to_string()
 }
 
 fn assert_has(section_id: &str, needle: &str) {
@@ -126,7 +123,7 @@ fn assert_gap_rows(section_id: &str, report: &Value) {
         );
         assert_has(
             section_id,
-            &format!("<td>{}</td>", escaped(text(&p["b"]["name"]))),
+            &format!("<td>{}</td>", page_escaped(text(&p["b"]["name"]))),
         );
     }
 }
@@ -276,8 +273,8 @@ fn value_section_states_rating_ratio_price_ratio_and_win_probability() {
                 text(&c["separable"])
             ),
         );
-        assert_has("value", &escaped(text(&c["b_best"]["name"])));
-        assert_has("value", &escaped(text(&c["a_best"]["name"])));
+        assert_has("value", &page_escaped(text(&c["b_best"]["name"])));
+        assert_has("value", &page_escaped(text(&c["a_best"]["name"])));
         assert_has(
             "value",
             &format!("Latest snapshot: {}", text(&v["snapshot"])),
@@ -292,7 +289,7 @@ fn value_section_states_rating_ratio_price_ratio_and_win_probability() {
                 .expect("frontier model");
             assert_has(
                 "value",
-                &format!("<td>{}</td>", escaped(text(&model["name"]))),
+                &format!("<td>{}</td>", page_escaped(text(&model["name"]))),
             );
         }
     }
@@ -339,7 +336,7 @@ fn compute_section_matches_race_compute() {
             "compute",
             &format!(
                 "<td>{}</td><td>{:.2}</td>",
-                escaped(text(&s["country"])),
+                page_escaped(text(&s["country"])),
                 num(&s["share"])
             ),
         );
@@ -384,7 +381,7 @@ fn votes_section_matches_race_gap_votes() {
             text(&p["separable"])
         ),
     );
-    assert_has("votes", &escaped(text(&p["a"]["name"])));
+    assert_has("votes", &page_escaped(text(&p["a"]["name"])));
     let published = json(&[
         "race",
         "gap",
@@ -425,14 +422,14 @@ fn report_is_self_contained_and_escaped() {
     // the inline charts only the page's own tags occur.
     for (i, _) in html.match_indices('&') {
         assert!(
-            ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
+            ["&#38;", "&#60;", "&#62;", "&#34;", "&#39;"]
                 .iter()
                 .any(|e| html[i..].starts_with(e)),
             "bare & at {}",
             &html[i..i + 20]
         );
     }
-    assert!(html.contains("&quot;The gap between the best American"));
+    assert!(html.contains("&#34;The gap between the best American"));
     assert!(html.contains("LMArena&#39;s"));
     let allowed = [
         "html",

@@ -5,10 +5,10 @@ use crate::csvio::{self, CsvText};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::registry::short_country_name;
-use crate::table::{self, Tabular, TextTable};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use versus_present::{self as present, Table, Tabular};
 
 /// The shipped extract, embedded so the binary is self-contained.
 pub const CLUSTERS_CSV: &str = include_str!("../../../data/compute/gpu_clusters.csv");
@@ -292,7 +292,7 @@ pub fn shares_at(clusters: &[Cluster], query: ComputeQuery, as_of: Date) -> Comp
         .map(|(country, (value, clusters))| CountryShare {
             country: country.to_string(),
             share: if total > 0.0 {
-                table::round(value / total * 100.0, 2)
+                present::round(value / total * 100.0, 2)
             } else {
                 0.0
             },
@@ -419,8 +419,8 @@ fn notes(provenance: &ComputeProvenance) -> Vec<String> {
 
 impl Tabular for ComputeShares {
     /// The shares as a table, with the data, counting rule, filter and exclusions as notes.
-    fn to_table(&self) -> TextTable {
-        let mut out = TextTable::new(
+    fn to_table(&self) -> Table {
+        let mut out = Table::new(
             format!(
                 "Share of AI-cluster compute ({}) by country, as of {}",
                 self.measure.name(),
@@ -453,8 +453,8 @@ impl Tabular for ComputeShares {
 
 impl Tabular for ComputeSeries {
     /// One row per date and country, with the data, counting rule and filter as notes.
-    fn to_table(&self) -> TextTable {
-        let mut out = TextTable::new(
+    fn to_table(&self) -> Table {
+        let mut out = Table::new(
             format!(
                 "Share of AI-cluster compute ({}) by country over time",
                 self.measure.name()

@@ -39,6 +39,9 @@ pub enum Error {
     /// A chart could not be rasterised.
     #[error("chart: {0}")]
     Chart(#[from] versus_charts::Error),
+    /// A table or page could not be rendered.
+    #[error(transparent)]
+    Present(#[from] versus_present::Error),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -11,9 +11,9 @@ use crate::error::{Error, Result};
 use crate::group::GroupBy;
 use crate::history::{self, History, SnapshotId, Source};
 use crate::registry::{self, Registry};
-use crate::table::{self, Tabular, TextTable};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use versus_present::{self as present, Table, Tabular};
 
 /// One model's rating inside a snapshot.
 #[derive(Clone, Debug, PartialEq)]
@@ -354,9 +354,9 @@ pub fn gap_at(
         date: snapshot.id.date.to_string(),
         snapshot: snapshot.id.date,
         source: snapshot.id.source,
-        gap: table::round(gap, 1),
-        win_probability: table::round(win_probability(gap), 4),
-        gap_percent: table::round(gap_percent, 2),
+        gap: present::round(gap, 1),
+        win_probability: present::round(win_probability(gap), 4),
+        gap_percent: present::round(gap_percent, 2),
         separable,
         a,
         b,
@@ -453,7 +453,7 @@ pub fn gap(registry: &Registry, history: &History, query: &GapQuery) -> Result<G
 }
 
 impl Tabular for GapReport {
-    fn to_table(&self) -> TextTable {
+    fn to_table(&self) -> Table {
         let title = format!(
             "Best {a} vs best {b} model ({by}), LMArena text, category `{cat}`{style}",
             a = self.a,
@@ -466,7 +466,7 @@ impl Tabular for GapReport {
                 ""
             },
         );
-        let mut table = TextTable::new(
+        let mut table = Table::new(
             title,
             &[
                 "date",
@@ -492,16 +492,16 @@ impl Tabular for GapReport {
                 p.snapshot.to_string(),
                 p.source.name().to_string(),
                 p.a.name.clone(),
-                table::cell(Some(p.a.rating), 1),
-                table::cell(p.a.lower, 1),
-                table::cell(p.a.upper, 1),
+                present::cell(Some(p.a.rating), 1),
+                present::cell(p.a.lower, 1),
+                present::cell(p.a.upper, 1),
                 p.b.name.clone(),
-                table::cell(Some(p.b.rating), 1),
-                table::cell(p.b.lower, 1),
-                table::cell(p.b.upper, 1),
-                table::cell(Some(p.gap), 1),
-                table::cell(Some(p.win_probability), 3),
-                table::cell(Some(p.gap_percent), 2),
+                present::cell(Some(p.b.rating), 1),
+                present::cell(p.b.lower, 1),
+                present::cell(p.b.upper, 1),
+                present::cell(Some(p.gap), 1),
+                present::cell(Some(p.win_probability), 3),
+                present::cell(Some(p.gap_percent), 2),
                 p.separable.as_str().to_string(),
             ]);
         }

@@ -25,7 +25,6 @@ pub mod options;
 pub mod registry;
 pub mod report;
 pub mod svg;
-pub mod table;
 pub mod value;
 pub mod votes;
 

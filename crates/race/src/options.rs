@@ -6,8 +6,8 @@
 //! naming the option by its snake-case name (`as_of`), which each front-end spells its own way
 //! (`--as-of`, `?as_of=`).
 
-use crate::table::Tabular;
 use std::fmt;
+use versus_present::Tabular;
 
 use crate::compute::{self, Cluster, ComputeQuery, ComputeSeries, ComputeShares, Measure, Period};
 use crate::date::Date;
@@ -16,8 +16,8 @@ use crate::gap::{Every, GapQuery, SnapshotSelection};
 use crate::group::GroupBy;
 use crate::history::{self, Source};
 use crate::registry::Registry;
-use crate::table::OutputFormat;
 use crate::value::{PriceBound, ValueQuery};
+use versus_present::OutputFormat;
 
 /// An option the data cannot be asked with: which one (snake case) and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -314,8 +314,8 @@ pub enum ComputeOutput {
 impl ComputeOutput {
     pub fn render(&self, format: OutputFormat) -> Result<String> {
         match self {
-            ComputeOutput::Shares(shares) => shares.render(format),
-            ComputeOutput::Series(series) => series.render(format),
+            ComputeOutput::Shares(shares) => Ok(shares.render(format)?),
+            ComputeOutput::Series(series) => Ok(series.render(format)?),
         }
     }
 }

@@ -12,9 +12,10 @@ use crate::history::{self, History, Source};
 use crate::registry::{self, Registry};
 use crate::svg;
 use crate::value::{self, Comparison, PriceBound, ValueQuery, ValueReport};
-use crate::votes::VotesGapReport;
+use crate::votes::{VotesGapPoint, VotesGapReport};
+use askama::Template;
 use std::fmt::Write as _;
-use versus_charts::escape;
+use versus_present::{HtmlTable, Table};
 
 /// The bundled LMArena votes of 2024-08-14, relative to the repository root.
 pub const DEFAULT_VOTES_FILE: &str = "data/arena-votes-2024-08-14/chatbotarena_20240814.json";
@@ -34,112 +35,42 @@ pub struct ReportInput<'a> {
     pub votes_seed: u64,
 }
 
-/// A table as shown on the page; every cell is escaped when written.
-struct Table {
-    caption: String,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-    /// Long tables go inside a `<details>` element, closed.
+/// A table of a section; long ones go inside a closed `<details>` element.
+struct SectionTable {
+    table: Table,
     collapsed: bool,
 }
 
-impl Table {
-    fn new(caption: impl Into<String>, header: &[&str]) -> Table {
-        Table {
-            caption: caption.into(),
-            header: header.iter().map(|h| h.to_string()).collect(),
-            rows: Vec::new(),
+impl SectionTable {
+    /// The table's own template (escapes every cell); embedded as is in the page.
+    fn html(&self) -> HtmlTable<'_> {
+        HtmlTable::new(&self.table).collapsed(self.collapsed)
+    }
+}
+
+impl From<Table> for SectionTable {
+    fn from(table: Table) -> SectionTable {
+        SectionTable {
+            table,
             collapsed: false,
         }
-    }
-
-    fn html(&self) -> String {
-        let mut out = String::new();
-        if self.collapsed {
-            let _ = writeln!(
-                out,
-                "<details><summary>{} ({} rows)</summary>",
-                escape(&self.caption),
-                self.rows.len()
-            );
-        }
-        out.push_str("<div class=\"scroll\"><table>\n");
-        if !self.collapsed {
-            let _ = writeln!(out, "<caption>{}</caption>", escape(&self.caption));
-        }
-        out.push_str("<thead><tr>");
-        for h in &self.header {
-            let _ = write!(out, "<th>{}</th>", escape(h));
-        }
-        out.push_str("</tr></thead>\n<tbody>\n");
-        for row in &self.rows {
-            out.push_str("<tr>");
-            for cell in row {
-                let _ = write!(out, "<td>{}</td>", escape(cell));
-            }
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</tbody></table></div>\n");
-        if self.collapsed {
-            out.push_str("</details>\n");
-        }
-        out
     }
 }
 
 /// One claim: what is said, what the data say, the chart, the tables, where it comes from and
-/// what to keep in mind. All text is plain and escaped when written.
+/// what to keep in mind. All text is plain; the page template escapes it.
 struct Section {
     id: &'static str,
     title: String,
     claim: String,
     findings: Vec<String>,
-    /// (SVG, caption).
+    /// (SVG from the chart writer, caption).
     figure: Option<(String, String)>,
-    tables: Vec<Table>,
+    tables: Vec<SectionTable>,
     provenance: Vec<(&'static str, String)>,
     caveats: Vec<String>,
     /// One line for the summary at the top of the page.
     summary: String,
-}
-
-impl Section {
-    fn html(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "<section id=\"{}\">", self.id);
-        let _ = writeln!(out, "<h2>{}</h2>", escape(&self.title));
-        let _ = writeln!(
-            out,
-            "<p class=\"claim\"><strong>The claim.</strong> {}</p>",
-            escape(&self.claim)
-        );
-        out.push_str("<div class=\"findings\"><strong>What the shipped data say.</strong>\n<ul>\n");
-        for finding in &self.findings {
-            let _ = writeln!(out, "<li>{}</li>", escape(finding));
-        }
-        out.push_str("</ul></div>\n");
-        if let Some((chart, caption)) = &self.figure {
-            let _ = writeln!(
-                out,
-                "<figure>\n{}<figcaption>{}</figcaption>\n</figure>",
-                chart,
-                escape(caption)
-            );
-        }
-        for table in &self.tables {
-            out.push_str(&table.html());
-        }
-        out.push_str("<div class=\"provenance\"><h3>Provenance</h3>\n<dl>\n");
-        for (label, text) in &self.provenance {
-            let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(text));
-        }
-        out.push_str("</dl></div>\n<div class=\"caveats\"><h3>Caveats</h3>\n<ul>\n");
-        for caveat in &self.caveats {
-            let _ = writeln!(out, "<li>{}</li>", escape(caveat));
-        }
-        out.push_str("</ul></div>\n</section>\n");
-        out
-    }
 }
 
 // Caveats of the report, shown on the arena's race pages too.
@@ -324,33 +255,9 @@ fn early_sentence(report: &GapReport) -> (String, f64) {
     )
 }
 
-/// (a) The US–China gap over time.
-fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> {
-    let by = GroupBy::Country;
-    let sides = ("United States", "China");
-    let monthly = gap::gap(
-        input.registry,
-        input.history,
-        &query(
-            input.registry,
-            by,
-            sides,
-            Every::Month,
-            SnapshotSelection::overall(),
-        )?,
-    )?;
-    let mut february = SnapshotSelection::overall();
-    february.from = Some(date("2025-02-01")?);
-    february.to = Some(date("2025-02-28")?);
-    let feb = gap::gap(
-        input.registry,
-        input.history,
-        &query(input.registry, by, sides, Every::Snapshot, february)?,
-    )?;
-    let (early, early_mean) = early_sentence(&monthly);
-    let mut findings = vec![early];
-
-    // February 2025, snapshot by snapshot, in runs of the same two leaders.
+/// February 2025 snapshot by snapshot, in runs of the same two leaders: the range of the gap
+/// in each run.
+fn february_runs(feb: &GapReport) -> Vec<String> {
     let mut runs: Vec<Vec<&GapPoint>> = Vec::new();
     for p in &feb.points {
         match runs.last_mut() {
@@ -358,8 +265,7 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
             _ => runs.push(vec![p]),
         }
     }
-    let run_text: Vec<String> = runs
-        .iter()
+    runs.iter()
         .map(|run| {
             let low = run.iter().map(|p| p.gap).fold(f64::INFINITY, f64::min);
             let high = run.iter().map(|p| p.gap).fold(f64::NEG_INFINITY, f64::max);
@@ -371,7 +277,16 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
                 run[0].b.name
             )
         })
-        .collect();
+        .collect()
+}
+
+/// What the US-China series says about the claim (early 2024, February 2025, the latest month,
+/// the smallest gap), and the summary line.
+fn gap_country_findings(monthly: &GapReport, feb: &GapReport) -> (Vec<String>, String) {
+    let (early, early_mean) = early_sentence(monthly);
+    let mut findings = vec![early];
+
+    let run_text = february_runs(feb);
     let feb_low = min_point(&feb.points);
     let feb_end = monthly.points.iter().find(|p| p.date == "2025-02");
     findings.push(format!(
@@ -411,7 +326,7 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
         Some(p) => format!("{summary}; {:.1} in {}.", p.gap, p.date),
         None => format!("{summary}."),
     };
-    if let Some(line) = latest_sentence(&monthly) {
+    if let Some(line) = latest_sentence(monthly) {
         findings.push(line);
     }
     if let Some(low) = min_point(&monthly.points) {
@@ -420,6 +335,33 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
             low.gap, low.date, low.a.name, low.b.name
         ));
     }
+    (findings, summary)
+}
+
+/// (a) The US–China gap over time.
+fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> {
+    let by = GroupBy::Country;
+    let sides = ("United States", "China");
+    let monthly = gap::gap(
+        input.registry,
+        input.history,
+        &query(
+            input.registry,
+            by,
+            sides,
+            Every::Month,
+            SnapshotSelection::overall(),
+        )?,
+    )?;
+    let mut february = SnapshotSelection::overall();
+    february.from = Some(date("2025-02-01")?);
+    february.to = Some(date("2025-02-28")?);
+    let feb = gap::gap(
+        input.registry,
+        input.history,
+        &query(input.registry, by, sides, Every::Snapshot, february)?,
+    )?;
+    let (findings, summary) = gap_country_findings(&monthly, &feb);
     let mut feb_table = gap_table(
         &feb,
         "February 2025, every selected snapshot (the claim's month)".to_string(),
@@ -437,8 +379,8 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
             "Best United States and best China model on LMArena's overall leaderboard, one point per month (the month's last snapshot); bands are 95% intervals where the source publishes them; grey: months without snapshots.".to_string(),
         )),
         tables: vec![
-            gap_table(&monthly, "US-China gap, monthly".to_string()),
-            feb_table,
+            gap_table(&monthly, "US-China gap, monthly".to_string()).into(),
+            feb_table.into(),
         ],
         provenance: gap_provenance(
             &monthly,
@@ -457,17 +399,49 @@ fn section_gap_country(input: &ReportInput<'_>) -> Result<(Section, GapReport)> 
     Ok((section, monthly))
 }
 
-/// (b) The same with style control, against the raw gap of the same snapshots.
-fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
+/// The raw (not style-controlled) leaders of the same source and date as `point`, or of the
+/// nearest raw snapshot within the precedence window (LMArena sometimes published only the
+/// style-controlled table).
+fn raw_point_near(input: &ReportInput<'_>, point: &GapPoint) -> Result<Option<GapPoint>> {
     let by = GroupBy::Country;
     let sides = ("United States", "China");
-    let mut selection = SnapshotSelection::overall();
-    selection.style_control = true;
-    let styled = gap::gap(
-        input.registry,
-        input.history,
-        &query(input.registry, by, sides, Every::Month, selection)?,
-    )?;
+    let nearest = input
+        .history
+        .snapshots(history::OVERALL_CATEGORY, false)
+        .into_iter()
+        .filter(|id| id.source == point.source)
+        .map(|id| {
+            (
+                (id.date.days_since_epoch() - point.snapshot.days_since_epoch()).abs(),
+                id,
+            )
+        })
+        .filter(|(distance, _)| *distance <= history::PRECEDENCE_WINDOW_DAYS)
+        .min()
+        .map(|(_, id)| id);
+    Ok(match nearest {
+        Some(id) => {
+            let mut raw_selection = SnapshotSelection::overall();
+            raw_selection.snapshot = Some(id.date);
+            raw_selection.source = Some(id.source);
+            gap::gap(
+                input.registry,
+                input.history,
+                &query(input.registry, by, sides, Every::Snapshot, raw_selection)?,
+            )
+            .ok()
+            .and_then(|r| r.points.into_iter().next())
+        }
+        None => None,
+    })
+}
+
+/// Month by month: the style-controlled gap next to the raw gap of the same snapshot. Also the
+/// differences (style control minus raw) and the latest month's raw leaders.
+fn style_comparison(
+    input: &ReportInput<'_>,
+    styled: &GapReport,
+) -> Result<(Table, Vec<f64>, Option<GapPoint>)> {
     let mut table = Table::new(
         "US-China gap with and without style control, same snapshot",
         &[
@@ -485,37 +459,7 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
     let mut differences = Vec::new();
     let mut latest_raw = None;
     for p in &styled.points {
-        // The raw leaderboard of the same source and date, or the nearest within the
-        // precedence window (LMArena sometimes published only the style-controlled table).
-        let nearest = input
-            .history
-            .snapshots(history::OVERALL_CATEGORY, false)
-            .into_iter()
-            .filter(|id| id.source == p.source)
-            .map(|id| {
-                (
-                    (id.date.days_since_epoch() - p.snapshot.days_since_epoch()).abs(),
-                    id,
-                )
-            })
-            .filter(|(distance, _)| *distance <= history::PRECEDENCE_WINDOW_DAYS)
-            .min()
-            .map(|(_, id)| id);
-        let raw = match nearest {
-            Some(id) => {
-                let mut raw_selection = SnapshotSelection::overall();
-                raw_selection.snapshot = Some(id.date);
-                raw_selection.source = Some(id.source);
-                gap::gap(
-                    input.registry,
-                    input.history,
-                    &query(input.registry, by, sides, Every::Snapshot, raw_selection)?,
-                )
-                .ok()
-                .and_then(|r| r.points.into_iter().next())
-            }
-            None => None,
-        };
+        let raw = raw_point_near(input, p)?;
         let (raw_cell, diff_cell) = match &raw {
             Some(r) => {
                 differences.push(p.gap - r.gap);
@@ -525,8 +469,8 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
                 )
             }
             None => (
-                crate::table::MISSING.to_string(),
-                crate::table::MISSING.to_string(),
+                versus_present::MISSING.to_string(),
+                versus_present::MISSING.to_string(),
             ),
         };
         latest_raw = raw;
@@ -542,6 +486,15 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
             diff_cell,
         ]);
     }
+    Ok((table, differences, latest_raw))
+}
+
+/// What the style-controlled series says, and the summary line.
+fn gap_style_findings(
+    styled: &GapReport,
+    differences: &[f64],
+    latest_raw: Option<&GapPoint>,
+) -> (Vec<String>, String) {
     let mut findings = Vec::new();
     let (first, last) = (styled.points.first(), styled.points.last());
     if let (Some(first), Some(last)) = (first, last) {
@@ -558,7 +511,7 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
             last.gap,
             last.a.name,
             last.b.name,
-            latest_raw.as_ref().map_or_else(
+            latest_raw.map_or_else(
                 || "no raw leaderboard within 7 days".to_string(),
                 |r| format!(
                     "{:.1} points without it ({} vs {}, raw snapshot of {})",
@@ -576,7 +529,7 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
         findings.push(format!(
             "Over these {} months style control changes the gap by {:+.1} points on average (from {:+.1} to {:+.1}); leaders separable in every month: {}.",
             differences.len(),
-            mean(&differences),
+            mean(differences),
             low,
             high,
             if styled.points.iter().all(|p| p.separable == gap::Separable::Yes) { "yes" } else { "no" }
@@ -593,10 +546,26 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
             "{:.1} points in {} (style control exists from 2025-03); mean change vs raw {:+.1}.",
             p.gap,
             p.date,
-            mean(&differences)
+            mean(differences)
         ),
         None => "No style-controlled snapshot in the shipped history.".to_string(),
     };
+    (findings, summary)
+}
+
+/// (b) The same with style control, against the raw gap of the same snapshots.
+fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
+    let by = GroupBy::Country;
+    let sides = ("United States", "China");
+    let mut selection = SnapshotSelection::overall();
+    selection.style_control = true;
+    let styled = gap::gap(
+        input.registry,
+        input.history,
+        &query(input.registry, by, sides, Every::Month, selection)?,
+    )?;
+    let (table, differences, latest_raw) = style_comparison(input, &styled)?;
+    let (findings, summary) = gap_style_findings(&styled, &differences, latest_raw.as_ref());
     Ok(Section {
         id: "gap-style",
         title: "(b) The same gap with style control".to_string(),
@@ -606,7 +575,7 @@ fn section_gap_style(input: &ReportInput<'_>) -> Result<Section> {
             svg::gap_chart(&styled),
             "As (a), with LMArena's style-controlled ratings (published from 2025-03).".to_string(),
         )),
-        tables: vec![table],
+        tables: vec![table.into()],
         provenance: gap_provenance(
             &styled,
             "category `full`, style-controlled ratings; raw comparison from the same source on the same date, or the nearest within 7 days; sides by country: United States vs China".to_string(),
@@ -699,7 +668,7 @@ fn section_gap_licence(input: &ReportInput<'_>) -> Result<Section> {
             svg::gap_chart(&monthly),
             "Best proprietary and best open-weights model on LMArena's overall leaderboard, one point per month.".to_string(),
         )),
-        tables: vec![gap_table(&monthly, "Proprietary-open gap, monthly".to_string())],
+        tables: vec![gap_table(&monthly, "Proprietary-open gap, monthly".to_string()).into()],
         provenance: gap_provenance(
             &monthly,
             "category `full`, raw ratings; sides by licence: proprietary vs open (any published weights licence); models of unknown licence are on neither side".to_string(),
@@ -750,8 +719,9 @@ fn anchor_sentence(c: &Comparison, shift: f64) -> String {
     )
 }
 
-/// (d) Value: performance per price at the latest snapshot.
-fn section_value(input: &ReportInput<'_>) -> Result<Section> {
+/// The two value comparisons of the report: best United States model against best China model,
+/// and the best China model within a tenth of the price (plain, tenth).
+fn value_reports(input: &ReportInput<'_>) -> Result<(ValueReport, ValueReport)> {
     let by = GroupBy::Country;
     let make = |bound: Option<PriceBound>| -> Result<ValueReport> {
         value::value(
@@ -766,8 +736,11 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
             },
         )
     };
-    let plain = make(None)?;
-    let tenth = make(Some(PriceBound::FractionOfA(0.1)))?;
+    Ok((make(None)?, make(Some(PriceBound::FractionOfA(0.1)))?))
+}
+
+/// What the value comparisons say, and the summary line.
+fn value_findings(plain: &ValueReport, tenth: &ValueReport) -> (Vec<String>, String) {
     let mut findings = vec![format!(
         "Latest snapshot: {} ({}), {} of {} rated models have a known price.",
         tenth.snapshot,
@@ -777,8 +750,8 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
     )];
     let mut summary_parts = Vec::new();
     for (label, report) in [
-        ("Best against best", &plain),
-        ("Within a tenth of the price", &tenth),
+        ("Best against best", plain),
+        ("Within a tenth of the price", tenth),
     ] {
         match &report.comparison {
             Some(c) => {
@@ -829,6 +802,12 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
     ));
     let summary = format!("{}.", summary_parts.join("; "));
 
+    (findings, summary)
+}
+
+/// The frontier models with their roles in the comparisons, and every priced model (frontier,
+/// full).
+fn value_tables(plain: &ValueReport, tenth: &ValueReport) -> (Table, Table) {
     let mut frontier_table = Table::new(
         "Frontier models and the compared pairs",
         &[
@@ -851,11 +830,10 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
             "frontier",
         ],
     );
-    full.collapsed = true;
     for m in &tenth.models {
         let on_frontier = tenth.frontier.contains(&m.model);
         let mut roles = Vec::new();
-        for (label, report) in [("best vs best", &plain), ("within 1/10 price", &tenth)] {
+        for (label, report) in [("best vs best", plain), ("within 1/10 price", tenth)] {
             if let Some(c) = &report.comparison {
                 if c.a_best.model == m.model {
                     roles.push(format!("{label}: best {}", c.a));
@@ -889,6 +867,53 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
             if on_frontier { "yes" } else { "" }.to_string(),
         ]);
     }
+    (frontier_table, full)
+}
+
+/// Where the value section's numbers come from.
+fn value_provenance(tenth: &ValueReport) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "Files",
+            format!(
+                "{} (ratings), {} (prices, country, organisation)",
+                tenth.provenance.history, tenth.provenance.registry
+            ),
+        ),
+        (
+            "Dates",
+            format!(
+                "the latest selected snapshot, {} ({}); prices are each model's latest list price",
+                tenth.snapshot,
+                tenth.provenance.source.name()
+            ),
+        ),
+        (
+            "Filters",
+            format!(
+                "category `full`, raw ratings; priced models only; blend: {}",
+                tenth.blend
+            ),
+        ),
+        (
+            "Selection rule",
+            format!(
+                "best = highest-rated priced model of the side; 'within a tenth' = highest-rated China model whose blended price is at most 0.1 x the best United States model's; frontier: {}",
+                tenth.provenance.frontier_rule
+            ),
+        ),
+        (
+            "Recompute",
+            "versus race value; versus race value --max-price-fraction 0.1".to_string(),
+        ),
+    ]
+}
+
+/// (d) Value: performance per price at the latest snapshot.
+fn section_value(input: &ReportInput<'_>) -> Result<Section> {
+    let (plain, tenth) = value_reports(input)?;
+    let (findings, summary) = value_findings(&plain, &tenth);
+    let (frontier_table, full) = value_tables(&plain, &tenth);
     Ok(Section {
         id: "value",
         title: "(d) Performance per price".to_string(),
@@ -898,42 +923,14 @@ fn section_value(input: &ReportInput<'_>) -> Result<Section> {
             svg::value_chart(&tenth),
             "Rating against blended API price (log scale) at the latest snapshot; step line: the price-performance frontier; thick rings: the best United States model and the best China model within a tenth of its price (dashed line).".to_string(),
         )),
-        tables: vec![frontier_table, full],
-        provenance: vec![
-            (
-                "Files",
-                format!(
-                    "{} (ratings), {} (prices, country, organisation)",
-                    tenth.provenance.history, tenth.provenance.registry
-                ),
-            ),
-            (
-                "Dates",
-                format!(
-                    "the latest selected snapshot, {} ({}); prices are each model's latest list price",
-                    tenth.snapshot,
-                    tenth.provenance.source.name()
-                ),
-            ),
-            (
-                "Filters",
-                format!(
-                    "category `full`, raw ratings; priced models only; blend: {}",
-                    tenth.blend
-                ),
-            ),
-            (
-                "Selection rule",
-                format!(
-                    "best = highest-rated priced model of the side; 'within a tenth' = highest-rated China model whose blended price is at most 0.1 x the best United States model's; frontier: {}",
-                    tenth.provenance.frontier_rule
-                ),
-            ),
-            (
-                "Recompute",
-                "versus race value; versus race value --max-price-fraction 0.1".to_string(),
-            ),
+        tables: vec![
+            frontier_table.into(),
+            SectionTable {
+                table: full,
+                collapsed: true,
+            },
         ],
+        provenance: value_provenance(&tenth),
         caveats: vec![
             value::NOTE_RATING_PERCENT.to_string(),
             CAVEAT_ANCHOR.to_string(),
@@ -961,8 +958,18 @@ fn series_share(point: &compute::SeriesPoint, country: &str) -> f64 {
         .map_or(0.0, |s| s.share)
 }
 
-/// (e) Compute share by country, now and over time.
-fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
+/// The compute data of the report: shares of the latest date in two measures, and the monthly
+/// and yearly series since 2018.
+struct ComputeData {
+    as_of: Date,
+    start: Date,
+    now: ComputeShares,
+    h100: ComputeShares,
+    monthly: ComputeSeries,
+    yearly: ComputeSeries,
+}
+
+fn compute_data(input: &ReportInput<'_>) -> Result<ComputeData> {
     let query = ComputeQuery {
         measure: Measure::Op16,
         standard_only: true,
@@ -991,7 +998,27 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
         &compute::period_ends(start, as_of, false),
     )
     .ok_or_else(|| Error::Query("empty compute series".into()))?;
+    Ok(ComputeData {
+        as_of,
+        start,
+        now,
+        h100,
+        monthly,
+        yearly,
+    })
+}
 
+/// What the compute data say (shares now, in both measures, extremes and year ends), and the
+/// summary line.
+fn compute_findings(data: &ComputeData) -> (Vec<String>, String) {
+    let ComputeData {
+        as_of,
+        start,
+        now,
+        h100,
+        monthly,
+        yearly,
+    } = data;
     let top: Vec<String> = now
         .shares
         .iter()
@@ -1007,8 +1034,8 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
         ),
         format!(
             "Measured in H100 equivalents instead: United States {:.2}%, China {:.2}%.",
-            share_of(&h100, "United States"),
-            share_of(&h100, "China")
+            share_of(h100, "United States"),
+            share_of(h100, "China")
         ),
     ];
     let extreme = |country: &str, highest: bool| {
@@ -1051,10 +1078,21 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
     let summary = format!(
         "On {} (Epoch AI clusters): United States {:.1}%, China {:.1}% of recorded 16-bit OP/s.",
         as_of,
-        share_of(&now, "United States"),
-        share_of(&now, "China")
+        share_of(now, "United States"),
+        share_of(now, "China")
     );
+    (findings, summary)
+}
 
+/// The shares on the latest date (collapsed when long) and at each year end.
+fn compute_tables(data: &ComputeData) -> (SectionTable, Table) {
+    let ComputeData {
+        as_of,
+        now,
+        h100,
+        yearly,
+        ..
+    } = data;
     let mut now_table = Table::new(
         format!("Share of recorded AI-cluster compute by country on {as_of}"),
         &[
@@ -1068,11 +1106,10 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
         now_table.rows.push(vec![
             s.country.clone(),
             format!("{:.2}", s.share),
-            format!("{:.2}", share_of(&h100, &s.country)),
+            format!("{:.2}", share_of(h100, &s.country)),
             s.clusters.to_string(),
         ]);
     }
-    now_table.collapsed = now.shares.len() > 12;
     let mut year_table = Table::new(
         "Share of 16-bit OP/s at each year end",
         &[
@@ -1099,18 +1136,22 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
             other,
         ]);
     }
+    (
+        SectionTable {
+            table: now_table,
+            collapsed: now.shares.len() > 12,
+        },
+        year_table,
+    )
+}
+
+/// Where the compute section's numbers come from and which clusters count.
+fn compute_provenance(data: &ComputeData) -> Vec<(&'static str, String)> {
+    let ComputeData {
+        as_of, start, now, ..
+    } = data;
     let excluded = &now.provenance.excluded;
-    Ok(Section {
-        id: "compute",
-        title: "(e) Where the AI compute is".to_string(),
-        claim: "Who holds the compute: each country's share of the world's AI-cluster compute, now and over time.".to_string(),
-        findings,
-        figure: Some((
-            svg::compute_chart(&monthly),
-            "Stacked share of the recorded 16-bit OP/s of operational GPU clusters by country, at each month end.".to_string(),
-        )),
-        tables: vec![now_table, year_table],
-        provenance: vec![
+    vec![
             ("Files", format!("{} ({})", now.provenance.data, now.provenance.origin)),
             (
                 "Dates",
@@ -1137,7 +1178,28 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
                 "Recompute",
                 "versus race compute; versus race compute --measure h100e; versus race compute --every month".to_string(),
             ),
+        ]
+}
+
+/// (e) Compute share by country, now and over time.
+fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
+    let data = compute_data(input)?;
+    let (findings, summary) = compute_findings(&data);
+    let (now_table, year_table) = compute_tables(&data);
+    Ok(Section {
+        id: "compute",
+        title: "(e) Where the AI compute is".to_string(),
+        claim: "Who holds the compute: each country's share of the world's AI-cluster compute, now and over time.".to_string(),
+        findings,
+        figure: Some((
+            svg::compute_chart(&data.monthly),
+            "Stacked share of the recorded 16-bit OP/s of operational GPU clusters by country, at each month end.".to_string(),
+        )),
+        tables: vec![
+            now_table,
+            year_table.into(),
         ],
+        provenance: compute_provenance(&data),
         caveats: vec![
             compute::COVERAGE_CAVEAT.to_string(),
             "Shares depend on the measure: peak 16-bit OP/s and H100 equivalents weight chip generations differently (both shown above).".to_string(),
@@ -1147,11 +1209,11 @@ fn section_compute(input: &ReportInput<'_>) -> Result<Section> {
     })
 }
 
-/// (f) The gap from one fit of the bundled 2024-08-14 votes, with its bootstrap interval.
-fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
+/// The leaders in LMArena's published leaderboard closest to the bundled votes.
+fn published_votes_point(input: &ReportInput<'_>) -> Result<Option<GapPoint>> {
     let mut published_selection = SnapshotSelection::overall();
     published_selection.snapshot = Some(date(VOTES_PUBLISHED_SNAPSHOT)?);
-    let published = gap::gap(
+    Ok(gap::gap(
         input.registry,
         input.history,
         &query(
@@ -1163,27 +1225,15 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
         )?,
     )
     .ok()
-    .and_then(|r| r.points.into_iter().next());
-    let Some(report) = input.votes else {
-        return Ok(Section {
-            id: "votes",
-            title: "(f) The gap from the votes themselves".to_string(),
-            claim: "The published gap is reproducible from LMArena's raw votes.".to_string(),
-            findings: vec!["Not computed: no vote file was given.".to_string()],
-            figure: None,
-            tables: Vec::new(),
-            provenance: vec![(
-                "Recompute",
-                format!("versus report --votes {DEFAULT_VOTES_FILE}"),
-            )],
-            caveats: Vec::new(),
-            summary: "Votes: not computed.".to_string(),
-        });
-    };
-    let p = report
-        .points
-        .first()
-        .ok_or_else(|| Error::Query("the votes fit has no point".into()))?;
+    .and_then(|r| r.points.into_iter().next()))
+}
+
+/// What one fit of the votes says, compared with the published leaderboard, and the summary line.
+fn votes_findings(
+    report: &VotesGapReport,
+    p: &VotesGapPoint,
+    published: Option<&GapPoint>,
+) -> (Vec<String>, String) {
     let mut findings = vec![format!(
         "One Bradley-Terry fit of {} votes: best {} {} at {:.1} [{:.1}, {:.1}], best {} {} at {:.1} [{:.1}, {:.1}].",
         thousands(report.provenance.battles),
@@ -1215,7 +1265,7 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
         p.b_leader_stability * 100.0,
         report.b
     ));
-    if let Some(pub_point) = &published {
+    if let Some(pub_point) = published {
         findings.push(format!(
             "LMArena's published leaderboard of {} ({}): {} {:.1} vs {} {:.1}, gap {:.1} points — {} the votes' interval.",
             pub_point.snapshot,
@@ -1242,6 +1292,11 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
         "gap {:.1} [{:.1}, {:.1}] points ({} vs {}), separable: {}.",
         p.gap, p.gap_lower, p.gap_upper, p.a.name, p.b.name, p.separable
     );
+    (findings, summary)
+}
+
+/// The two leaders and the gap from the votes, and the published gap for comparison.
+fn votes_table(report: &VotesGapReport, p: &VotesGapPoint, published: Option<&GapPoint>) -> Table {
     let mut table = Table::new(
         "US-China gap from one fit of the votes",
         &[
@@ -1262,7 +1317,7 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
             format!("{:.1}", leader.rating),
             match (leader.lower, leader.upper) {
                 (Some(l), Some(u)) => format!("[{l:.1}, {u:.1}]"),
-                _ => crate::table::MISSING.to_string(),
+                _ => versus_present::MISSING.to_string(),
             },
             format!("{:.0}%", stability * 100.0),
         ]);
@@ -1274,23 +1329,24 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
         format!("[{:.1}, {:.1}]", p.gap_lower, p.gap_upper),
         format!("P({} wins) = {:.3}", report.a, p.win_probability),
     ]);
-    if let Some(pub_point) = &published {
+    if let Some(pub_point) = published {
         table.rows.push(vec![
             format!("published {}", pub_point.snapshot),
             format!("{} vs {}", pub_point.a.name, pub_point.b.name),
             format!("{:.1}", pub_point.gap),
-            crate::table::MISSING.to_string(),
+            versus_present::MISSING.to_string(),
             format!("P = {:.3}", pub_point.win_probability),
         ]);
     }
-    Ok(Section {
-        id: "votes",
-        title: "(f) The gap from the votes themselves (2024-08-14)".to_string(),
-        claim: "The published gap is not an artefact of LMArena's pipeline: refitting its public vote log gives the same gap, and an interval for it.".to_string(),
-        findings,
-        figure: None,
-        tables: vec![table],
-        provenance: vec![
+    table
+}
+
+/// Where the votes section's numbers come from.
+fn votes_provenance(
+    input: &ReportInput<'_>,
+    report: &VotesGapReport,
+) -> Vec<(&'static str, String)> {
+    vec![
             (
                 "Files",
                 format!(
@@ -1326,7 +1382,42 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
                     input.votes_seed
                 ),
             ),
-        ],
+        ]
+}
+
+/// (f) The gap from one fit of the bundled 2024-08-14 votes, with its bootstrap interval.
+fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
+    let published = published_votes_point(input)?;
+    let Some(report) = input.votes else {
+        return Ok(Section {
+            id: "votes",
+            title: "(f) The gap from the votes themselves".to_string(),
+            claim: "The published gap is reproducible from LMArena's raw votes.".to_string(),
+            findings: vec!["Not computed: no vote file was given.".to_string()],
+            figure: None,
+            tables: Vec::new(),
+            provenance: vec![(
+                "Recompute",
+                format!("versus report --votes {DEFAULT_VOTES_FILE}"),
+            )],
+            caveats: Vec::new(),
+            summary: "Votes: not computed.".to_string(),
+        });
+    };
+    let p = report
+        .points
+        .first()
+        .ok_or_else(|| Error::Query("the votes fit has no point".into()))?;
+    let (findings, summary) = votes_findings(report, p, published.as_ref());
+    let table = votes_table(report, p, published.as_ref());
+    Ok(Section {
+        id: "votes",
+        title: "(f) The gap from the votes themselves (2024-08-14)".to_string(),
+        claim: "The published gap is not an artefact of LMArena's pipeline: refitting its public vote log gives the same gap, and an interval for it.".to_string(),
+        findings,
+        figure: None,
+        tables: vec![table.into()],
+        provenance: votes_provenance(input, report),
         caveats: vec![
             "The interval is the gap's own: in every bootstrap replicate the best model of each side is found again, so it covers who leads as well as by how much.".to_string(),
             CAVEAT_ANCHOR.to_string(),
@@ -1337,16 +1428,36 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
     })
 }
 
-const CSS: &str = "body{font-family:DejaVu Sans,Verdana,Arial,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:2.2em;border-bottom:2px solid #ddd;padding-bottom:.2em}h3{font-size:1em;margin:1em 0 .3em}
-.claim{background:#f4f6fa;border-left:4px solid #1f5fa8;padding:.5em .8em}
-.findings ul{margin-top:.3em}.findings li{margin:.25em 0}
-figure{margin:1.2em 0}figure svg{max-width:100%;height:auto;border:1px solid #eee}figcaption{font-size:.85em;color:#555}
-.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.8em;margin:.8em 0}caption{text-align:left;font-weight:bold;padding:.3em 0}
-th,td{border:1px solid #ddd;padding:.2em .45em;text-align:left;vertical-align:top}td:nth-child(-n+3){white-space:nowrap}th{background:#f2f2f2}tbody tr:nth-child(even){background:#fafafa}
-details{margin:.8em 0}summary{cursor:pointer;font-weight:bold;font-size:.9em}
-.provenance,.caveats{font-size:.88em;color:#333}dt{font-weight:bold;float:left;clear:left;width:9em}dd{margin-left:9.5em;margin-bottom:.3em}
-.caveats li{margin:.2em 0}.meta{color:#555;font-size:.9em}code{background:#f2f2f2;padding:0 .2em}";
+/// The whole page (`templates/report.html`): the data line, the summary, the sections and the
+/// caveats that apply throughout.
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage<'a> {
+    version: &'static str,
+    history_file: &'static str,
+    history_rows: String,
+    snapshot_count: usize,
+    models_file: &'static str,
+    model_count: usize,
+    clusters_file: &'static str,
+    cluster_count: usize,
+    /// The vote files and the number of votes, when the votes section was computed.
+    votes: Option<(String, String)>,
+    sections: &'a [Section],
+    caveats: &'a [&'a str],
+}
+
+/// Caveats that apply to every section, listed at the end of the page.
+const CAVEATS_THROUGHOUT: [&str; 8] = [
+    CAVEAT_DRIFT,
+    CAVEAT_ANCHOR,
+    CAVEAT_STYLE,
+    CAVEAT_TIES,
+    compute::COVERAGE_CAVEAT,
+    CAVEAT_COUNTRY,
+    gap::NOTE_WIN_PROBABILITY,
+    "The leaderboard history has a hole between 2025-08-04 and 2025-11-05 (no snapshot in the public sources); charts shade it and draw no line across it.",
+];
 
 /// The whole page. Deterministic: the same data give the same bytes (no clock, no randomness
 /// beyond the seeded bootstrap the caller ran).
@@ -1360,18 +1471,6 @@ pub fn report_html(input: &ReportInput<'_>) -> Result<String> {
         section_compute(input)?,
         section_votes(input)?,
     ];
-    let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>The AI race, recomputed from public data</title>\n<style>\n");
-    out.push_str(CSS);
-    out.push_str(
-        "\n</style>\n</head>\n<body>\n<h1>The AI race, recomputed from public data</h1>\n",
-    );
-    let _ = writeln!(
-        out,
-        "<p class=\"meta\">Generated by <code>versus report</code> (versus-race {}) from the data shipped in the repository. Every number on this page is recomputed when the page is built; only the claims being checked are quoted text. Sources and licences: data/registry/SOURCES.md, data/history/SOURCES.md, data/compute/SOURCES.md, data/arena-votes-2024-08-14/SOURCES.md.</p>",
-        escape(env!("CARGO_PKG_VERSION"))
-    );
-    let model_count = input.registry.models().len();
     let snapshot_count = Source::ALL
         .iter()
         .map(|s| {
@@ -1383,54 +1482,27 @@ pub fn report_html(input: &ReportInput<'_>) -> Result<String> {
                 .count()
         })
         .sum::<usize>();
-    let _ = writeln!(
-        out,
-        "<p class=\"meta\">Data: {} ({} rows, {} overall-leaderboard snapshots), {} ({} models), {} ({} clusters){}.</p>",
-        escape(history::HISTORY_FILE),
-        thousands(input.history.rows().len() as f64),
+    let page = ReportPage {
+        version: env!("CARGO_PKG_VERSION"),
+        history_file: history::HISTORY_FILE,
+        history_rows: thousands(input.history.rows().len() as f64),
         snapshot_count,
-        escape(registry::MODELS_FILE),
-        model_count,
-        escape(compute::CLUSTERS_FILE),
-        input.clusters.len(),
-        input
-            .votes
-            .map(|v| format!(
-                ", {} ({} votes)",
-                escape(&v.provenance.votes.join(", ")),
-                thousands(v.provenance.battles)
-            ))
-            .unwrap_or_default()
-    );
-    out.push_str("<h2 id=\"summary\">Summary</h2>\n<ul>\n");
-    for section in &sections {
-        let _ = writeln!(
-            out,
-            "<li><a href=\"#{}\">{}</a>: {}</li>",
-            section.id,
-            escape(&section.title),
-            escape(&section.summary)
-        );
-    }
-    out.push_str("</ul>\n");
-    for section in &sections {
-        out.push_str(&section.html());
-    }
-    out.push_str("<section id=\"caveats\">\n<h2>Caveats that apply throughout</h2>\n<ul>\n");
-    for caveat in [
-        CAVEAT_DRIFT,
-        CAVEAT_ANCHOR,
-        CAVEAT_STYLE,
-        CAVEAT_TIES,
-        compute::COVERAGE_CAVEAT,
-        CAVEAT_COUNTRY,
-        gap::NOTE_WIN_PROBABILITY,
-        "The leaderboard history has a hole between 2025-08-04 and 2025-11-05 (no snapshot in the public sources); charts shade it and draw no line across it.",
-    ] {
-        let _ = writeln!(out, "<li>{}</li>", escape(caveat));
-    }
-    out.push_str("</ul>\n</section>\n</body>\n</html>\n");
-    Ok(out)
+        models_file: registry::MODELS_FILE,
+        model_count: input.registry.models().len(),
+        clusters_file: compute::CLUSTERS_FILE,
+        cluster_count: input.clusters.len(),
+        votes: input.votes.map(|v| {
+            (
+                v.provenance.votes.join(", "),
+                thousands(v.provenance.battles),
+            )
+        }),
+        sections: &sections,
+        caveats: &CAVEATS_THROUGHOUT,
+    };
+    let mut html = page.render().map_err(versus_present::Error::from)?;
+    html.push('\n');
+    Ok(html)
 }
 
 #[cfg(test)]
@@ -1445,13 +1517,50 @@ mod tests {
     }
 
     #[test]
-    fn tables_escape_their_cells() {
+    fn section_text_is_escaped_by_the_template() {
         let mut table = Table::new("<caption>", &["a&b"]);
         table
             .rows
             .push(vec!["<script>alert('x')</script>".to_string()]);
-        let html = table.html();
-        assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
-        assert!(html.contains("a&amp;b") && html.contains("&lt;caption&gt;"));
+        let section = Section {
+            id: "s",
+            title: "<b>title</b>".into(),
+            claim: "\"quoted\"".into(),
+            findings: vec!["a < b".into()],
+            figure: Some(("<svg></svg>".into(), "fig & caption".into())),
+            tables: vec![table.into()],
+            provenance: vec![("Files", "x > y".into())],
+            caveats: vec!["it's".into()],
+            summary: "sum".into(),
+        };
+        let page = ReportPage {
+            version: "0",
+            history_file: "h",
+            history_rows: "1".into(),
+            snapshot_count: 1,
+            models_file: "m",
+            model_count: 1,
+            clusters_file: "c",
+            cluster_count: 1,
+            votes: None,
+            sections: std::slice::from_ref(&section),
+            caveats: &["<caveat>"],
+        };
+        let html = page.render().unwrap_or_default();
+        assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+        assert!(
+            !html.contains("<script>") && html.contains("&#60;script&#62;"),
+            "{html}"
+        );
+        assert!(html.contains("<th>a&#38;b</th>") && html.contains("&#60;caption&#62;"));
+        assert!(
+            html.contains("<h2>&#60;b&#62;title&#60;/b&#62;</h2>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<figure>\n<svg></svg><figcaption>fig &#38; caption"),
+            "{html}"
+        );
+        assert!(html.contains("<li>&#60;caveat&#62;</li>"), "{html}");
     }
 }

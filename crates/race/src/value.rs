@@ -8,8 +8,8 @@ use crate::gap::{self, Separable, SnapshotSelection};
 use crate::group::GroupBy;
 use crate::history::{self, History, Source};
 use crate::registry::{self, Registry};
-use crate::table::{self, Tabular, TextTable};
 use serde::Serialize;
+use versus_present::{self as present, Table, Tabular};
 
 /// Upper bound on side B's blended price.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -172,7 +172,7 @@ pub fn value(registry: &Registry, history: &History, query: &ValueQuery) -> Resu
                 rating: row.rating,
                 lower: row.lower,
                 upper: row.upper,
-                price: table::round(price.blended(), 4),
+                price: present::round(price.blended(), 4),
                 input_price: price.input_usd_per_mtok,
                 output_price: price.output_usd_per_mtok,
                 price_date: price.date,
@@ -231,12 +231,12 @@ pub fn value(registry: &Registry, history: &History, query: &ValueQuery) -> Resu
                         a: query.a.clone(),
                         b: query.b.clone(),
                         price_bound: query.price_bound,
-                        price_bound_usd: bound_usd.map(|b| table::round(b, 4)),
-                        gap: table::round(gap, 1),
-                        win_probability: table::round(gap::win_probability(gap), 4),
-                        rating_percent: table::round(b_best.rating / a_best.rating * 100.0, 2),
+                        price_bound_usd: bound_usd.map(|b| present::round(b, 4)),
+                        gap: present::round(gap, 1),
+                        win_probability: present::round(gap::win_probability(gap), 4),
+                        rating_percent: present::round(b_best.rating / a_best.rating * 100.0, 2),
                         price_ratio: (b_best.price > 0.0)
-                            .then(|| table::round(a_best.price / b_best.price, 2)),
+                            .then(|| present::round(a_best.price / b_best.price, 2)),
                         separable: Separable::of(&leader(a_best), &leader(b_best)),
                         a_best: a_best.clone(),
                         b_best: b_best.clone(),
@@ -273,8 +273,8 @@ pub fn value(registry: &Registry, history: &History, query: &ValueQuery) -> Resu
 
 impl Tabular for ValueReport {
     /// The models as a table, with the comparison, blend, frontier rule and data as notes.
-    fn to_table(&self) -> TextTable {
-        let mut out = TextTable::new(
+    fn to_table(&self) -> Table {
+        let mut out = Table::new(
             format!(
                 "Rating vs blended price, {} snapshot of {} (category `{}`{})",
                 self.provenance.source.name(),

@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::gap::{Leader, NOTE_GAP_PERCENT, NOTE_WIN_PROBABILITY, win_probability};
 use crate::group::GroupBy;
 use crate::registry::Registry;
-use crate::table::{self, OutputFormat, TextTable};
 use serde::Serialize;
+use versus_present::{self as present, OutputFormat, Table};
 
 /// Ratings of one fit, in model order, with the Elo-scale bootstrap replicates.
 pub struct FittedVotes<'a> {
@@ -146,11 +146,11 @@ pub fn gap_from_votes(
         snapshot: "votes",
         a: leader(ia),
         b: leader(ib),
-        gap: table::round(gap, 1),
-        gap_lower: table::round(gap_lower, 1),
-        gap_upper: table::round(gap_upper, 1),
-        win_probability: table::round(win_probability(gap), 4),
-        gap_percent: table::round(gap / fit.ratings[ib] * 100.0, 2),
+        gap: present::round(gap, 1),
+        gap_lower: present::round(gap_lower, 1),
+        gap_upper: present::round(gap_upper, 1),
+        win_probability: present::round(win_probability(gap), 4),
+        gap_percent: present::round(gap / fit.ratings[ib] * 100.0, 2),
         separable,
         a_leader_stability: same_a as f64 / n,
         b_leader_stability: same_b as f64 / n,
@@ -173,9 +173,9 @@ pub fn gap_from_votes(
 impl VotesGapReport {
     pub fn render(&self, format: OutputFormat) -> Result<String> {
         if format == OutputFormat::Json {
-            return table::to_json(self);
+            return Ok(present::to_json(self)?);
         }
-        let mut t = TextTable::new(
+        let mut t = Table::new(
             format!(
                 "Best {} vs best {} model ({}), one Bradley–Terry fit of {}",
                 self.a,
@@ -201,7 +201,7 @@ impl VotesGapReport {
             ],
         );
         let f =
-            |x: Option<f64>| x.map_or_else(|| table::MISSING.to_string(), |v| format!("{v:.1}"));
+            |x: Option<f64>| x.map_or_else(|| present::MISSING.to_string(), |v| format!("{v:.1}"));
         for p in &self.points {
             t.rows.push(vec![
                 p.a.name.clone(),
@@ -235,6 +235,6 @@ impl VotesGapReport {
         }
         t.notes
             .extend(self.provenance.notes.iter().map(|n| n.to_string()));
-        t.render(format)
+        Ok(t.render(format)?)
     }
 }

@@ -138,7 +138,7 @@ fn value_chart_is_valid_and_names_the_pair_and_frontier() {
     model.name = "<b>Evil</b> & \"Co\"".into();
     let text = svg::value_chart(&hostile);
     assert!(!text.contains("<b>Evil"));
-    assert!(text.contains("&lt;b&gt;Evil&lt;/b&gt; &amp; &quot;Co&quot;"));
+    assert!(text.contains("&#60;b&#62;Evil&#60;/b&#62; &#38; &#34;Co&#34;"));
     xml_well_formed(&text).unwrap();
 }
 
@@ -194,7 +194,9 @@ fn report_escapes_data_text_and_loads_nothing() {
     .unwrap();
     assert!(!html.contains("<script"), "raw markup from data");
     assert!(
-        html.contains("Gemini &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;3&quot;")
+        html.contains(
+            "Gemini &#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62; &#38; &#34;3&#34;"
+        )
     );
     for id in [
         "gap-country",

@@ -4,14 +4,14 @@ mod common;
 
 use common::{close, key_country};
 use std::collections::BTreeMap;
+use versus_present::OutputFormat;
+use versus_present::Tabular;
 use versus_race::Date;
 use versus_race::compute::{self, ComputeQuery, Measure};
 use versus_race::gap::SnapshotSelection;
 use versus_race::group::GroupBy;
 use versus_race::history::{History, Source};
 use versus_race::registry::Registry;
-use versus_race::table::OutputFormat;
-use versus_race::table::Tabular;
 use versus_race::value::{self, PriceBound, ValueQuery};
 
 /// Sum of a measure per country for Epoch's standard-analysis, existing clusters operational

@@ -5,13 +5,13 @@ mod common;
 
 use common::{close, key_country, org_country};
 use std::collections::BTreeMap;
+use versus_present::OutputFormat;
+use versus_present::Tabular;
 use versus_race::Date;
 use versus_race::gap::{self, Every, GapPoint, GapQuery, GapReport, Separable, SnapshotSelection};
 use versus_race::group::GroupBy;
 use versus_race::history::{History, Source};
 use versus_race::registry::Registry;
-use versus_race::table::OutputFormat;
-use versus_race::table::Tabular;
 
 fn us_china(every: Every, selection: SnapshotSelection) -> (Registry, GapReport) {
     let registry = Registry::shipped().unwrap();

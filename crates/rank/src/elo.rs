@@ -7,8 +7,8 @@ use rand::RngExt;
 use rayon::prelude::*;
 
 use crate::{
-    Anchor, Comparisons, IntervalMethod, Leaderboard, ModelRating, RankError, TieHandling,
-    check_anchor, ranks_with_uncertainty, replicate_summary, shift_to_anchor,
+    Anchor, Comparisons, IntervalMethod, Leaderboard, RankError, TieHandling, check_anchor,
+    model_ratings, replicate_summary, shift_to_anchor,
 };
 
 /// The K factor and starting rating (FastChat: 4 and 1000).
@@ -194,16 +194,7 @@ pub fn rate_online_elo(
             ratings = summary.median;
         }
     }
-    let ranks = ranks_with_uncertainty(&ratings, &lower, &upper);
-    let models = (0..n_models)
-        .map(|i| ModelRating {
-            rating: ratings[i],
-            lower: lower[i],
-            upper: upper[i],
-            variance: variance[i],
-            rank: ranks[i],
-        })
-        .collect();
+    let models = model_ratings(&ratings, &lower, &upper, &variance);
     Ok(Leaderboard {
         models,
         style_coefficients: None,

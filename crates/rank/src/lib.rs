@@ -124,6 +124,25 @@ pub fn ranks_with_uncertainty(ratings: &[f64], lower: &[f64], upper: &[f64]) -> 
         .collect()
 }
 
+/// One [`ModelRating`] per model from parallel columns, ranked with [`ranks_with_uncertainty`].
+fn model_ratings(
+    ratings: &[f64],
+    lower: &[f64],
+    upper: &[f64],
+    variance: &[f64],
+) -> Vec<ModelRating> {
+    let ranks = ranks_with_uncertainty(ratings, lower, upper);
+    (0..ratings.len())
+        .map(|i| ModelRating {
+            rating: ratings[i],
+            lower: lower[i],
+            upper: upper[i],
+            variance: variance[i],
+            rank: ranks[i],
+        })
+        .collect()
+}
+
 /// Shifts every rating by the same amount so the anchored model has its rating (FastChat:
 /// `R += 1114 − R[mixtral]`, METHODS §2.3). Only differences between ratings are identified,
 /// so this changes nothing else.
@@ -223,16 +242,7 @@ fn assemble(
         let summary = replicate_summary(&elo_replicates, m, options.level);
         (lower, upper, variance) = (summary.lower, summary.upper, summary.variance);
     }
-    let ranks = ranks_with_uncertainty(&ratings, &lower, &upper);
-    let models = (0..m)
-        .map(|i| ModelRating {
-            rating: ratings[i],
-            lower: lower[i],
-            upper: upper[i],
-            variance: variance[i],
-            rank: ranks[i],
-        })
-        .collect();
+    let models = model_ratings(&ratings, &lower, &upper, &variance);
     (models, elo_replicates)
 }
 

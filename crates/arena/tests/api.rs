@@ -268,7 +268,8 @@ async fn admin_endpoints_need_the_token() {
 async fn identity_words_keep_the_battle_but_not_on_the_leaderboard() {
     let t = start("identity", None, "").await;
     let me = cookie(7);
-    let mut seen_named = false;
+    let mut rx = t.state.leaderboard.subscribe();
+    let (mut seen_named, mut anonymous) = (false, 0.0);
     for _ in 0..30 {
         let (id, token) = t.battle(json!({"prompt_id": 7}), &me).await;
         t.wait_settled(&id, &me).await;
@@ -280,8 +281,27 @@ async fn identity_words_keep_the_battle_but_not_on_the_leaderboard() {
         assert_eq!(rec.anony, !involves_alpha);
         assert!(rec.vote.is_some());
         seen_named |= involves_alpha;
+        if !involves_alpha {
+            anonymous += 1.0;
+        }
     }
-    assert!(seen_named);
+    assert!(seen_named && anonymous > 0.0, "{anonymous} anonymous of 30");
+    // The leaderboard counts the anonymous votes only: the named battles are kept off it.
+    let mut board = serde_json::Value::Null;
+    for _ in 0..200 {
+        let r = t.get("/api/leaderboard", None).await;
+        if r.status == 200 {
+            board = r.json();
+            if board["meta"]["battles"] == anonymous {
+                break;
+            }
+        }
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(50), rx.changed()).await;
+    }
+    assert_eq!(
+        board["meta"]["battles"], anonymous,
+        "leaderboard counts named battles: {board}"
+    );
 }
 
 #[tokio::test]

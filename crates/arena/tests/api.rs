@@ -21,13 +21,24 @@ async fn names_never_leave_the_server_before_the_vote() {
         assert_no_names(&r.text, "POST /api/battles");
         let id = r.json()["id"].as_str().unwrap().to_string();
         let token = r.json()["vote_token"].as_str().unwrap().to_string();
-        // While generating and after completion: JSON, stream, page.
+        // While generating and after completion: JSON, stream, page. Each answer must be a
+        // real one (200): an error page would hold no names trivially.
+        let ok_text = |r: Reply, what: &str| {
+            assert_eq!(r.status, 200, "{what}: {}", r.text);
+            r.text
+        };
         assert_no_names(
-            &t.get(&format!("/api/battles/{id}"), Some(&me)).await.text,
+            &ok_text(
+                t.get(&format!("/api/battles/{id}"), Some(&me)).await,
+                "GET /api/battles/{id}",
+            ),
             "GET /api/battles/{id}",
         );
         assert_no_names(
-            &t.get(&format!("/battle/{id}"), Some(&me)).await.text,
+            &ok_text(
+                t.get(&format!("/battle/{id}"), Some(&me)).await,
+                "GET /battle/{id}",
+            ),
             "GET /battle/{id}",
         );
         let j = t.wait_settled(&id, &me).await;
@@ -36,10 +47,13 @@ async fn names_never_leave_the_server_before_the_vote() {
         assert_no_names(&j.to_string(), "GET /api/battles/{id} (complete)");
         assert_no_names(&t.stream_text(&id).await, "GET /api/battles/{id}/stream");
         assert_no_names(
-            &t.get(&format!("/battle/{id}"), None).await.text,
+            &ok_text(
+                t.get(&format!("/battle/{id}"), None).await,
+                "GET /battle/{id} (complete)",
+            ),
             "GET /battle/{id} (complete)",
         );
-        assert_no_names(&t.get("/", Some(&me)).await.text, "GET /");
+        assert_no_names(&ok_text(t.get("/", Some(&me)).await, "GET /"), "GET /");
         // The vote reveals them, and from then on the battle shows them.
         let v = t.vote(&id, &token, "model_a", &me).await;
         assert_eq!(v.status, 200, "{}", v.text);

@@ -144,6 +144,8 @@ async fn votes_need_the_battle_token_and_complete_answers() {
         .get(&format!("/api/battles/{id}"), Some(&cookie(99)))
         .await
         .json();
+    // A real view of the battle (not an error body, which would lack the token trivially).
+    assert_eq!(other["id"], id.as_str(), "{other}");
     assert!(other.get("vote_token").is_none());
     let mine = t.get(&format!("/api/battles/{id}"), Some(&me)).await.json();
     assert_eq!(mine["vote_token"], token.as_str());

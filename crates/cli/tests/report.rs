@@ -592,7 +592,13 @@ fn chart_flags_are_checked() {
         ])
         .output()
         .expect("run versus");
-    assert!(!out.status.success(), "a compute chart needs --every");
+    // Refused for the stated reason (not any failure): exit 2 and a message naming --every.
+    assert_eq!(out.status.code(), Some(2), "a compute chart needs --every");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--every"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let missing = Command::new(env!("CARGO_BIN_EXE_versus"))
         .current_dir(std::env::temp_dir())
         .args(["report", "--out", tmp("never.html").to_str().expect("path")])

@@ -21,13 +21,24 @@ async fn names_never_leave_the_server_before_the_vote() {
         assert_no_names(&r.text, "POST /api/battles");
         let id = r.json()["id"].as_str().unwrap().to_string();
         let token = r.json()["vote_token"].as_str().unwrap().to_string();
-        // While generating and after completion: JSON, stream, page.
+        // While generating and after completion: JSON, stream, page. Each answer must be a
+        // real one (200): an error page would hold no names trivially.
+        let ok_text = |r: Reply, what: &str| {
+            assert_eq!(r.status, 200, "{what}: {}", r.text);
+            r.text
+        };
         assert_no_names(
-            &t.get(&format!("/api/battles/{id}"), Some(&me)).await.text,
+            &ok_text(
+                t.get(&format!("/api/battles/{id}"), Some(&me)).await,
+                "GET /api/battles/{id}",
+            ),
             "GET /api/battles/{id}",
         );
         assert_no_names(
-            &t.get(&format!("/battle/{id}"), Some(&me)).await.text,
+            &ok_text(
+                t.get(&format!("/battle/{id}"), Some(&me)).await,
+                "GET /battle/{id}",
+            ),
             "GET /battle/{id}",
         );
         let j = t.wait_settled(&id, &me).await;
@@ -36,10 +47,13 @@ async fn names_never_leave_the_server_before_the_vote() {
         assert_no_names(&j.to_string(), "GET /api/battles/{id} (complete)");
         assert_no_names(&t.stream_text(&id).await, "GET /api/battles/{id}/stream");
         assert_no_names(
-            &t.get(&format!("/battle/{id}"), None).await.text,
+            &ok_text(
+                t.get(&format!("/battle/{id}"), None).await,
+                "GET /battle/{id} (complete)",
+            ),
             "GET /battle/{id} (complete)",
         );
-        assert_no_names(&t.get("/", Some(&me)).await.text, "GET /");
+        assert_no_names(&ok_text(t.get("/", Some(&me)).await, "GET /"), "GET /");
         // The vote reveals them, and from then on the battle shows them.
         let v = t.vote(&id, &token, "model_a", &me).await;
         assert_eq!(v.status, 200, "{}", v.text);
@@ -130,6 +144,8 @@ async fn votes_need_the_battle_token_and_complete_answers() {
         .get(&format!("/api/battles/{id}"), Some(&cookie(99)))
         .await
         .json();
+    // A real view of the battle (not an error body, which would lack the token trivially).
+    assert_eq!(other["id"], id.as_str(), "{other}");
     assert!(other.get("vote_token").is_none());
     let mine = t.get(&format!("/api/battles/{id}"), Some(&me)).await.json();
     assert_eq!(mine["vote_token"], token.as_str());
@@ -268,7 +284,8 @@ async fn admin_endpoints_need_the_token() {
 async fn identity_words_keep_the_battle_but_not_on_the_leaderboard() {
     let t = start("identity", None, "").await;
     let me = cookie(7);
-    let mut seen_named = false;
+    let mut rx = t.state.leaderboard.subscribe();
+    let (mut seen_named, mut anonymous) = (false, 0.0);
     for _ in 0..30 {
         let (id, token) = t.battle(json!({"prompt_id": 7}), &me).await;
         t.wait_settled(&id, &me).await;
@@ -280,8 +297,27 @@ async fn identity_words_keep_the_battle_but_not_on_the_leaderboard() {
         assert_eq!(rec.anony, !involves_alpha);
         assert!(rec.vote.is_some());
         seen_named |= involves_alpha;
+        if !involves_alpha {
+            anonymous += 1.0;
+        }
     }
-    assert!(seen_named);
+    assert!(seen_named && anonymous > 0.0, "{anonymous} anonymous of 30");
+    // The leaderboard counts the anonymous votes only: the named battles are kept off it.
+    let mut board = serde_json::Value::Null;
+    for _ in 0..200 {
+        let r = t.get("/api/leaderboard", None).await;
+        if r.status == 200 {
+            board = r.json();
+            if board["meta"]["battles"] == anonymous {
+                break;
+            }
+        }
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(50), rx.changed()).await;
+    }
+    assert_eq!(
+        board["meta"]["battles"], anonymous,
+        "leaderboard counts named battles: {board}"
+    );
 }
 
 #[tokio::test]

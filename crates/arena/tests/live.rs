@@ -222,14 +222,18 @@ async fn run() {
         sorted,
         ["**Bold** reply number 1.", "Turn 1: you said Hello <there>"]
     );
-    // The key went to the endpoint as a bearer token.
-    assert!(
-        seen.lock()
-            .unwrap()
-            .authorizations
-            .iter()
-            .all(|a| a == &format!("Bearer {KEY}"))
-    );
+    // The key went to the endpoint as a bearer token, in both models' requests.
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.authorizations.len(), 2, "{:?}", seen.authorizations);
+        assert!(
+            seen.authorizations
+                .iter()
+                .all(|a| a == &format!("Bearer {KEY}")),
+            "{:?}",
+            seen.authorizations
+        );
+    }
     // Follow-up: both models get the whole conversation.
     let f = t
         .post(

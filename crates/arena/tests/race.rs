@@ -176,14 +176,18 @@ async fn race_json_is_the_commands_json() {
 
     // `versus race value --max-price-fraction 0.1` and `--max-price 1 --snapshot …`.
     let d = shipped();
-    let value_cases: Vec<(Vec<(&str, &str)>, ValueOptions)> = vec![
-        (vec![], ValueOptions::default()),
+    // The third field: the error expected (a date the shipped history has no snapshot on:
+    // its snapshots nearest 2025-06-23 are 2025-06-18 and 2025-06-25), or None for an answer.
+    type ValueCase<'a> = (Vec<(&'a str, &'a str)>, ValueOptions, Option<&'a str>);
+    let value_cases: Vec<ValueCase> = vec![
+        (vec![], ValueOptions::default(), None),
         (
             vec![("max_price_fraction", "0.1")],
             ValueOptions {
                 max_price_fraction: Some(0.1),
                 ..ValueOptions::default()
             },
+            None,
         ),
         (
             vec![("max_price", "1"), ("snapshot", "2025-06-23")],
@@ -192,9 +196,10 @@ async fn race_json_is_the_commands_json() {
                 snapshot: Some("2025-06-23".into()),
                 ..ValueOptions::default()
             },
+            Some("no snapshot on 2025-06-23"),
         ),
     ];
-    for (pairs, options) in &value_cases {
+    for (pairs, options, want_error) in &value_cases {
         let r = t.get(&format!("/api/race/value{}", qs(pairs)), None).await;
         let expected = value::value(
             &d.registry,
@@ -202,16 +207,19 @@ async fn race_json_is_the_commands_json() {
             &options.query(&d.registry).unwrap(),
         )
         .map(|v| v.render(OutputFormat::Json).unwrap());
-        match expected {
-            Ok(json) => {
+        match (expected, want_error) {
+            (Ok(json), None) => {
                 assert_eq!(r.status, 200, "{pairs:?}: {}", r.text);
                 assert_eq!(r.text, json, "{pairs:?}");
+                assert!(r.json()["comparison"].is_object(), "{pairs:?}: {}", r.text);
             }
             // A snapshot date the history lacks is a 400 with the same message.
-            Err(e) => {
+            (Err(e), Some(want)) => {
                 assert_eq!(r.status, 400, "{pairs:?}: {}", r.text);
                 assert_eq!(r.json()["error"], e.to_string());
+                assert!(e.to_string().contains(want), "{pairs:?}: {e}");
             }
+            (got, want) => panic!("{pairs:?}: expected error {want:?}, got {got:?}"),
         }
     }
 

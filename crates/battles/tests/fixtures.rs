@@ -71,6 +71,11 @@ fn check_fixture(dir: &str, rows: usize, models: usize) -> BattleSet {
     }
     // Every outcome occurs, and the reader's tally matches the text's.
     assert!(winners.iter().all(|&n| n > 0), "{winners:?}");
+    assert_eq!(
+        winners.iter().sum::<usize>(),
+        rows,
+        "every row of the text was compared"
+    );
     for (k, wv) in [Winner::ModelA, Winner::ModelB, Winner::Tie, Winner::BothBad]
         .iter()
         .enumerate()

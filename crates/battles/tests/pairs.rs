@@ -164,7 +164,8 @@ fn language_sections() {
         category: Some("Math".into()),
         ..Default::default()
     };
-    assert!(read_file(&f, &both).is_err());
+    let e = read_file(&f, &both).expect_err("category and language together");
+    assert!(e.to_string().contains("not both"), "{e}");
 }
 
 #[test]
@@ -183,7 +184,8 @@ fn options_that_need_per_battle_data_are_errors() {
         filters: vec![("language".into(), "English".into())],
         ..Default::default()
     };
-    assert!(read_file(&f, &w).is_err());
+    let e = read_file(&f, &w).expect_err("--where on pair counts");
+    assert!(e.to_string().contains("need per-battle data"), "{e}");
 }
 
 #[test]

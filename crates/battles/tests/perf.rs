@@ -86,5 +86,7 @@ fn jsonl_and_battle_log_million_rows() {
     let _ = std::fs::remove_file(&pj);
     let _ = std::fs::remove_file(&pl);
     assert_eq!(a.len(), 1_000_000);
+    assert_eq!(b.len(), 1_000_000);
+    assert!(a.style.is_some(), "style counts were read");
     assert_eq!(a.style, b.style);
 }

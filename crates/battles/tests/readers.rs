@@ -146,11 +146,14 @@ fn battle_log_and_jsonl_of_the_same_rows_agree() {
     ] {
         let a = read_file(&common::test_data("battle_log.json"), &opts).expect("log");
         let b = read_file(&p, &opts).expect("jsonl");
+        assert!(!a.is_empty(), "{opts:?}: no rows to compare");
+        assert_eq!(a.len(), b.len(), "{opts:?}");
         assert_eq!(a.models, b.models);
         assert_eq!(a.model_a, b.model_a);
         assert_eq!(a.model_b, b.model_b);
         assert_eq!(a.winner, b.winner);
         assert_eq!(a.tstamp, b.tstamp);
+        assert_eq!(a.weight, b.weight);
         assert_eq!(a.style, b.style);
     }
 }

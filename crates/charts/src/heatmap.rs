@@ -172,7 +172,8 @@ mod tests {
         assert!(svg.contains("<g><title>a&#60;b vs c</title>"));
         assert!(svg.contains(">75</text>") && svg.contains(">25</text>"));
         assert!(!svg.contains("a<b"));
-        assert!(scene.to_png(1.0).is_ok());
+        let png = scene.to_png(1.0).unwrap_or_default();
+        assert_eq!(png.get(..8), Some(&crate::PNG_SIGNATURE[..]));
     }
 
     #[test]

@@ -402,6 +402,7 @@ fn same_board(api: &Value, cli: &Value, what: &str) {
         cli["models"].as_array().unwrap(),
     );
     assert_eq!(ma.len(), mc.len(), "{what}: model count");
+    assert!(!ma.is_empty(), "{what}: empty leaderboards compare nothing");
     for (a, c) in ma.iter().zip(mc) {
         assert_eq!(a["model"], c["model"], "{what}: order");
         assert_eq!(a["rank"], c["rank"], "{what}: rank of {}", a["model"]);
@@ -418,6 +419,8 @@ fn same_board(api: &Value, cli: &Value, what: &str) {
         cli["style_coefficients"].as_object(),
     ) {
         (Some(sa), Some(sc)) => {
+            assert_eq!(sa.len(), sc.len(), "{what}: style features differ");
+            assert!(!sa.is_empty(), "{what}: no style coefficients");
             for (k, v) in sa {
                 close(&v["value"], &sc[k]["value"], &format!("{what}: style {k}"));
             }
@@ -514,6 +517,12 @@ fn export_then_rank_gives_the_arena_leaderboard() {
                 String::from_utf8_lossy(&out.stderr)
             );
             let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+            // The style board must carry coefficients (else `same_board` skips comparing them).
+            assert_eq!(
+                cli["style_coefficients"].is_object(),
+                style,
+                "{format}: style coefficients"
+            );
             same_board(api, &cli, &format!("{format}, style={style}"));
         }
     }

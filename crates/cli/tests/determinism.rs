@@ -57,11 +57,18 @@ fn elo_bootstrap_is_byte_identical_and_brackets_the_ratings() {
     let one = run("1", &args);
     assert_eq!(one, run("3", &args));
     let v: serde_json::Value = serde_json::from_slice(&one).expect("json");
-    for m in v["models"].as_array().expect("models") {
-        let (lo, hi) = (
+    let models = v["models"].as_array().expect("models");
+    assert_eq!(models.len(), 12, "the fixture has 12 models");
+    for m in models {
+        let (lo, rating, hi) = (
             m["lower"].as_f64().expect("lower"),
+            m["rating"].as_f64().expect("rating"),
             m["upper"].as_f64().expect("upper"),
         );
         assert!(lo < hi && hi - lo < 200.0, "{m}");
+        assert!(
+            lo <= rating && rating <= hi,
+            "interval misses the rating: {m}"
+        );
     }
 }

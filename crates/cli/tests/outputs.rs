@@ -97,8 +97,26 @@ fn table_markdown_and_csv_agree_with_json() {
     assert!(md.starts_with("| Rank (UB) | Model | Rating | 95% CI |"));
     assert_eq!(md.lines().count(), 2 + 12);
     let table = versus(&["rank", &f, "--output", "table", "--style"]);
-    assert!(table.contains(&top) || table.contains("Style coefficients"));
-    assert!(table.contains("sum_assistant_tokens"));
+    // Both parts must be there: the ratings table (with every model) and the style section
+    // (with each of the fixture's four style features).
+    assert!(table.contains(&top), "{table}");
+    assert_eq!(
+        table.lines().filter(|l| l.contains("model-0")).count(),
+        12,
+        "{table}"
+    );
+    let style = table
+        .split_once("Style coefficients")
+        .unwrap_or_else(|| panic!("no style section:\n{table}"))
+        .1;
+    for feature in [
+        "sum_assistant_tokens",
+        "header_count",
+        "list_count",
+        "bold_count",
+    ] {
+        assert!(style.contains(feature), "style section lacks {feature}");
+    }
 }
 
 #[test]
@@ -128,7 +146,9 @@ fn matrix_counts_match_the_votes() {
     let f = testdata("reference/synthetic-12x5000/battles.csv");
     let m: serde_json::Value = serde_json::from_str(&versus(&["matrix", &f])).expect("json");
     let n = m["models"].as_array().expect("models").len();
+    assert_eq!(n, 12);
     let mut total = 0.0;
+    let mut predicted_pairs = 0;
     for i in 0..n {
         for j in 0..n {
             let b = m["battles"][i][j].as_f64().expect("count");
@@ -138,14 +158,21 @@ fn matrix_counts_match_the_votes() {
                 "battle counts are symmetric"
             );
             total += b;
-            if let (Some(p), Some(q)) =
-                (m["predicted"][i][j].as_f64(), m["predicted"][j][i].as_f64())
-            {
-                assert!((p + q - 1.0).abs() < 1e-12);
+            // Every off-diagonal cell has a prediction (the diagonal is null).
+            if i != j {
+                let p = m["predicted"][i][j].as_f64().expect("predicted");
+                let q = m["predicted"][j][i].as_f64().expect("predicted");
+                assert!(
+                    (p + q - 1.0).abs() < 1e-12,
+                    "P({i},{j}) + P({j},{i}) = {}",
+                    p + q
+                );
+                predicted_pairs += 1;
             }
         }
     }
     assert_eq!(total, 2.0 * 5000.0);
+    assert_eq!(predicted_pairs, n * (n - 1));
     let svg = versus(&["matrix", &f, "--output", "svg"]);
     assert!(svg.starts_with("<svg") && svg.contains("model-004"));
 }

@@ -228,7 +228,9 @@ fn style_control_and_licence_sections_match_race_gap() {
 
 /// The style-control table has its own layout: month, snapshot, leaders, then the gap.
 fn assert_gap_rows_styled(report: &Value) {
-    for p in report["points"].as_array().expect("points") {
+    let points = report["points"].as_array().expect("points");
+    assert!(!points.is_empty(), "no style-control points to check");
+    for p in points {
         assert_has(
             "gap-style",
             &format!(
@@ -280,7 +282,9 @@ fn value_section_states_rating_ratio_price_ratio_and_win_probability() {
             &format!("Latest snapshot: {}", text(&v["snapshot"])),
         );
         // Every frontier model is in the frontier table.
-        for key in v["frontier"].as_array().expect("frontier") {
+        let frontier = v["frontier"].as_array().expect("frontier");
+        assert!(!frontier.is_empty(), "an empty frontier checks nothing");
+        for key in frontier {
             let model = v["models"]
                 .as_array()
                 .expect("models")
@@ -305,7 +309,8 @@ fn compute_section_matches_race_compute() {
             .expect("shares")
             .iter()
             .find(|s| s["country"] == country)
-            .map_or(0.0, |s| num(&s["share"]))
+            .map(|s| num(&s["share"]))
+            .unwrap_or_else(|| panic!("no share for {country}"))
     };
     assert_has(
         "compute",
@@ -331,7 +336,9 @@ fn compute_section_matches_race_compute() {
             share(&h100, "China")
         ),
     );
-    for s in now["shares"].as_array().expect("shares") {
+    let shares = now["shares"].as_array().expect("shares");
+    assert!(shares.len() >= 2, "US and China at least: {shares:?}");
+    for s in shares {
         assert_has(
             "compute",
             &format!(
@@ -342,13 +349,16 @@ fn compute_section_matches_race_compute() {
         );
     }
     let yearly = json(&["race", "compute", "--every", "year", "--output", "json"]);
-    for p in yearly["points"].as_array().expect("points") {
+    let years = yearly["points"].as_array().expect("points");
+    assert!(!years.is_empty(), "no yearly points");
+    for p in years {
         let us = p["shares"]
             .as_array()
             .expect("shares")
             .iter()
             .find(|s| s["country"] == "United States")
-            .map_or(0.0, |s| num(&s["share"]));
+            .map(|s| num(&s["share"]))
+            .expect("a United States share every year");
         assert_has(
             "compute",
             &format!("<td>{}</td><td>{:.2}</td>", text(&p["as_of"]), us),
@@ -582,7 +592,13 @@ fn chart_flags_are_checked() {
         ])
         .output()
         .expect("run versus");
-    assert!(!out.status.success(), "a compute chart needs --every");
+    // Refused for the stated reason (not any failure): exit 2 and a message naming --every.
+    assert_eq!(out.status.code(), Some(2), "a compute chart needs --every");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--every"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let missing = Command::new(env!("CARGO_BIN_EXE_versus"))
         .current_dir(std::env::temp_dir())
         .args(["report", "--out", tmp("never.html").to_str().expect("path")])

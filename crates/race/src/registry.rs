@@ -337,5 +337,21 @@ mod tests {
         );
         let again = Registry::parse("again", &registry.to_csv().unwrap()).unwrap();
         assert_eq!(again.to_csv().unwrap(), registry.to_csv().unwrap());
+        // The values survive the round trip (not only the text reproducing itself).
+        let m1 = again.get("m1").unwrap();
+        assert_eq!(
+            (m1.display_name.as_str(), m1.country.as_str()),
+            ("M One", "China")
+        );
+        assert_eq!(m1.other_names, vec!["Old M", "Older M"]);
+        assert_eq!(m1.open_weights, OpenWeights::Yes);
+        assert_eq!(m1.first_seen, Date::parse("2024-01-09"));
+        let price = m1.price.as_ref().unwrap();
+        assert_eq!(
+            (price.input_usd_per_mtok, price.output_usd_per_mtok),
+            (0.5, 1.5)
+        );
+        assert_eq!(price.date, Date::parse("2025-02-01"));
+        assert!(again.get("m0").unwrap().price.is_none());
     }
 }

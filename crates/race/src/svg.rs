@@ -1389,7 +1389,8 @@ mod tests {
         let from = Date::parse("2023-05-08").unwrap().days_since_epoch();
         let to = Date::parse("2025-12-11").unwrap().days_since_epoch();
         let ticks = month_ticks(from, to);
-        assert!(ticks.len() <= 9, "{ticks:?}");
+        // 31 months, thinned to at most 9 ticks (and not to none: an empty list passed before).
+        assert!((4..=9).contains(&ticks.len()), "{ticks:?}");
         assert!(ticks.iter().all(|d| d.day() == 1));
     }
 

@@ -232,6 +232,12 @@ fn value_comparison_matches_a_hand_computation_at_2025_12_11() {
     );
 
     // The frontier is exactly the undominated set.
+    assert!(
+        report.models.len() >= 2,
+        "{} priced models",
+        report.models.len()
+    );
+    assert!(!report.frontier.is_empty(), "an empty frontier");
     for m in &report.models {
         let dominated = report.models.iter().any(|o| {
             o.price <= m.price && o.rating >= m.rating && (o.price < m.price || o.rating > m.rating)

@@ -229,6 +229,7 @@ fn spot_checks_of_registry_rows() {
 fn the_history_holds_each_source_de_duplicated() {
     let history = History::shipped().unwrap();
     let mut seen = BTreeSet::new();
+    let mut with_intervals = 0;
     for row in history.rows() {
         assert!(
             seen.insert((
@@ -245,8 +246,14 @@ fn the_history_holds_each_source_de_duplicated() {
                 lower <= row.rating + 0.1 && row.rating <= upper + 0.1,
                 "{row:?}"
             );
+            with_intervals += 1;
         }
     }
+    // LMArena's JSON and the scrapes carry intervals: the bound check above must have run.
+    assert!(
+        with_intervals > 1000,
+        "only {with_intervals} rows with intervals"
+    );
     let elo_snapshots = history
         .snapshots("full", false)
         .into_iter()

@@ -226,6 +226,8 @@ fn bootstrap_and_sandwich_half_widths_agree_within_15_percent() {
             },
         )
         .expect("bootstrap");
+        assert_eq!(sandwich.models.len(), fx.competitors.len());
+        assert_eq!(boot.models.len(), fx.competitors.len());
         let mut worst: f64 = 0.0;
         for (s, b) in sandwich.models.iter().zip(&boot.models) {
             let hs = (s.upper - s.lower) / 2.0;
@@ -251,13 +253,21 @@ fn ties_drop_and_reweighting_change_the_fit_as_documented() {
     let half = versus_rank::RowTable::build(&c, TieHandling::Half, None).expect("table");
     let drop = versus_rank::RowTable::build(&c, TieHandling::Drop, None).expect("table");
     let ties = fx.outcome.iter().filter(|&&o| o == 0.5).count() as f64;
+    assert!(ties > 0.0, "the fixture has ties");
     assert_eq!(half.battles() - drop.battles(), ties);
+    // Dropping the ties changes the fit (ties count as half a win each otherwise).
+    let dropped = bt::fit(&drop).expect("fit");
     // Reweighting with a minimum pair count larger than any pair's count is a constant factor:
     // the optimum is unchanged, only the sandwich ridge switches from 1e-5·N to 1e-5.
     let rw = versus_rank::RowTable::build(&c, TieHandling::Half, Some(1e9)).expect("table");
     let f1 = bt::fit(&half).expect("fit");
     let f2 = bt::fit(&rw).expect("fit");
     assert!(max_abs_diff(&f1.theta, &f2.theta) < 1e-9);
+    let moved = max_abs_diff(&f1.theta, &dropped.theta);
+    assert!(
+        moved > 1e-3,
+        "dropping ties left the fit unchanged ({moved})"
+    );
     assert!(!rw.unit_weights && half.unit_weights);
     let _ = fx.name;
 }

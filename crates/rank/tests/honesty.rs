@@ -74,6 +74,11 @@ fn coverage(method: IntervalMethod, sims: usize, n: usize, seed: u64) -> f64 {
             covered += usize::from(m.lower <= *truth && *truth <= m.upper);
         }
     }
+    assert_eq!(
+        total,
+        sims * t.len(),
+        "every model of every simulation is checked"
+    );
     covered as f64 / total as f64
 }
 
@@ -140,7 +145,14 @@ fn a_model_that_never_lost_is_named_not_rated() {
     // A tie against the rest makes the estimate finite again.
     let o2 = [1.0, 0.5, 1.0, 1.0, 0.0];
     let c2 = Comparisons { outcome: &o2, ..c };
-    assert!(rate(&c2, &RatingOptions::default()).is_ok());
+    let board = rate(&c2, &RatingOptions::default()).expect("finite after a tie");
+    assert_eq!(board.models.len(), 3);
+    for m in &board.models {
+        assert!(
+            m.rating.is_finite() && m.lower.is_finite() && m.upper.is_finite(),
+            "{m:?}"
+        );
+    }
 }
 
 #[test]

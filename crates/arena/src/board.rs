@@ -340,3 +340,17 @@ pub fn interval_svg(report: &Report) -> String {
     s.push_str("</svg>");
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_errors_keep_the_texts_the_pages_show() {
+        let empty = Snapshot::empty(true);
+        assert!(matches!(empty.default_board(), Err(BoardError::NoVotes)));
+        assert_eq!(BoardError::NoVotes.to_string(), "no votes yet");
+        let refused = BoardError::from(ReportError("every model must both win and lose".into()));
+        assert_eq!(refused.to_string(), "every model must both win and lose");
+    }
+}

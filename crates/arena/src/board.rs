@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use versus_battles::{BattleSet, StyleCounts, Winner};
-use versus_leaderboard::{Provenance, Report, ReportOptions};
+use versus_leaderboard::{Provenance, Report, ReportError, ReportOptions};
 use versus_store::VoteRow;
 
 /// One vote that counts: anonymous and within the dedup cap.
@@ -91,20 +91,36 @@ pub struct Board {
     pub svg: String,
 }
 
+/// Why a view of the leaderboard cannot be shown. The pages and `/api/leaderboard` show the
+/// message after "no leaderboard yet: ".
+#[derive(Debug, thiserror::Error)]
+pub enum BoardError {
+    /// Nothing to rate: no vote counts yet (an anonymous vote within the dedup cap was expected).
+    #[error("no votes yet")]
+    NoVotes,
+    /// The rating engine refused the votes (it names what it expected, e.g. every model both
+    /// winning and losing).
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// The computed report could not be serialised as JSON.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
 /// What the pages, the API and the sampler read.
 #[derive(Debug)]
 pub struct Snapshot {
     /// Votes that count (anonymous, within the dedup cap) at computation time.
     pub counted: usize,
-    pub plain: Result<Arc<Board>, String>,
-    pub style: Result<Arc<Board>, String>,
+    pub plain: Result<Arc<Board>, BoardError>,
+    pub style: Result<Arc<Board>, BoardError>,
     /// The default view (style-controlled unless configured otherwise).
     pub style_default: bool,
 }
 
 impl Snapshot {
     pub fn empty(style_default: bool) -> Snapshot {
-        let none = || Err("no votes yet".to_string());
+        let none = || Err(BoardError::NoVotes);
         Snapshot {
             counted: 0,
             plain: none(),
@@ -113,11 +129,11 @@ impl Snapshot {
         }
     }
 
-    pub fn board(&self, style: bool) -> &Result<Arc<Board>, String> {
+    pub fn board(&self, style: bool) -> &Result<Arc<Board>, BoardError> {
         if style { &self.style } else { &self.plain }
     }
 
-    pub fn default_board(&self) -> &Result<Arc<Board>, String> {
+    pub fn default_board(&self) -> &Result<Arc<Board>, BoardError> {
         self.board(self.style_default)
     }
 
@@ -155,11 +171,10 @@ pub fn compute(votes: &[CountedVote], style_default: bool) -> Snapshot {
         return Snapshot::empty(style_default);
     }
     let set = battle_set(votes);
-    let run = |style: bool| -> Result<Arc<Board>, String> {
+    let run = |style: bool| -> Result<Arc<Board>, BoardError> {
         let computed =
-            versus_leaderboard::compute(&options(style), &set, Provenance::default(), &|| {})
-                .map_err(|e| e.0)?;
-        let json = serde_json::to_string(&computed.report).map_err(|e| e.to_string())?;
+            versus_leaderboard::compute(&options(style), &set, Provenance::default(), &|| {})?;
+        let json = serde_json::to_string(&computed.report)?;
         let svg = interval_svg(&computed.report);
         Ok(Arc::new(Board {
             report: computed.report,
@@ -324,4 +339,18 @@ pub fn interval_svg(report: &Report) -> String {
     }
     s.push_str("</svg>");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_errors_keep_the_texts_the_pages_show() {
+        let empty = Snapshot::empty(true);
+        assert!(matches!(empty.default_board(), Err(BoardError::NoVotes)));
+        assert_eq!(BoardError::NoVotes.to_string(), "no votes yet");
+        let refused = BoardError::from(ReportError("every model must both win and lose".into()));
+        assert_eq!(refused.to_string(), "every model must both win and lose");
+    }
 }

@@ -13,7 +13,9 @@
 //! Errors are typed, one enum per stage, each message naming what was expected:
 //! [`config::ConfigError`], [`recorded::RecordedError`], [`backend::BackendError`] (upstream
 //! failures, API keys redacted), [`state::FlowError`] (the battle flow; `api` maps each variant
-//! to an HTTP status), [`state::StartError`] and [`export::ExportError`].
+//! to an HTTP status), [`state::StartError`], [`export::ExportError`], [`board::BoardError`] (why
+//! a leaderboard view is missing) and [`race_pages::RaceDataError`] (which shipped race table
+//! failed to load).
 
 #![forbid(unsafe_code)]
 

@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use versus_present::{HtmlTable, Table};
 
+use crate::board::BoardError;
 use crate::client::{Shared, client, want_style, with_cookie};
 use crate::state::{public_view, public_view_stored};
 
@@ -239,7 +240,7 @@ struct LeaderboardPage<'a> {
     counted: usize,
     /// The table and the interval plot (SVG from [`crate::board::interval_svg`]), or why the
     /// leaderboard cannot be computed yet.
-    board: Result<(HtmlTable<'a>, &'a str), &'a str>,
+    board: Result<(HtmlTable<'a>, &'a str), &'a BoardError>,
 }
 
 /// The ranking with each model's configured facts.
@@ -306,7 +307,7 @@ pub async fn leaderboard_page(
     let shown = computed
         .as_ref()
         .map(|(table, board)| (HtmlTable::new(table), board.svg.as_str()))
-        .map_err(|message| message.as_str());
+        .map_err(|error| *error);
     html_page(&LeaderboardPage {
         title: "versus arena: leaderboard",
         style,

@@ -41,19 +41,30 @@ pub struct RaceData {
     pub clusters: Vec<Cluster>,
 }
 
-static DATA: OnceLock<Result<RaceData, String>> = OnceLock::new();
+/// Which of the shipped race tables failed to load, and why (the race crate's error names the
+/// file, line and field that did not parse).
+#[derive(Debug, thiserror::Error)]
+pub enum RaceDataError {
+    #[error("the model registry: {0}")]
+    Registry(#[source] versus_race::Error),
+    #[error("the leaderboard history: {0}")]
+    History(#[source] versus_race::Error),
+    #[error("the GPU clusters: {0}")]
+    Clusters(#[source] versus_race::Error),
+}
 
-/// The shipped data, parsed on first use and kept for the life of the process.
-pub fn race_data() -> Result<&'static RaceData, &'static str> {
+static DATA: OnceLock<Result<RaceData, RaceDataError>> = OnceLock::new();
+
+/// The shipped data, parsed on first use and kept for the life of the process (a failure too).
+pub fn race_data() -> Result<&'static RaceData, &'static RaceDataError> {
     DATA.get_or_init(|| {
         Ok(RaceData {
-            registry: Registry::shipped().map_err(|e| e.to_string())?,
-            history: History::shipped().map_err(|e| e.to_string())?,
-            clusters: compute::shipped_clusters().map_err(|e| e.to_string())?,
+            registry: Registry::shipped().map_err(RaceDataError::Registry)?,
+            history: History::shipped().map_err(RaceDataError::History)?,
+            clusters: compute::shipped_clusters().map_err(RaceDataError::Clusters)?,
         })
     })
     .as_ref()
-    .map_err(String::as_str)
 }
 
 const GAP_PARAMS: &[&str] = &[

@@ -33,96 +33,14 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
     })?;
     let meta = reader.metadata().file_metadata();
     let root = meta.schema();
-    let fields = root.get_fields();
-    let schema_err =
-        |field: &str, msg: String| ReadError::data(path, Location::File, Some(field), msg);
-    let column_list = || {
-        fields
-            .iter()
-            .map(|f| f.name())
-            .collect::<Vec<_>>()
-            .join(", ")
+    let schema = Schema {
+        path,
+        fields: root.get_fields(),
     };
-    for req in ["model_a", "model_b", "winner"] {
-        match fields.iter().find(|f| f.name() == req) {
-            None => {
-                return Err(schema_err(
-                    req,
-                    format!(
-                        "wrong Parquet schema: missing required column (columns: {})",
-                        column_list()
-                    ),
-                ));
-            }
-            Some(f) => {
-                let ok = f.is_primitive() && f.get_physical_type() == PhysicalType::BYTE_ARRAY;
-                if !ok {
-                    let got = if f.is_primitive() {
-                        format!("{}", f.get_physical_type())
-                    } else {
-                        "a group".to_owned()
-                    };
-                    return Err(schema_err(
-                        req,
-                        format!(
-                            "wrong Parquet schema: column has type {got}, expected a string (BYTE_ARRAY)"
-                        ),
-                    ));
-                }
-            }
-        }
-    }
+    schema.check_required()?;
     let mut sel = Selector::new(opts);
-    for i in 0..sel.columns.len() {
-        let c = sel.columns[i].clone();
-        if fields.iter().any(|f| f.name() == c) {
-            sel.saw_column(i);
-        } else {
-            return Err(schema_err(
-                &c,
-                format!(
-                    "--where names a column this file does not have (columns: {})",
-                    column_list()
-                ),
-            ));
-        }
-    }
-    if sel.language.is_some() && !fields.iter().any(|f| f.name() == "language") {
-        return Err(schema_err(
-            "language",
-            format!(
-                "a language was requested but the file has no language column (columns: {})",
-                column_list()
-            ),
-        ));
-    }
-    if sel.category.is_some() && !fields.iter().any(|f| f.name() == "category_tag") {
-        return Err(schema_err(
-            "category_tag",
-            format!(
-                "a category was requested but the file has no category_tag column (columns: {})",
-                column_list()
-            ),
-        ));
-    }
-    let wanted: Vec<Arc<Type>> = fields
-        .iter()
-        .filter(|f| {
-            !matches!(classify(f.name()), Known::Other) || sel.column_index(f.name()).is_some()
-        })
-        .cloned()
-        .collect();
-    let projection = Type::group_type_builder(root.name())
-        .with_fields(wanted)
-        .build()
-        .map_err(|e| {
-            ReadError::data(
-                path,
-                Location::File,
-                None,
-                format!("cannot project Parquet schema: {e}"),
-            )
-        })?;
+    schema.check_selected(&mut sel)?;
+    let projection = schema.projection(root.name(), &sel)?;
     let rows = reader.get_row_iter(Some(projection)).map_err(|e| {
         ReadError::data(
             path,
@@ -154,6 +72,125 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
     }
     sel.check_seen(path, "column")?;
     Ok(b.finish())
+}
+
+/// The file's top-level columns, checked against what a battle needs and what the options ask
+/// for before any row is decoded.
+struct Schema<'a> {
+    path: &'a Path,
+    fields: &'a [Arc<Type>],
+}
+
+impl Schema<'_> {
+    /// A schema error on column `field`.
+    fn err(&self, field: &str, msg: String) -> ReadError {
+        ReadError::data(self.path, Location::File, Some(field), msg)
+    }
+
+    /// The column names, for error messages.
+    fn column_list(&self) -> String {
+        self.fields
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.fields.iter().any(|f| f.name() == name)
+    }
+
+    /// model_a, model_b and winner must be present and be strings.
+    fn check_required(&self) -> Result<(), ReadError> {
+        for req in ["model_a", "model_b", "winner"] {
+            let Some(f) = self.fields.iter().find(|f| f.name() == req) else {
+                return Err(self.err(
+                    req,
+                    format!(
+                        "wrong Parquet schema: missing required column (columns: {})",
+                        self.column_list()
+                    ),
+                ));
+            };
+            let ok = f.is_primitive() && f.get_physical_type() == PhysicalType::BYTE_ARRAY;
+            if !ok {
+                let got = if f.is_primitive() {
+                    format!("{}", f.get_physical_type())
+                } else {
+                    "a group".to_owned()
+                };
+                return Err(self.err(
+                    req,
+                    format!(
+                        "wrong Parquet schema: column has type {got}, expected a string (BYTE_ARRAY)"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every `--where` column, and the language/category_tag column when a language or category
+    /// is requested, must exist.
+    fn check_selected(&self, sel: &mut Selector) -> Result<(), ReadError> {
+        for i in 0..sel.columns.len() {
+            let c = sel.columns[i].clone();
+            if self.has(&c) {
+                sel.saw_column(i);
+            } else {
+                return Err(self.err(
+                    &c,
+                    format!(
+                        "--where names a column this file does not have (columns: {})",
+                        self.column_list()
+                    ),
+                ));
+            }
+        }
+        if sel.language.is_some() && !self.has("language") {
+            return Err(self.err(
+                "language",
+                format!(
+                    "a language was requested but the file has no language column (columns: {})",
+                    self.column_list()
+                ),
+            ));
+        }
+        if sel.category.is_some() && !self.has("category_tag") {
+            return Err(self.err(
+                "category_tag",
+                format!(
+                    "a category was requested but the file has no category_tag column (columns: {})",
+                    self.column_list()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The projected schema: only known battle columns and `--where` columns, so the
+    /// conversation columns are never decoded.
+    fn projection(&self, root_name: &str, sel: &Selector) -> Result<Type, ReadError> {
+        let wanted: Vec<Arc<Type>> = self
+            .fields
+            .iter()
+            .filter(|f| {
+                !matches!(classify(f.name()), Known::Other) || sel.column_index(f.name()).is_some()
+            })
+            .cloned()
+            .collect();
+        Type::group_type_builder(root_name)
+            .with_fields(wanted)
+            .build()
+            .map_err(|e| {
+                ReadError::data(
+                    self.path,
+                    Location::File,
+                    None,
+                    format!("cannot project Parquet schema: {e}"),
+                )
+            })
+    }
 }
 
 fn kind(f: &Field) -> &'static str {

@@ -239,106 +239,14 @@ fn fill(r: &Row, d: &mut RowData, sel: &mut Selector, b: &mut Builder) -> Result
         match classify(name) {
             Known::ModelA => d.a = model(f, "model_a", b)?,
             Known::ModelB => d.b = model(f, "model_b", b)?,
-            Known::Winner => {
-                d.winner = match f {
-                    Field::Str(s) => Some(Winner::parse(s).ok_or_else(|| unknown_winner(s))?),
-                    Field::Null => None,
-                    other => {
-                        return Err(Problem::new(
-                            "winner",
-                            format!("expected a winner label string, got {}", kind(other)),
-                        ));
-                    }
-                }
-            }
-            Known::Anony => {
-                d.anony = match f {
-                    Field::Bool(v) => Some(*v),
-                    Field::Null => None,
-                    Field::Str(s) if parse_bool(s).is_some() => parse_bool(s),
-                    other => match num(other) {
-                        Some(v) if v == 0.0 || v == 1.0 => Some(v == 1.0),
-                        _ => {
-                            return Err(Problem::new(
-                                "anony",
-                                format!("expected true/false/1/0, got {other}"),
-                            ));
-                        }
-                    },
-                }
-            }
+            Known::Winner => d.winner = winner(f)?,
+            Known::Anony => d.anony = anony(f)?,
             Known::Tstamp => d.tstamp = time(f, "tstamp")?,
             Known::Timestamp => d.timestamp = time(f, "timestamp")?,
-            Known::Weight => {
-                d.weight = match f {
-                    Field::Null => None,
-                    Field::Str(s) => match s.trim().parse::<f64>() {
-                        Ok(v) => Some(check_weight(v, "weight")?),
-                        Err(_) => {
-                            return Err(Problem::new(
-                                "weight",
-                                format!("expected a number, got {s:?}"),
-                            ));
-                        }
-                    },
-                    other => match num(other) {
-                        Some(v) => Some(check_weight(v, "weight")?),
-                        None => {
-                            return Err(Problem::new(
-                                "weight",
-                                format!("expected a number, got {}", kind(other)),
-                            ));
-                        }
-                    },
-                }
-            }
-            Known::Language => match f {
-                Field::Str(s) => {
-                    d.has_language = true;
-                    d.language.push_str(s);
-                }
-                Field::Null => {}
-                other => {
-                    return Err(Problem::new(
-                        "language",
-                        format!("expected a string, got {}", kind(other)),
-                    ));
-                }
-            },
-            Known::ConvMetadata => {
-                d.meta = match f {
-                    Field::Group(g) => {
-                        let mut out = [None; 8];
-                        for (k, v) in g.get_column_iter() {
-                            if let Some(i) = style_index(k) {
-                                let field = format!("conv_metadata.{k}");
-                                out[i] = count(v, &field)?;
-                            }
-                        }
-                        Some(out)
-                    }
-                    Field::Null => None,
-                    other => {
-                        return Err(Problem::new(
-                            "conv_metadata",
-                            format!("expected a struct, got {}", kind(other)),
-                        ));
-                    }
-                }
-            }
-            Known::DedupTag => {
-                d.dedup_sampled = match f {
-                    Field::Group(g) => Some(g.get_column_iter().any(|(k, v)| {
-                        k == "sampled"
-                            && match v {
-                                Field::Bool(b) => *b,
-                                Field::Str(s) => parse_bool(s).unwrap_or(false),
-                                other => num(other).is_some_and(|x| x != 0.0),
-                            }
-                    })),
-                    _ => None,
-                }
-            }
+            Known::Weight => d.weight = weight(f)?,
+            Known::Language => language(f, d)?,
+            Known::ConvMetadata => d.meta = conv_metadata(f)?,
+            Known::DedupTag => d.dedup_sampled = dedup_sampled(f),
             Known::CategoryTag => {
                 if sel.category.is_some() {
                     d.category_flag = category(sel, f);
@@ -349,6 +257,113 @@ fn fill(r: &Row, d: &mut RowData, sel: &mut Selector, b: &mut Builder) -> Result
         }
     }
     Ok(())
+}
+
+/// The winner label; null means a row without a winner.
+#[inline]
+fn winner(f: &Field) -> Result<Option<Winner>, Problem> {
+    match f {
+        Field::Str(s) => Ok(Some(Winner::parse(s).ok_or_else(|| unknown_winner(s))?)),
+        Field::Null => Ok(None),
+        other => Err(Problem::new(
+            "winner",
+            format!("expected a winner label string, got {}", kind(other)),
+        )),
+    }
+}
+
+/// The anonymity flag, as a boolean, a "true"/"false"-like string or a 0/1 number.
+#[inline]
+fn anony(f: &Field) -> Result<Option<bool>, Problem> {
+    match f {
+        Field::Bool(v) => Ok(Some(*v)),
+        Field::Null => Ok(None),
+        Field::Str(s) if parse_bool(s).is_some() => Ok(parse_bool(s)),
+        other => match num(other) {
+            Some(v) if v == 0.0 || v == 1.0 => Ok(Some(v == 1.0)),
+            _ => Err(Problem::new(
+                "anony",
+                format!("expected true/false/1/0, got {other}"),
+            )),
+        },
+    }
+}
+
+/// The row weight, as a number or a numeric string, checked by `check_weight`.
+#[inline]
+fn weight(f: &Field) -> Result<Option<f64>, Problem> {
+    match f {
+        Field::Null => Ok(None),
+        Field::Str(s) => match s.trim().parse::<f64>() {
+            Ok(v) => Ok(Some(check_weight(v, "weight")?)),
+            Err(_) => Err(Problem::new(
+                "weight",
+                format!("expected a number, got {s:?}"),
+            )),
+        },
+        other => match num(other) {
+            Some(v) => Ok(Some(check_weight(v, "weight")?)),
+            None => Err(Problem::new(
+                "weight",
+                format!("expected a number, got {}", kind(other)),
+            )),
+        },
+    }
+}
+
+/// The language, appended to the row's reused buffer (no per-row allocation).
+#[inline]
+fn language(f: &Field, d: &mut RowData) -> Result<(), Problem> {
+    match f {
+        Field::Str(s) => {
+            d.has_language = true;
+            d.language.push_str(s);
+            Ok(())
+        }
+        Field::Null => Ok(()),
+        other => Err(Problem::new(
+            "language",
+            format!("expected a string, got {}", kind(other)),
+        )),
+    }
+}
+
+/// The style counts nested in the `conv_metadata` struct, in `STYLE_NAMES` order.
+#[inline]
+fn conv_metadata(f: &Field) -> Result<Option<[Option<f64>; 8]>, Problem> {
+    match f {
+        Field::Group(g) => {
+            let mut out = [None; 8];
+            for (k, v) in g.get_column_iter() {
+                if let Some(i) = style_index(k) {
+                    let field = format!("conv_metadata.{k}");
+                    out[i] = count(v, &field)?;
+                }
+            }
+            Ok(Some(out))
+        }
+        Field::Null => Ok(None),
+        other => Err(Problem::new(
+            "conv_metadata",
+            format!("expected a struct, got {}", kind(other)),
+        )),
+    }
+}
+
+/// Whether the `dedup_tag` struct marks the row as sampled; anything unreadable counts as absent.
+#[inline]
+fn dedup_sampled(f: &Field) -> Option<bool> {
+    match f {
+        Field::Group(g) => Some(g.get_column_iter().any(|(k, v)| {
+            k == "sampled"
+                && match v {
+                    Field::Bool(b) => *b,
+                    Field::Str(s) => parse_bool(s).unwrap_or(false),
+                    other => num(other).is_some_and(|x| x != 0.0),
+                }
+        })),
+        _ => None,
+    }
 }
 
 fn model(f: &Field, field: &str, b: &mut Builder) -> Result<Option<u32>, Problem> {

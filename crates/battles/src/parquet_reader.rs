@@ -96,6 +96,7 @@ impl Schema<'_> {
             .join(", ")
     }
 
+    /// Whether the file has a top-level column `name`.
     fn has(&self, name: &str) -> bool {
         self.fields.iter().any(|f| f.name() == name)
     }

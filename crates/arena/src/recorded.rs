@@ -149,6 +149,30 @@ fn nonempty(s: Option<String>) -> Option<String> {
     s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
+impl ModelLine {
+    /// The model name and its metadata; blank cells are unknown, as are unparsable prices and
+    /// open_weights values other than true/yes/1 or false/no/0.
+    fn into_meta(self) -> (String, ModelMeta) {
+        let price = |s: Option<String>| nonempty(s).and_then(|v| v.parse::<f64>().ok());
+        let meta = ModelMeta {
+            organization: nonempty(self.organization),
+            country: nonempty(self.country),
+            license: nonempty(self.license),
+            open_weights: nonempty(self.open_weights).and_then(|v| {
+                match v.to_ascii_lowercase().as_str() {
+                    "true" | "yes" | "1" => Some(true),
+                    "false" | "no" | "0" => Some(false),
+                    _ => None,
+                }
+            }),
+            release_date: nonempty(self.release_date),
+            input_price: price(self.input_usd_per_mtok),
+            output_price: price(self.output_usd_per_mtok),
+        };
+        (self.model, meta)
+    }
+}
+
 impl RecordedSet {
     /// The built-in AlpacaEval set, decompressed once per process.
     pub fn builtin() -> Result<Arc<RecordedSet>, RecordedError> {
@@ -210,9 +234,26 @@ impl RecordedSet {
             models: Vec::new(),
             answers: HashMap::new(),
         };
+        set.read_prompts(prompts)?;
+        if let Some(csv_text) = models_csv {
+            set.read_models_csv(csv_text)?;
+        }
+        set.read_answers(answers)?;
+        set.models.retain(|(m, _)| set.answers.contains_key(m));
+        if set.models.is_empty() {
+            return Err(RecordedError::NoAnswers {
+                set: name.to_string(),
+            });
+        }
+        Ok(set)
+    }
+
+    /// Loads the prompts file (JSON lines of `{prompt_id, prompt}`), indexing each prompt by id
+    /// and by trimmed text; ids must be unique.
+    fn read_prompts(&mut self, prompts: impl Read) -> Result<(), RecordedError> {
         for (n, line) in BufReader::new(prompts).lines().enumerate() {
             let line = line.map_err(|source| RecordedError::Read {
-                set: name.to_string(),
+                set: self.name.clone(),
                 file: "prompts",
                 source,
             })?;
@@ -221,55 +262,49 @@ impl RecordedSet {
             }
             let p: PromptLine =
                 serde_json::from_str(&line).map_err(|source| RecordedError::Line {
-                    set: name.to_string(),
+                    set: self.name.clone(),
                     file: "prompts",
                     line: n + 1,
                     expected: r#"{"prompt_id": <integer>, "prompt": <text>}"#,
                     source,
                 })?;
-            let idx = set.prompts.len();
-            if set.by_id.insert(p.prompt_id, idx).is_some() {
+            let idx = self.prompts.len();
+            if self.by_id.insert(p.prompt_id, idx).is_some() {
                 return Err(RecordedError::RepeatedPromptId {
-                    set: name.to_string(),
+                    set: self.name.clone(),
                     line: n + 1,
                     id: p.prompt_id,
                 });
             }
-            set.by_text
+            self.by_text
                 .entry(p.prompt.trim().to_string())
                 .or_insert(idx);
-            set.prompts.push(Prompt {
+            self.prompts.push(Prompt {
                 id: p.prompt_id,
                 text: p.prompt,
             });
         }
-        if let Some(csv_text) = models_csv {
-            let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
-            for row in reader.deserialize::<ModelLine>() {
-                let m = row.map_err(|source| RecordedError::ModelsCsv {
-                    set: name.to_string(),
-                    source,
-                })?;
-                let price = |s: Option<String>| nonempty(s).and_then(|v| v.parse::<f64>().ok());
-                let meta = ModelMeta {
-                    organization: nonempty(m.organization),
-                    country: nonempty(m.country),
-                    license: nonempty(m.license),
-                    open_weights: nonempty(m.open_weights).and_then(|v| {
-                        match v.to_ascii_lowercase().as_str() {
-                            "true" | "yes" | "1" => Some(true),
-                            "false" | "no" | "0" => Some(false),
-                            _ => None,
-                        }
-                    }),
-                    release_date: nonempty(m.release_date),
-                    input_price: price(m.input_usd_per_mtok),
-                    output_price: price(m.output_usd_per_mtok),
-                };
-                set.models.push((m.model, meta));
-            }
+        Ok(())
+    }
+
+    /// Loads models.csv: the models in its order, with their metadata.
+    fn read_models_csv(&mut self, csv_text: &str) -> Result<(), RecordedError> {
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        for row in reader.deserialize::<ModelLine>() {
+            let m = row.map_err(|source| RecordedError::ModelsCsv {
+                set: self.name.clone(),
+                source,
+            })?;
+            let (model, meta) = m.into_meta();
+            self.models.push((model, meta));
         }
-        let n_prompts = set.prompts.len();
+        Ok(())
+    }
+
+    /// Loads the answers file (JSON lines of `{prompt_id, model, answer}`); a model missing from
+    /// models.csv is added without metadata.
+    fn read_answers(&mut self, answers: impl Read) -> Result<(), RecordedError> {
+        let n_prompts = self.prompts.len();
         let mut line = String::new();
         let mut reader = BufReader::new(answers);
         let mut n = 0usize;
@@ -278,7 +313,7 @@ impl RecordedSet {
             let read = reader
                 .read_line(&mut line)
                 .map_err(|source| RecordedError::Read {
-                    set: name.to_string(),
+                    set: self.name.clone(),
                     file: "answers",
                     source,
                 })?;
@@ -291,24 +326,25 @@ impl RecordedSet {
             }
             let a: AnswerLine =
                 serde_json::from_str(&line).map_err(|source| RecordedError::Line {
-                    set: name.to_string(),
+                    set: self.name.clone(),
                     file: "answers",
                     line: n,
                     expected: r#"{"prompt_id": <integer>, "model": <text>, "answer": <text>}"#,
                     source,
                 })?;
-            let Some(&idx) = set.by_id.get(&a.prompt_id) else {
+            let Some(&idx) = self.by_id.get(&a.prompt_id) else {
                 return Err(RecordedError::UnknownPromptId {
-                    set: name.to_string(),
+                    set: self.name.clone(),
                     line: n,
                     id: a.prompt_id,
                 });
             };
-            if !set.answers.contains_key(&a.model) && !set.models.iter().any(|(m, _)| *m == a.model)
+            if !self.answers.contains_key(&a.model)
+                && !self.models.iter().any(|(m, _)| *m == a.model)
             {
-                set.models.push((a.model.clone(), ModelMeta::default()));
+                self.models.push((a.model.clone(), ModelMeta::default()));
             }
-            let slots = set
+            let slots = self
                 .answers
                 .entry(a.model)
                 .or_insert_with(|| vec![None; n_prompts]);
@@ -317,13 +353,7 @@ impl RecordedSet {
                 slots[idx] = Some(a.answer.into_boxed_str());
             }
         }
-        set.models.retain(|(m, _)| set.answers.contains_key(m));
-        if set.models.is_empty() {
-            return Err(RecordedError::NoAnswers {
-                set: name.to_string(),
-            });
-        }
-        Ok(set)
+        Ok(())
     }
 
     /// Index of a prompt given by its text (exact match after trimming).

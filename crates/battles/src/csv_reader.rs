@@ -222,6 +222,12 @@ fn show(bytes: &[u8]) -> String {
     }
 }
 
+/// Field `i` of a record; a short record reads as empty fields.
+#[inline]
+fn field(rec: &csv::ByteRecord, i: usize) -> &[u8] {
+    rec.get(i).unwrap_or(b"")
+}
+
 #[inline]
 fn row(
     rec: &csv::ByteRecord,
@@ -229,7 +235,7 @@ fn row(
     sel: &mut Selector,
     b: &mut Builder,
 ) -> Result<(), Problem> {
-    let get = |i: usize| rec.get(i).unwrap_or(b"");
+    let get = |i: usize| field(rec, i);
     let name_a = utf8(get(c.a), "model_a")?;
     let name_b = utf8(get(c.b), "model_b")?;
     if name_a.is_empty() {
@@ -244,83 +250,107 @@ fn row(
     let wl = utf8(get(c.winner), "winner")?;
     let winner = Winner::parse(wl).ok_or_else(|| unknown_winner(wl))?;
     let tstamp = match c.tstamp {
-        Some(i) => {
-            let raw = get(i);
-            let s = utf8(raw, "tstamp")?;
-            if s.trim().is_empty() {
-                f64::NAN
-            } else {
-                parse_tstamp(s).ok_or_else(|| {
-                    Problem::new(
-                        "tstamp",
-                        format!(
-                            "expected epoch seconds or an ISO-8601 date-time, got {}",
-                            show(raw)
-                        ),
-                    )
-                })?
-            }
-        }
+        Some(i) => tstamp(get(i))?,
         None => f64::NAN,
     };
     let weight = match c.weight {
-        Some(i) => match parse_num(get(i)) {
-            Ok(Some(w)) => check_weight(w, "weight")?,
-            Ok(None) => 1.0,
-            Err(()) => {
-                return Err(Problem::new(
-                    "weight",
-                    format!("expected a number, got {}", show(get(i))),
-                ));
-            }
-        },
+        Some(i) => weight(get(i))?,
         None => 1.0,
     };
     let style = match &c.style {
-        Some(idx) => {
-            let mut v = [0.0; 8];
-            let mut complete = true;
-            for k in 0..8 {
-                let raw = get(idx[k]);
-                match parse_num(raw) {
-                    Ok(Some(x)) => v[k] = check_style(x, STYLE_NAMES[k][0])?,
-                    Ok(None) => complete = false,
-                    Err(()) => {
-                        return Err(Problem::new(
-                            STYLE_NAMES[k][0],
-                            format!("expected a style count (number), got {}", show(raw)),
-                        ));
-                    }
-                }
-            }
-            complete.then(|| StyleCounts::from_flat(v))
-        }
+        Some(idx) => style(rec, idx)?,
         None => None,
     };
     let anony = match c.anony {
-        Some(i) => {
-            let s = utf8(get(i), "anony")?;
-            if s.trim().is_empty() {
-                true
-            } else {
-                parse_bool(s).ok_or_else(|| {
-                    Problem::new("anony", format!("expected true/false/1/0, got {s:?}"))
-                })?
-            }
-        }
+        Some(i) => anony(get(i))?,
         None => true,
     };
-    // Selection: evaluate everything (the selector records what it saw).
+    let selected = selected(rec, c, sel)?;
+    if (sel.include_named || anony) && selected {
+        let a = b.intern(name_a);
+        let bb = b.intern(name_b);
+        b.push(a, bb, winner, 1.0, weight, tstamp, style);
+    }
+    Ok(())
+}
+
+/// The battle time; blank is NaN (unknown).
+#[inline]
+fn tstamp(raw: &[u8]) -> Result<f64, Problem> {
+    let s = utf8(raw, "tstamp")?;
+    if s.trim().is_empty() {
+        return Ok(f64::NAN);
+    }
+    parse_tstamp(s).ok_or_else(|| {
+        Problem::new(
+            "tstamp",
+            format!(
+                "expected epoch seconds or an ISO-8601 date-time, got {}",
+                show(raw)
+            ),
+        )
+    })
+}
+
+/// The row weight; blank is 1.
+#[inline]
+fn weight(raw: &[u8]) -> Result<f64, Problem> {
+    match parse_num(raw) {
+        Ok(Some(w)) => check_weight(w, "weight"),
+        Ok(None) => Ok(1.0),
+        Err(()) => Err(Problem::new(
+            "weight",
+            format!("expected a number, got {}", show(raw)),
+        )),
+    }
+}
+
+/// The eight flat style-count columns at `idx`; `None` when any is blank.
+#[inline]
+fn style(rec: &csv::ByteRecord, idx: &[usize; 8]) -> Result<Option<StyleCounts>, Problem> {
+    let mut v = [0.0; 8];
+    let mut complete = true;
+    for k in 0..8 {
+        let raw = field(rec, idx[k]);
+        match parse_num(raw) {
+            Ok(Some(x)) => v[k] = check_style(x, STYLE_NAMES[k][0])?,
+            Ok(None) => complete = false,
+            Err(()) => {
+                return Err(Problem::new(
+                    STYLE_NAMES[k][0],
+                    format!("expected a style count (number), got {}", show(raw)),
+                ));
+            }
+        }
+    }
+    Ok(complete.then(|| StyleCounts::from_flat(v)))
+}
+
+/// The anonymity flag; blank counts as anonymous.
+#[inline]
+fn anony(raw: &[u8]) -> Result<bool, Problem> {
+    let s = utf8(raw, "anony")?;
+    if s.trim().is_empty() {
+        return Ok(true);
+    }
+    parse_bool(s)
+        .ok_or_else(|| Problem::new("anony", format!("expected true/false/1/0, got {s:?}")))
+}
+
+/// Whether the row passes the language, category and `--where` selection. Every test is
+/// evaluated (no short-circuit), because the selector records what it saw.
+#[inline]
+fn selected(rec: &csv::ByteRecord, c: &Columns, sel: &mut Selector) -> Result<bool, Problem> {
     let lang_ok = match c.language {
         Some(i) => {
-            let l = utf8(get(i), "language")?;
+            let l = utf8(field(rec, i), "language")?;
             sel.language_matches(Some(l))
         }
         None => true,
     };
     let cat_ok = match (c.category_tag, sel.category.is_some()) {
         (Some(i), true) => {
-            let text = utf8(get(i), "category_tag")?;
+            let text = utf8(field(rec, i), "category_tag")?;
             if text.trim().is_empty() {
                 false
             } else {
@@ -334,16 +364,10 @@ fn row(
     };
     let mut filters_ok = true;
     for ((_, want), &col) in sel.filters.iter().zip(&sel.filter_col) {
-        let field = c.filters[col];
-        let got = utf8(get(field), &sel.columns[col])?;
+        let got = utf8(field(rec, c.filters[col]), &sel.columns[col])?;
         if !value_matches(want, got) {
             filters_ok = false;
         }
     }
-    if (sel.include_named || anony) && lang_ok && cat_ok && filters_ok {
-        let a = b.intern(name_a);
-        let bb = b.intern(name_b);
-        b.push(a, bb, winner, 1.0, weight, tstamp, style);
-    }
-    Ok(())
+    Ok(lang_ok && cat_ok && filters_ok)
 }

@@ -16,41 +16,25 @@ use crate::{ReadOptions, Winner};
 
 pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError::io(path, e))?;
-    let err =
-        |loc: Location, field: Option<&str>, msg: String| ReadError::data(path, loc, field, msg);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(err(
-            Location::File,
-            None,
-            "empty file (expected pair-count JSON)".into(),
-        ));
-    }
-    let top: Value = serde_json::from_slice(&bytes).map_err(|e| {
-        let what = if e.is_eof() {
-            "truncated JSON"
-        } else {
-            "invalid JSON"
-        };
-        err(Location::File, None, format!("{what}: {e}"))
-    })?;
+    let top = parse_json(path, &bytes)?;
     if !opts.filters.is_empty() {
-        return Err(err(
-            Location::File,
+        return Err(file_err(
+            path,
             None,
             "--where filters need per-battle data; pair-count files have no columns".into(),
         ));
     }
     let Value::Object(obj) = &top else {
-        return Err(err(
-            Location::File,
+        return Err(file_err(
+            path,
             None,
             "expected a JSON object with models, X, Y".into(),
         ));
     };
-    let (data, field_prefix) = if obj.contains_key("models") || obj.contains_key("X") {
+    let (data, prefix) = if obj.contains_key("models") || obj.contains_key("X") {
         if let Some(s) = opts.category.as_ref().or(opts.language.as_ref()) {
-            return Err(err(
-                Location::File,
+            return Err(file_err(
+                path,
                 None,
                 format!(
                     "{s:?} requested but this pair-count file has no category/language sections \
@@ -60,121 +44,12 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
         }
         (&top, String::new())
     } else {
-        let (want, what) = match (&opts.category, &opts.language) {
-            (Some(_), Some(_)) => {
-                return Err(err(
-                    Location::File,
-                    None,
-                    "give either a category or a language for a sectioned pair-count file, not both"
-                        .into(),
-                ));
-            }
-            (Some(c), None) => (Some(c.as_str()), "category"),
-            (None, Some(l)) => (Some(l.as_str()), "language"),
-            (None, None) => (None, "section"),
-        };
-        // Largest sections first: the useful ones to suggest.
-        let mut sized: Vec<(&String, f64)> = obj
-            .iter()
-            .map(|(k, v)| (k, v.get("n").and_then(Value::as_f64).unwrap_or(0.0)))
-            .collect();
-        sized.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let names: Vec<&String> = sized.into_iter().map(|(k, _)| k).collect();
-        let key = match want {
-            Some(w) => obj
-                .keys()
-                .find(|k| k.as_str() == w)
-                .or_else(|| obj.keys().find(|k| eq_normalized(k, &normalize_key(w)))),
-            None => obj.keys().find(|k| k.as_str() == "All"),
-        };
-        let Some(key) = key else {
-            let msg = match want {
-                Some(w) => format!("{what} {w:?} not present (present: {})", list_some(names)),
-                None => format!(
-                    "this file has sections and no \"All\"; choose a category or language \
-                     (present: {})",
-                    list_some(names)
-                ),
-            };
-            return Err(err(Location::File, Some(what), msg));
-        };
-        let section = &obj[key];
-        let Some(d) = section.get("data") else {
-            return Err(err(
-                Location::File,
-                Some(&format!("{key}.data")),
-                "missing (expected {\"n\": votes, \"data\": {models, X, Y}})".into(),
-            ));
-        };
-        (d, format!("{key}.data."))
+        select_section(path, obj, opts)?
     };
-    let f = |name: &str| format!("{field_prefix}{name}");
-    let get = |name: &str| {
-        data.get(name).ok_or_else(|| {
-            err(
-                Location::File,
-                Some(&f(name)),
-                "missing required field".into(),
-            )
-        })
-    };
-    let models_v = get("models")?;
-    let x_v = get("X")?;
-    let y_v = get("Y")?;
-    let Some(models_a) = models_v.as_array() else {
-        return Err(err(
-            Location::File,
-            Some(&f("models")),
-            "expected an array of names".into(),
-        ));
-    };
-    let mut models = Vec::with_capacity(models_a.len());
-    for (k, m) in models_a.iter().enumerate() {
-        match m.as_str() {
-            Some(s) if !s.is_empty() => {
-                if models.iter().any(|x: &String| x == s) {
-                    return Err(err(
-                        Location::Element(k as u64),
-                        Some(&f("models")),
-                        format!("duplicate model name {s:?}"),
-                    ));
-                }
-                models.push(s.to_owned())
-            }
-            _ => {
-                return Err(err(
-                    Location::Element(k as u64),
-                    Some(&f("models")),
-                    format!("expected a non-empty model name string, got {m}"),
-                ));
-            }
-        }
-    }
-    let (Some(xs), Some(ys)) = (x_v.as_array(), y_v.as_array()) else {
-        return Err(err(
-            Location::File,
-            Some(&f("X")),
-            "X and Y must be arrays".into(),
-        ));
-    };
-    if xs.len() != ys.len() {
-        return Err(err(
-            Location::File,
-            Some(&f("Y")),
-            format!(
-                "X has {} pairs but Y has {} rows (they must match)",
-                xs.len(),
-                ys.len()
-            ),
-        ));
-    }
-    if xs.is_empty() {
-        return Err(err(
-            Location::File,
-            Some(&f("X")),
-            "no pairs (X is empty)".into(),
-        ));
-    }
+    let fields = Fields { path, prefix, data };
+    let (models_v, x_v, y_v) = (fields.get("models")?, fields.get("X")?, fields.get("Y")?);
+    let models = fields.models(models_v)?;
+    let (xs, ys) = fields.pairs(x_v, y_v)?;
     let n = models.len() as u64;
     let mut set = BattleSet {
         models,
@@ -183,22 +58,201 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
         ..BattleSet::default()
     };
     for (k, (x, y)) in xs.iter().zip(ys).enumerate() {
-        let loc = Location::Element(k as u64);
+        fields.push_pair(&mut set, Location::Element(k as u64), n, x, y)?;
+    }
+    set.compact();
+    Ok(set)
+}
+
+/// A file-level data error: most of this format's checks are about the document as a whole.
+fn file_err(path: &Path, field: Option<&str>, msg: String) -> ReadError {
+    ReadError::data(path, Location::File, field, msg)
+}
+
+/// Parses the whole file as JSON, telling an empty or truncated file from a malformed one.
+fn parse_json(path: &Path, bytes: &[u8]) -> Result<Value, ReadError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(file_err(
+            path,
+            None,
+            "empty file (expected pair-count JSON)".into(),
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        let what = if e.is_eof() {
+            "truncated JSON"
+        } else {
+            "invalid JSON"
+        };
+        file_err(path, None, format!("{what}: {e}"))
+    })
+}
+
+/// Picks the `{models, X, Y}` payload of a sectioned file (by category, language or "All") and
+/// the field-name prefix (`"{key}.data."`) its errors are reported under.
+fn select_section<'a>(
+    path: &Path,
+    obj: &'a serde_json::Map<String, Value>,
+    opts: &ReadOptions,
+) -> Result<(&'a Value, String), ReadError> {
+    let (want, what) = match (&opts.category, &opts.language) {
+        (Some(_), Some(_)) => {
+            return Err(file_err(
+                path,
+                None,
+                "give either a category or a language for a sectioned pair-count file, not both"
+                    .into(),
+            ));
+        }
+        (Some(c), None) => (Some(c.as_str()), "category"),
+        (None, Some(l)) => (Some(l.as_str()), "language"),
+        (None, None) => (None, "section"),
+    };
+    let key = match want {
+        Some(w) => obj
+            .keys()
+            .find(|k| k.as_str() == w)
+            .or_else(|| obj.keys().find(|k| eq_normalized(k, &normalize_key(w)))),
+        None => obj.keys().find(|k| k.as_str() == "All"),
+    };
+    let Some(key) = key else {
+        let names = sections_by_size(obj);
+        let msg = match want {
+            Some(w) => format!("{what} {w:?} not present (present: {})", list_some(names)),
+            None => format!(
+                "this file has sections and no \"All\"; choose a category or language \
+                 (present: {})",
+                list_some(names)
+            ),
+        };
+        return Err(file_err(path, Some(what), msg));
+    };
+    let Some(d) = obj[key].get("data") else {
+        return Err(file_err(
+            path,
+            Some(&format!("{key}.data")),
+            "missing (expected {\"n\": votes, \"data\": {models, X, Y}})".into(),
+        ));
+    };
+    Ok((d, format!("{key}.data.")))
+}
+
+/// Section names, largest (by vote count `n`) first: the useful ones to suggest when the
+/// requested section is absent.
+fn sections_by_size(obj: &serde_json::Map<String, Value>) -> Vec<&String> {
+    let mut sized: Vec<(&String, f64)> = obj
+        .iter()
+        .map(|(k, v)| (k, v.get("n").and_then(Value::as_f64).unwrap_or(0.0)))
+        .collect();
+    sized.sort_by(|a, b| b.1.total_cmp(&a.1));
+    sized.into_iter().map(|(k, _)| k).collect()
+}
+
+/// The selected `{models, X, Y}` payload, with what its errors need: the file and the field
+/// prefix of the section it came from.
+struct Fields<'a> {
+    path: &'a Path,
+    prefix: String,
+    data: &'a Value,
+}
+
+impl<'a> Fields<'a> {
+    /// A data error on field `name`, named as the user sees it (with the section prefix).
+    fn err(&self, loc: Location, name: &str, msg: String) -> ReadError {
+        ReadError::data(self.path, loc, Some(&format!("{}{name}", self.prefix)), msg)
+    }
+
+    /// A required field of the payload.
+    fn get(&self, name: &str) -> Result<&'a Value, ReadError> {
+        self.data
+            .get(name)
+            .ok_or_else(|| self.err(Location::File, name, "missing required field".into()))
+    }
+
+    /// The model names: non-empty and distinct, since pairs refer to them by index.
+    fn models(&self, models_v: &Value) -> Result<Vec<String>, ReadError> {
+        let Some(models_a) = models_v.as_array() else {
+            return Err(self.err(
+                Location::File,
+                "models",
+                "expected an array of names".into(),
+            ));
+        };
+        let mut models = Vec::with_capacity(models_a.len());
+        for (k, m) in models_a.iter().enumerate() {
+            match m.as_str() {
+                Some(s) if !s.is_empty() => {
+                    if models.iter().any(|x: &String| x == s) {
+                        return Err(self.err(
+                            Location::Element(k as u64),
+                            "models",
+                            format!("duplicate model name {s:?}"),
+                        ));
+                    }
+                    models.push(s.to_owned())
+                }
+                _ => {
+                    return Err(self.err(
+                        Location::Element(k as u64),
+                        "models",
+                        format!("expected a non-empty model name string, got {m}"),
+                    ));
+                }
+            }
+        }
+        Ok(models)
+    }
+
+    /// The X (index pairs) and Y (outcome counts) arrays: parallel and non-empty.
+    fn pairs(
+        &self,
+        x_v: &'a Value,
+        y_v: &'a Value,
+    ) -> Result<(&'a [Value], &'a [Value]), ReadError> {
+        let (Some(xs), Some(ys)) = (x_v.as_array(), y_v.as_array()) else {
+            return Err(self.err(Location::File, "X", "X and Y must be arrays".into()));
+        };
+        if xs.len() != ys.len() {
+            return Err(self.err(
+                Location::File,
+                "Y",
+                format!(
+                    "X has {} pairs but Y has {} rows (they must match)",
+                    xs.len(),
+                    ys.len()
+                ),
+            ));
+        }
+        if xs.is_empty() {
+            return Err(self.err(Location::File, "X", "no pairs (X is empty)".into()));
+        }
+        Ok((xs, ys))
+    }
+
+    /// Checks one pair `x` = `[i, j]` and its counts `y`, and adds a row per non-zero outcome.
+    fn push_pair(
+        &self,
+        set: &mut BattleSet,
+        loc: Location,
+        n: u64,
+        x: &Value,
+        y: &Value,
+    ) -> Result<(), ReadError> {
         let idx = x
             .as_array()
             .filter(|a| a.len() == 2)
             .and_then(|a| Some((a[0].as_u64()?, a[1].as_u64()?)));
         let Some((i, j)) = idx else {
-            return Err(err(
+            return Err(self.err(
                 loc,
-                Some(&f("X")),
+                "X",
                 format!("expected [i, j] with indices ≥ 0, got {x}"),
             ));
         };
         if i >= n || j >= n {
-            return Err(err(
+            return Err(self.err(
                 loc,
-                Some(&f("X")),
+                "X",
                 format!(
                     "index out of range in {x} ({n} models, valid 0..{})",
                     n.saturating_sub(1)
@@ -206,11 +260,7 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
             ));
         }
         if i == j {
-            return Err(err(
-                loc,
-                Some(&f("X")),
-                format!("pair {x} puts a model against itself"),
-            ));
+            return Err(self.err(loc, "X", format!("pair {x} puts a model against itself")));
         }
         let counts: Option<Vec<f64>> = y
             .as_array()
@@ -218,18 +268,14 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
             .map(|a| a.iter().map(Value::as_f64).collect())
             .and_then(|v: Vec<Option<f64>>| v.into_iter().collect());
         let Some(counts) = counts else {
-            return Err(err(
+            return Err(self.err(
                 loc,
-                Some(&f("Y")),
+                "Y",
                 format!("expected [wins_i, wins_j, ties, ties_bothbad] numbers, got {y}"),
             ));
         };
         if let Some(bad) = counts.iter().find(|c| !c.is_finite() || **c < 0.0) {
-            return Err(err(
-                loc,
-                Some(&f("Y")),
-                format!("count {bad} must be finite and ≥ 0"),
-            ));
+            return Err(self.err(loc, "Y", format!("count {bad} must be finite and ≥ 0")));
         }
         const OUTCOMES: [Winner; 4] =
             [Winner::ModelA, Winner::ModelB, Winner::Tie, Winner::BothBad];
@@ -243,7 +289,6 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
                 set.tstamp.push(f64::NAN);
             }
         }
+        Ok(())
     }
-    set.compact();
-    Ok(set)
 }

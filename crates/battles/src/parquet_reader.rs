@@ -33,96 +33,14 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
     })?;
     let meta = reader.metadata().file_metadata();
     let root = meta.schema();
-    let fields = root.get_fields();
-    let schema_err =
-        |field: &str, msg: String| ReadError::data(path, Location::File, Some(field), msg);
-    let column_list = || {
-        fields
-            .iter()
-            .map(|f| f.name())
-            .collect::<Vec<_>>()
-            .join(", ")
+    let schema = Schema {
+        path,
+        fields: root.get_fields(),
     };
-    for req in ["model_a", "model_b", "winner"] {
-        match fields.iter().find(|f| f.name() == req) {
-            None => {
-                return Err(schema_err(
-                    req,
-                    format!(
-                        "wrong Parquet schema: missing required column (columns: {})",
-                        column_list()
-                    ),
-                ));
-            }
-            Some(f) => {
-                let ok = f.is_primitive() && f.get_physical_type() == PhysicalType::BYTE_ARRAY;
-                if !ok {
-                    let got = if f.is_primitive() {
-                        format!("{}", f.get_physical_type())
-                    } else {
-                        "a group".to_owned()
-                    };
-                    return Err(schema_err(
-                        req,
-                        format!(
-                            "wrong Parquet schema: column has type {got}, expected a string (BYTE_ARRAY)"
-                        ),
-                    ));
-                }
-            }
-        }
-    }
+    schema.check_required()?;
     let mut sel = Selector::new(opts);
-    for i in 0..sel.columns.len() {
-        let c = sel.columns[i].clone();
-        if fields.iter().any(|f| f.name() == c) {
-            sel.saw_column(i);
-        } else {
-            return Err(schema_err(
-                &c,
-                format!(
-                    "--where names a column this file does not have (columns: {})",
-                    column_list()
-                ),
-            ));
-        }
-    }
-    if sel.language.is_some() && !fields.iter().any(|f| f.name() == "language") {
-        return Err(schema_err(
-            "language",
-            format!(
-                "a language was requested but the file has no language column (columns: {})",
-                column_list()
-            ),
-        ));
-    }
-    if sel.category.is_some() && !fields.iter().any(|f| f.name() == "category_tag") {
-        return Err(schema_err(
-            "category_tag",
-            format!(
-                "a category was requested but the file has no category_tag column (columns: {})",
-                column_list()
-            ),
-        ));
-    }
-    let wanted: Vec<Arc<Type>> = fields
-        .iter()
-        .filter(|f| {
-            !matches!(classify(f.name()), Known::Other) || sel.column_index(f.name()).is_some()
-        })
-        .cloned()
-        .collect();
-    let projection = Type::group_type_builder(root.name())
-        .with_fields(wanted)
-        .build()
-        .map_err(|e| {
-            ReadError::data(
-                path,
-                Location::File,
-                None,
-                format!("cannot project Parquet schema: {e}"),
-            )
-        })?;
+    schema.check_selected(&mut sel)?;
+    let projection = schema.projection(root.name(), &sel)?;
     let rows = reader.get_row_iter(Some(projection)).map_err(|e| {
         ReadError::data(
             path,
@@ -154,6 +72,126 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
     }
     sel.check_seen(path, "column")?;
     Ok(b.finish())
+}
+
+/// The file's top-level columns, checked against what a battle needs and what the options ask
+/// for before any row is decoded.
+struct Schema<'a> {
+    path: &'a Path,
+    fields: &'a [Arc<Type>],
+}
+
+impl Schema<'_> {
+    /// A schema error on column `field`.
+    fn err(&self, field: &str, msg: String) -> ReadError {
+        ReadError::data(self.path, Location::File, Some(field), msg)
+    }
+
+    /// The column names, for error messages.
+    fn column_list(&self) -> String {
+        self.fields
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Whether the file has a top-level column `name`.
+    fn has(&self, name: &str) -> bool {
+        self.fields.iter().any(|f| f.name() == name)
+    }
+
+    /// model_a, model_b and winner must be present and be strings.
+    fn check_required(&self) -> Result<(), ReadError> {
+        for req in ["model_a", "model_b", "winner"] {
+            let Some(f) = self.fields.iter().find(|f| f.name() == req) else {
+                return Err(self.err(
+                    req,
+                    format!(
+                        "wrong Parquet schema: missing required column (columns: {})",
+                        self.column_list()
+                    ),
+                ));
+            };
+            let ok = f.is_primitive() && f.get_physical_type() == PhysicalType::BYTE_ARRAY;
+            if !ok {
+                let got = if f.is_primitive() {
+                    format!("{}", f.get_physical_type())
+                } else {
+                    "a group".to_owned()
+                };
+                return Err(self.err(
+                    req,
+                    format!(
+                        "wrong Parquet schema: column has type {got}, expected a string (BYTE_ARRAY)"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every `--where` column, and the language/category_tag column when a language or category
+    /// is requested, must exist.
+    fn check_selected(&self, sel: &mut Selector) -> Result<(), ReadError> {
+        for i in 0..sel.columns.len() {
+            let c = sel.columns[i].clone();
+            if self.has(&c) {
+                sel.saw_column(i);
+            } else {
+                return Err(self.err(
+                    &c,
+                    format!(
+                        "--where names a column this file does not have (columns: {})",
+                        self.column_list()
+                    ),
+                ));
+            }
+        }
+        if sel.language.is_some() && !self.has("language") {
+            return Err(self.err(
+                "language",
+                format!(
+                    "a language was requested but the file has no language column (columns: {})",
+                    self.column_list()
+                ),
+            ));
+        }
+        if sel.category.is_some() && !self.has("category_tag") {
+            return Err(self.err(
+                "category_tag",
+                format!(
+                    "a category was requested but the file has no category_tag column (columns: {})",
+                    self.column_list()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The projected schema: only known battle columns and `--where` columns, so the
+    /// conversation columns are never decoded.
+    fn projection(&self, root_name: &str, sel: &Selector) -> Result<Type, ReadError> {
+        let wanted: Vec<Arc<Type>> = self
+            .fields
+            .iter()
+            .filter(|f| {
+                !matches!(classify(f.name()), Known::Other) || sel.column_index(f.name()).is_some()
+            })
+            .cloned()
+            .collect();
+        Type::group_type_builder(root_name)
+            .with_fields(wanted)
+            .build()
+            .map_err(|e| {
+                ReadError::data(
+                    self.path,
+                    Location::File,
+                    None,
+                    format!("cannot project Parquet schema: {e}"),
+                )
+            })
+    }
 }
 
 fn kind(f: &Field) -> &'static str {
@@ -202,106 +240,14 @@ fn fill(r: &Row, d: &mut RowData, sel: &mut Selector, b: &mut Builder) -> Result
         match classify(name) {
             Known::ModelA => d.a = model(f, "model_a", b)?,
             Known::ModelB => d.b = model(f, "model_b", b)?,
-            Known::Winner => {
-                d.winner = match f {
-                    Field::Str(s) => Some(Winner::parse(s).ok_or_else(|| unknown_winner(s))?),
-                    Field::Null => None,
-                    other => {
-                        return Err(Problem::new(
-                            "winner",
-                            format!("expected a winner label string, got {}", kind(other)),
-                        ));
-                    }
-                }
-            }
-            Known::Anony => {
-                d.anony = match f {
-                    Field::Bool(v) => Some(*v),
-                    Field::Null => None,
-                    Field::Str(s) if parse_bool(s).is_some() => parse_bool(s),
-                    other => match num(other) {
-                        Some(v) if v == 0.0 || v == 1.0 => Some(v == 1.0),
-                        _ => {
-                            return Err(Problem::new(
-                                "anony",
-                                format!("expected true/false/1/0, got {other}"),
-                            ));
-                        }
-                    },
-                }
-            }
+            Known::Winner => d.winner = winner(f)?,
+            Known::Anony => d.anony = anony(f)?,
             Known::Tstamp => d.tstamp = time(f, "tstamp")?,
             Known::Timestamp => d.timestamp = time(f, "timestamp")?,
-            Known::Weight => {
-                d.weight = match f {
-                    Field::Null => None,
-                    Field::Str(s) => match s.trim().parse::<f64>() {
-                        Ok(v) => Some(check_weight(v, "weight")?),
-                        Err(_) => {
-                            return Err(Problem::new(
-                                "weight",
-                                format!("expected a number, got {s:?}"),
-                            ));
-                        }
-                    },
-                    other => match num(other) {
-                        Some(v) => Some(check_weight(v, "weight")?),
-                        None => {
-                            return Err(Problem::new(
-                                "weight",
-                                format!("expected a number, got {}", kind(other)),
-                            ));
-                        }
-                    },
-                }
-            }
-            Known::Language => match f {
-                Field::Str(s) => {
-                    d.has_language = true;
-                    d.language.push_str(s);
-                }
-                Field::Null => {}
-                other => {
-                    return Err(Problem::new(
-                        "language",
-                        format!("expected a string, got {}", kind(other)),
-                    ));
-                }
-            },
-            Known::ConvMetadata => {
-                d.meta = match f {
-                    Field::Group(g) => {
-                        let mut out = [None; 8];
-                        for (k, v) in g.get_column_iter() {
-                            if let Some(i) = style_index(k) {
-                                let field = format!("conv_metadata.{k}");
-                                out[i] = count(v, &field)?;
-                            }
-                        }
-                        Some(out)
-                    }
-                    Field::Null => None,
-                    other => {
-                        return Err(Problem::new(
-                            "conv_metadata",
-                            format!("expected a struct, got {}", kind(other)),
-                        ));
-                    }
-                }
-            }
-            Known::DedupTag => {
-                d.dedup_sampled = match f {
-                    Field::Group(g) => Some(g.get_column_iter().any(|(k, v)| {
-                        k == "sampled"
-                            && match v {
-                                Field::Bool(b) => *b,
-                                Field::Str(s) => parse_bool(s).unwrap_or(false),
-                                other => num(other).is_some_and(|x| x != 0.0),
-                            }
-                    })),
-                    _ => None,
-                }
-            }
+            Known::Weight => d.weight = weight(f)?,
+            Known::Language => language(f, d)?,
+            Known::ConvMetadata => d.meta = conv_metadata(f)?,
+            Known::DedupTag => d.dedup_sampled = dedup_sampled(f),
             Known::CategoryTag => {
                 if sel.category.is_some() {
                     d.category_flag = category(sel, f);
@@ -312,6 +258,113 @@ fn fill(r: &Row, d: &mut RowData, sel: &mut Selector, b: &mut Builder) -> Result
         }
     }
     Ok(())
+}
+
+/// The winner label; null means a row without a winner.
+#[inline]
+fn winner(f: &Field) -> Result<Option<Winner>, Problem> {
+    match f {
+        Field::Str(s) => Ok(Some(Winner::parse(s).ok_or_else(|| unknown_winner(s))?)),
+        Field::Null => Ok(None),
+        other => Err(Problem::new(
+            "winner",
+            format!("expected a winner label string, got {}", kind(other)),
+        )),
+    }
+}
+
+/// The anonymity flag, as a boolean, a "true"/"false"-like string or a 0/1 number.
+#[inline]
+fn anony(f: &Field) -> Result<Option<bool>, Problem> {
+    match f {
+        Field::Bool(v) => Ok(Some(*v)),
+        Field::Null => Ok(None),
+        Field::Str(s) if parse_bool(s).is_some() => Ok(parse_bool(s)),
+        other => match num(other) {
+            Some(v) if v == 0.0 || v == 1.0 => Ok(Some(v == 1.0)),
+            _ => Err(Problem::new(
+                "anony",
+                format!("expected true/false/1/0, got {other}"),
+            )),
+        },
+    }
+}
+
+/// The row weight, as a number or a numeric string, checked by `check_weight`.
+#[inline]
+fn weight(f: &Field) -> Result<Option<f64>, Problem> {
+    match f {
+        Field::Null => Ok(None),
+        Field::Str(s) => match s.trim().parse::<f64>() {
+            Ok(v) => Ok(Some(check_weight(v, "weight")?)),
+            Err(_) => Err(Problem::new(
+                "weight",
+                format!("expected a number, got {s:?}"),
+            )),
+        },
+        other => match num(other) {
+            Some(v) => Ok(Some(check_weight(v, "weight")?)),
+            None => Err(Problem::new(
+                "weight",
+                format!("expected a number, got {}", kind(other)),
+            )),
+        },
+    }
+}
+
+/// The language, appended to the row's reused buffer (no per-row allocation).
+#[inline]
+fn language(f: &Field, d: &mut RowData) -> Result<(), Problem> {
+    match f {
+        Field::Str(s) => {
+            d.has_language = true;
+            d.language.push_str(s);
+            Ok(())
+        }
+        Field::Null => Ok(()),
+        other => Err(Problem::new(
+            "language",
+            format!("expected a string, got {}", kind(other)),
+        )),
+    }
+}
+
+/// The style counts nested in the `conv_metadata` struct, in `STYLE_NAMES` order.
+#[inline]
+fn conv_metadata(f: &Field) -> Result<Option<[Option<f64>; 8]>, Problem> {
+    match f {
+        Field::Group(g) => {
+            let mut out = [None; 8];
+            for (k, v) in g.get_column_iter() {
+                if let Some(i) = style_index(k) {
+                    let field = format!("conv_metadata.{k}");
+                    out[i] = count(v, &field)?;
+                }
+            }
+            Ok(Some(out))
+        }
+        Field::Null => Ok(None),
+        other => Err(Problem::new(
+            "conv_metadata",
+            format!("expected a struct, got {}", kind(other)),
+        )),
+    }
+}
+
+/// Whether the `dedup_tag` struct marks the row as sampled; anything unreadable counts as absent.
+#[inline]
+fn dedup_sampled(f: &Field) -> Option<bool> {
+    match f {
+        Field::Group(g) => Some(g.get_column_iter().any(|(k, v)| {
+            k == "sampled"
+                && match v {
+                    Field::Bool(b) => *b,
+                    Field::Str(s) => parse_bool(s).unwrap_or(false),
+                    other => num(other).is_some_and(|x| x != 0.0),
+                }
+        })),
+        _ => None,
+    }
 }
 
 fn model(f: &Field, field: &str, b: &mut Builder) -> Result<Option<u32>, Problem> {

@@ -6,7 +6,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::gap::{self, Separable, SnapshotSelection};
 use crate::group::GroupBy;
-use crate::history::{self, History, Source};
+use crate::history::{self, History, HistoryRow, Source};
 use crate::registry::{self, Registry};
 use serde::Serialize;
 use versus_present::{self as present, Table, Tabular};
@@ -150,15 +150,8 @@ fn best<'a>(
         })
 }
 
-pub fn value(registry: &Registry, history: &History, query: &ValueQuery) -> Result<ValueReport> {
-    let snapshots = query.selection.select(history)?;
-    let snapshot = *snapshots
-        .last()
-        .ok_or_else(|| Error::Query("no snapshot in the requested range".into()))?;
-    let category = &query.selection.category;
-    let rated: Vec<_> = history
-        .snapshot_rows(snapshot, category, query.selection.style_control)
-        .collect();
+/// The snapshot's rated models that have a known price, best-rated first (ties by key).
+fn priced_models(registry: &Registry, rated: &[&HistoryRow], by: &GroupBy) -> Vec<ValueModel> {
     let mut models: Vec<ValueModel> = rated
         .iter()
         .filter_map(|row| {
@@ -168,7 +161,7 @@ pub fn value(registry: &Registry, history: &History, query: &ValueQuery) -> Resu
                 model: row.key.clone(),
                 name: record.display_name.clone(),
                 organization: record.organization.clone(),
-                group: query.by.group_of(record),
+                group: by.group_of(record),
                 rating: row.rating,
                 lower: row.lower,
                 upper: row.upper,
@@ -180,71 +173,93 @@ pub fn value(registry: &Registry, history: &History, query: &ValueQuery) -> Resu
         })
         .collect();
     models.sort_by(|x, y| y.rating.total_cmp(&x.rating).then(x.model.cmp(&y.model)));
-    let frontier = pareto_frontier(&models);
+    models
+}
 
-    let mut comparison_note = None;
-    let comparison = match best(&models, &query.a, None) {
-        None => {
-            comparison_note = Some(format!("no priced model of {} in this snapshot", query.a));
-            None
-        }
-        Some(a_best) => {
-            let bound_usd = query.price_bound.map(|bound| match bound {
-                PriceBound::Absolute(usd) => usd,
-                PriceBound::FractionOfA(fraction) => a_best.price * fraction,
-            });
-            match best(&models, &query.b, bound_usd) {
-                None => {
-                    comparison_note = Some(format!(
-                        "no priced model of {}{} in this snapshot",
-                        query.b,
-                        bound_usd
-                            .map(|b| format!(" at or below {b:.4} USD/Mtok"))
-                            .unwrap_or_default()
-                    ));
-                    None
-                }
-                Some(b_best) => {
-                    let unpriced_better = rated.iter().any(|row| {
-                        registry.get(&row.key).is_some_and(|r| {
-                            r.price.is_none()
-                                && query.by.group_of(r) == query.a
-                                && row.rating > a_best.rating
-                        })
-                    });
-                    if unpriced_better {
-                        comparison_note = Some(format!(
-                            "{}'s best-rated model in this snapshot has no known price; the comparison uses its best priced model",
-                            query.a
-                        ));
-                    }
-                    let gap = a_best.rating - b_best.rating;
-                    let leader = |m: &ValueModel| gap::Leader {
-                        model: m.model.clone(),
-                        name: m.name.clone(),
-                        organization: m.organization.clone(),
-                        rating: m.rating,
-                        lower: m.lower,
-                        upper: m.upper,
-                    };
-                    Some(Comparison {
-                        a: query.a.clone(),
-                        b: query.b.clone(),
-                        price_bound: query.price_bound,
-                        price_bound_usd: bound_usd.map(|b| present::round(b, 4)),
-                        gap: present::round(gap, 1),
-                        win_probability: present::round(gap::win_probability(gap), 4),
-                        rating_percent: present::round(b_best.rating / a_best.rating * 100.0, 2),
-                        price_ratio: (b_best.price > 0.0)
-                            .then(|| present::round(a_best.price / b_best.price, 2)),
-                        separable: Separable::of(&leader(a_best), &leader(b_best)),
-                        a_best: a_best.clone(),
-                        b_best: b_best.clone(),
-                    })
-                }
-            }
-        }
+/// Compares group a's best priced model with group b's best within the price bound, and says
+/// why there is no comparison, or why it may mislead (a's best-rated model is unpriced).
+fn compare(
+    registry: &Registry,
+    rated: &[&HistoryRow],
+    models: &[ValueModel],
+    query: &ValueQuery,
+) -> (Option<Comparison>, Option<String>) {
+    let Some(a_best) = best(models, &query.a, None) else {
+        let note = format!("no priced model of {} in this snapshot", query.a);
+        return (None, Some(note));
     };
+    let bound_usd = query.price_bound.map(|bound| match bound {
+        PriceBound::Absolute(usd) => usd,
+        PriceBound::FractionOfA(fraction) => a_best.price * fraction,
+    });
+    let Some(b_best) = best(models, &query.b, bound_usd) else {
+        let note = format!(
+            "no priced model of {}{} in this snapshot",
+            query.b,
+            bound_usd
+                .map(|b| format!(" at or below {b:.4} USD/Mtok"))
+                .unwrap_or_default()
+        );
+        return (None, Some(note));
+    };
+    let unpriced_better = rated.iter().any(|row| {
+        registry.get(&row.key).is_some_and(|r| {
+            r.price.is_none() && query.by.group_of(r) == query.a && row.rating > a_best.rating
+        })
+    });
+    let note = unpriced_better.then(|| {
+        format!(
+            "{}'s best-rated model in this snapshot has no known price; the comparison uses its best priced model",
+            query.a
+        )
+    });
+    (Some(comparison(query, a_best, b_best, bound_usd)), note)
+}
+
+/// The figures of a's best against b's best: gap, win probability, rating and price ratios,
+/// and whether their intervals separate.
+fn comparison(
+    query: &ValueQuery,
+    a_best: &ValueModel,
+    b_best: &ValueModel,
+    bound_usd: Option<f64>,
+) -> Comparison {
+    let gap = a_best.rating - b_best.rating;
+    let leader = |m: &ValueModel| gap::Leader {
+        model: m.model.clone(),
+        name: m.name.clone(),
+        organization: m.organization.clone(),
+        rating: m.rating,
+        lower: m.lower,
+        upper: m.upper,
+    };
+    Comparison {
+        a: query.a.clone(),
+        b: query.b.clone(),
+        price_bound: query.price_bound,
+        price_bound_usd: bound_usd.map(|b| present::round(b, 4)),
+        gap: present::round(gap, 1),
+        win_probability: present::round(gap::win_probability(gap), 4),
+        rating_percent: present::round(b_best.rating / a_best.rating * 100.0, 2),
+        price_ratio: (b_best.price > 0.0).then(|| present::round(a_best.price / b_best.price, 2)),
+        separable: Separable::of(&leader(a_best), &leader(b_best)),
+        a_best: a_best.clone(),
+        b_best: b_best.clone(),
+    }
+}
+
+pub fn value(registry: &Registry, history: &History, query: &ValueQuery) -> Result<ValueReport> {
+    let snapshots = query.selection.select(history)?;
+    let snapshot = *snapshots
+        .last()
+        .ok_or_else(|| Error::Query("no snapshot in the requested range".into()))?;
+    let category = &query.selection.category;
+    let rated: Vec<_> = history
+        .snapshot_rows(snapshot, category, query.selection.style_control)
+        .collect();
+    let models = priced_models(registry, &rated, &query.by);
+    let frontier = pareto_frontier(&models);
+    let (comparison, comparison_note) = compare(registry, &rated, &models, query);
     Ok(ValueReport {
         snapshot: snapshot.date,
         blend: registry::BLEND_DESCRIPTION,

@@ -78,6 +78,111 @@ fn standardise(xs: &[f64], ddof: f64) -> Vec<f64> {
     xs.iter().map(|x| (x - mean) / sd).collect()
 }
 
+/// Checks battle `r`: model indices in range and distinct, outcome 0, ½ or 1, weight finite and
+/// ≥ 0, style counts finite.
+fn check_row(
+    r: usize,
+    n_models: usize,
+    model_a: &[u32],
+    model_b: &[u32],
+    outcome: &[f64],
+    weight: &[f64],
+    side_counts: &[(Vec<f64>, Vec<f64>)],
+) -> Result<(), RankError> {
+    let (a, b) = (model_a[r], model_b[r]);
+    for idx in [a, b] {
+        if idx as usize >= n_models {
+            return Err(RankError::ModelOutOfRange {
+                row: r,
+                index: idx,
+                n_models,
+            });
+        }
+    }
+    if a == b {
+        return Err(RankError::SelfComparison { row: r, index: a });
+    }
+    let o = outcome[r];
+    if o != 0.0 && o != 0.5 && o != 1.0 {
+        return Err(RankError::BadOutcome { row: r, value: o });
+    }
+    if !(weight[r].is_finite() && weight[r] >= 0.0) {
+        return Err(RankError::BadNumber {
+            row: r,
+            field: "weight",
+            value: weight[r],
+        });
+    }
+    for (fa, fb) in side_counts {
+        for v in [fa[r], fb[r]] {
+            if !v.is_finite() {
+                return Err(RankError::BadNumber {
+                    row: r,
+                    field: "style count",
+                    value: v,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The kept battles' standardised style features (LMArena's normalised a − b differences),
+/// as an m × k row-major matrix.
+fn feature_matrix(side_counts: &[(Vec<f64>, Vec<f64>)], keep: &[usize]) -> Vec<f64> {
+    let k = side_counts.len();
+    let columns: Vec<Vec<f64>> = side_counts
+        .iter()
+        .map(|(fa, fb)| {
+            let a: Vec<f64> = keep.iter().map(|&r| fa[r]).collect();
+            let b: Vec<f64> = keep.iter().map(|&r| fb[r]).collect();
+            lmarena_feature(&a, &b)
+        })
+        .collect();
+    let mut features = vec![0.0; keep.len() * k];
+    for (f, col) in columns.iter().enumerate() {
+        for (r, v) in col.iter().enumerate() {
+            features[r * k + f] = *v;
+        }
+    }
+    features
+}
+
+/// The distinct unordered model pairs, in order of first appearance, and each battle's pair:
+/// the fit accumulates its rating block per pair.
+fn index_pairs(ma: &[u32], mb: &[u32]) -> (Vec<(u32, u32)>, Vec<u32>) {
+    let mut pair_index = std::collections::HashMap::new();
+    let mut pairs = Vec::new();
+    let pair_of_row: Vec<u32> = ma
+        .iter()
+        .zip(mb)
+        .map(|(&a, &b)| {
+            let key = if a < b { (a, b) } else { (b, a) };
+            *pair_index.entry(key).or_insert_with(|| {
+                pairs.push(key);
+                (pairs.len() - 1) as u32
+            })
+        })
+        .collect();
+    (pairs, pair_of_row)
+}
+
+/// Divides each battle's weight by its pair's battle count (at least `min_pair_count`), then
+/// rescales the weights to mean 1, so over-sampled pairs do not dominate the fit.
+fn reweight(w: &mut [f64], pair_of_row: &[u32], n_pairs: usize, min_pair_count: f64) {
+    let mut n_pair = vec![0.0f64; n_pairs];
+    for &p in pair_of_row {
+        n_pair[p as usize] += 1.0;
+    }
+    for (wr, &p) in w.iter_mut().zip(pair_of_row) {
+        *wr /= n_pair[p as usize].max(min_pair_count);
+    }
+    let mean = w.iter().sum::<f64>() / w.len() as f64;
+    if mean > 0.0 {
+        w.iter_mut().for_each(|x| *x /= mean);
+    }
+}
+
 /// Per-battle rows for the contextual fit, features already standardised.
 #[derive(Clone, Debug)]
 pub struct StyleData {
@@ -126,86 +231,16 @@ impl StyleData {
             return Err(RankError::Empty);
         }
         for &r in &keep {
-            let (a, b) = (model_a[r], model_b[r]);
-            for idx in [a, b] {
-                if idx as usize >= n_models {
-                    return Err(RankError::ModelOutOfRange {
-                        row: r,
-                        index: idx,
-                        n_models,
-                    });
-                }
-            }
-            if a == b {
-                return Err(RankError::SelfComparison { row: r, index: a });
-            }
-            let o = outcome[r];
-            if o != 0.0 && o != 0.5 && o != 1.0 {
-                return Err(RankError::BadOutcome { row: r, value: o });
-            }
-            if !(weight[r].is_finite() && weight[r] >= 0.0) {
-                return Err(RankError::BadNumber {
-                    row: r,
-                    field: "weight",
-                    value: weight[r],
-                });
-            }
-            for (fa, fb) in side_counts {
-                for v in [fa[r], fb[r]] {
-                    if !v.is_finite() {
-                        return Err(RankError::BadNumber {
-                            row: r,
-                            field: "style count",
-                            value: v,
-                        });
-                    }
-                }
-            }
+            check_row(r, n_models, model_a, model_b, outcome, weight, side_counts)?;
         }
         let k = side_counts.len();
-        let columns: Vec<Vec<f64>> = side_counts
-            .iter()
-            .map(|(fa, fb)| {
-                let a: Vec<f64> = keep.iter().map(|&r| fa[r]).collect();
-                let b: Vec<f64> = keep.iter().map(|&r| fb[r]).collect();
-                lmarena_feature(&a, &b)
-            })
-            .collect();
-        let m = keep.len();
-        let mut features = vec![0.0; m * k];
-        for (f, col) in columns.iter().enumerate() {
-            for (r, v) in col.iter().enumerate() {
-                features[r * k + f] = *v;
-            }
-        }
+        let features = feature_matrix(side_counts, &keep);
         let ma: Vec<u32> = keep.iter().map(|&r| model_a[r]).collect();
         let mb: Vec<u32> = keep.iter().map(|&r| model_b[r]).collect();
-        let mut pair_index = std::collections::HashMap::new();
-        let mut pairs = Vec::new();
-        let pair_of_row: Vec<u32> = ma
-            .iter()
-            .zip(&mb)
-            .map(|(&a, &b)| {
-                let key = if a < b { (a, b) } else { (b, a) };
-                *pair_index.entry(key).or_insert_with(|| {
-                    pairs.push(key);
-                    (pairs.len() - 1) as u32
-                })
-            })
-            .collect();
+        let (pairs, pair_of_row) = index_pairs(&ma, &mb);
         let mut w: Vec<f64> = keep.iter().map(|&r| weight[r]).collect();
         if options.reweighted {
-            let mut n_pair = vec![0.0f64; pairs.len()];
-            for &p in &pair_of_row {
-                n_pair[p as usize] += 1.0;
-            }
-            for (wr, &p) in w.iter_mut().zip(&pair_of_row) {
-                *wr /= n_pair[p as usize].max(options.min_pair_count);
-            }
-            let mean = w.iter().sum::<f64>() / m as f64;
-            if mean > 0.0 {
-                w.iter_mut().for_each(|x| *x /= mean);
-            }
+            reweight(&mut w, &pair_of_row, pairs.len(), options.min_pair_count);
         }
         Ok(Self {
             n_models,

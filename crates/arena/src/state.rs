@@ -297,6 +297,83 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// The recorded sets and model entries the config file names: each configured set (with all
+/// its models when `all_models`), the built-in set when a model refers to it, and explicit
+/// `[[models]]` entries replacing a set's default entry of the same name.
+fn configured_models(
+    config: &ArenaConfig,
+) -> Result<(Vec<Arc<RecordedSet>>, Vec<ModelConfig>), StartError> {
+    let load_set = |name: &str, path: Option<&str>| -> Result<Arc<RecordedSet>, RecordedError> {
+        match path {
+            Some(p) => RecordedSet::from_dir(name, std::path::Path::new(p)).map(Arc::new),
+            None if name == crate::recorded::BUILTIN_SET => RecordedSet::builtin(),
+            None => Err(RecordedError::NotBuiltIn {
+                set: name.to_string(),
+            }),
+        }
+    };
+    let mut sets: Vec<Arc<RecordedSet>> = Vec::new();
+    let mut model_configs: Vec<ModelConfig> = Vec::new();
+    for rc in &config.recorded {
+        let set = load_set(&rc.name, rc.path.as_deref())?;
+        if rc.all_models {
+            for (name, meta) in &set.models {
+                model_configs.push(ModelConfig::recorded(name, &set.name, meta.clone()));
+            }
+        }
+        sets.push(set);
+    }
+    for m in &config.models {
+        if m.backend == BackendKind::Recorded {
+            let set_name = m.set.as_deref().unwrap_or(crate::recorded::BUILTIN_SET);
+            if !sets.iter().any(|s| s.name == set_name) {
+                sets.push(load_set(set_name, None)?);
+            }
+        }
+        model_configs.retain(|c| c.name != m.name);
+        model_configs.push(m.clone());
+    }
+    Ok((sets, model_configs))
+}
+
+/// Models the operator added or changed at run time (stored in the database) replace the
+/// config file's entries of the same name; an unreadable stored entry is logged and skipped.
+async fn overlay_stored_models(
+    store: &dyn Store,
+    model_configs: &mut Vec<ModelConfig>,
+) -> Result<(), StartError> {
+    let stored_models = store
+        .models()
+        .await
+        .map_err(StartError::store("reading the stored models"))?;
+    for rec in stored_models {
+        match serde_json::from_str::<ModelConfig>(&rec.config) {
+            Ok(mut c) => {
+                c.enabled = rec.enabled;
+                model_configs.retain(|x| x.name != c.name);
+                model_configs.push(c);
+            }
+            Err(e) => {
+                tracing::warn!("stored model {:?} is unreadable and skipped: {e}", rec.name)
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The two 64-bit keys of the client-key hash, from the database's secret.
+fn secret_keys(secret: &[u8]) -> Result<(u64, u64), StartError> {
+    let short = || StartError::ShortSecret { len: secret.len() };
+    let key = |range: std::ops::Range<usize>| {
+        secret
+            .get(range)
+            .and_then(|s| s.try_into().ok())
+            .map(u64::from_le_bytes)
+            .ok_or_else(short)
+    };
+    Ok((key(0..8)?, key(8..16)?))
+}
+
 impl AppState {
     /// Builds the state: loads recorded sets, configures models (config file, then models added
     /// at run time from the database), closes battles a previous run left unfinished, and loads
@@ -312,56 +389,8 @@ impl AppState {
             .connect_timeout(Duration::from_secs(10))
             .build()
             .map_err(StartError::HttpClient)?;
-        // Recorded sets: configured ones, plus the built-in set when a model refers to it.
-        let mut sets: Vec<Arc<RecordedSet>> = Vec::new();
-        let load_set =
-            |name: &str, path: Option<&str>| -> Result<Arc<RecordedSet>, RecordedError> {
-                match path {
-                    Some(p) => RecordedSet::from_dir(name, std::path::Path::new(p)).map(Arc::new),
-                    None if name == crate::recorded::BUILTIN_SET => RecordedSet::builtin(),
-                    None => Err(RecordedError::NotBuiltIn {
-                        set: name.to_string(),
-                    }),
-                }
-            };
-        let mut model_configs: Vec<ModelConfig> = Vec::new();
-        for rc in &config.recorded {
-            let set = load_set(&rc.name, rc.path.as_deref())?;
-            if rc.all_models {
-                for (name, meta) in &set.models {
-                    model_configs.push(ModelConfig::recorded(name, &set.name, meta.clone()));
-                }
-            }
-            sets.push(set);
-        }
-        for m in &config.models {
-            if m.backend == BackendKind::Recorded {
-                let set_name = m.set.as_deref().unwrap_or(crate::recorded::BUILTIN_SET);
-                if !sets.iter().any(|s| s.name == set_name) {
-                    sets.push(load_set(set_name, None)?);
-                }
-            }
-            // An explicit entry replaces the set's default entry of the same name.
-            model_configs.retain(|c| c.name != m.name);
-            model_configs.push(m.clone());
-        }
-        // Models added or changed by the operator at run time.
-        let stored_models = store
-            .models()
-            .await
-            .map_err(StartError::store("reading the stored models"))?;
-        for rec in stored_models {
-            match serde_json::from_str::<ModelConfig>(&rec.config) {
-                Ok(mut c) => {
-                    c.enabled = rec.enabled;
-                    model_configs.retain(|x| x.name != c.name);
-                    model_configs.push(c);
-                }
-                Err(e) => {
-                    tracing::warn!("stored model {:?} is unreadable and skipped: {e}", rec.name)
-                }
-            }
-        }
+        let (sets, mut model_configs) = configured_models(&config)?;
+        overlay_stored_models(store.as_ref(), &mut model_configs).await?;
         let mut models = Vec::new();
         for c in model_configs {
             models.push(Arc::new(build_model(c, &sets, &http)?));
@@ -370,19 +399,7 @@ impl AppState {
             .secret()
             .await
             .map_err(StartError::store("reading the database's secret"))?;
-        let short = || StartError::ShortSecret { len: secret.len() };
-        let k0 = u64::from_le_bytes(
-            secret
-                .get(0..8)
-                .and_then(|s| s.try_into().ok())
-                .ok_or_else(short)?,
-        );
-        let k1 = u64::from_le_bytes(
-            secret
-                .get(8..16)
-                .and_then(|s| s.try_into().ok())
-                .ok_or_else(short)?,
-        );
+        let (k0, k1) = secret_keys(&secret)?;
         let closed = store
             .close_unfinished(now_ms())
             .await

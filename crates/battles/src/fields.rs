@@ -20,28 +20,34 @@ pub(crate) const STYLE_NAMES: [[&str; 2]; 8] = [
     ["bold_count_b", "bold_count_b"],
 ];
 
-/// A weight must be a finite number ≥ 0.
+/// A weight must be a finite number ≥ 0. Called once per row: the check is inlined and the
+/// message is built out of line, only on the error path.
+#[inline]
 pub(crate) fn check_weight(w: f64, field: &str) -> Result<f64, Problem> {
     if w.is_finite() && w >= 0.0 {
         Ok(w)
     } else {
-        Err(Problem::new(
-            field,
-            format!("weight must be a finite number ≥ 0, got {w}"),
-        ))
+        Err(not_a_count("weight", w, field))
     }
 }
 
-/// A style count must be a finite number ≥ 0.
+/// A style count must be a finite number ≥ 0 (eight per row; inlined as [`check_weight`]).
+#[inline]
 pub(crate) fn check_style(v: f64, field: &str) -> Result<f64, Problem> {
     if v.is_finite() && v >= 0.0 {
         Ok(v)
     } else {
-        Err(Problem::new(
-            field,
-            format!("style count must be a finite number ≥ 0, got {v}"),
-        ))
+        Err(not_a_count("style count", v, field))
     }
+}
+
+#[cold]
+#[inline(never)]
+fn not_a_count(what: &str, v: f64, field: &str) -> Problem {
+    Problem::new(
+        field,
+        format!("{what} must be a finite number ≥ 0, got {v}"),
+    )
 }
 
 /// The problem of a winner label that is none of [`Winner::ACCEPTED`].

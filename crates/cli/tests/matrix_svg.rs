@@ -1,21 +1,11 @@
 //! `versus matrix --output svg`: the heat map drawn through versus-charts is well-formed XML
 //! and holds one cell per ordered model pair, with the win fraction the JSON output reports.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-fn versus(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_versus"))
-        .args(args)
-        .output()
-        .expect("run versus");
-    assert!(
-        out.status.success(),
-        "versus {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
-}
+use std::path::PathBuf;
+
+use common::versus;
 
 /// A small vote file: four models, one of them (`<d&e>`) with markup in its name, one pair
 /// (`a`, `<d&e>`) that never met, and ties that the win fraction leaves out.

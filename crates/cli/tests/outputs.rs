@@ -1,29 +1,12 @@
 //! Output formats and the real-format readers end to end through the binary.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-fn versus(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_versus"))
-        .args(args)
-        .output()
-        .expect("run versus");
-    assert!(
-        out.status.success(),
-        "versus {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
-}
+use common::versus;
 
-/// A file of the repository's test data (`testdata/`, see its SOURCES.md).
+/// A file of the repository's test data, as a command-line argument.
 fn testdata(rel: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata")
-        .join(rel)
-        .to_str()
-        .expect("path")
-        .to_string()
+    common::testdata(rel).to_str().expect("path").to_string()
 }
 
 #[test]

@@ -1,25 +1,14 @@
 //! `versus race gap --votes`: the US–China gap fitted from LMArena's 2024-08-14 votes, with a
 //! bootstrap interval, checked against the published 2024-08-13 leaderboard.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_versus"))
-        .args(args)
-        .output()
-        .expect("run versus");
-    assert!(
-        out.status.success(),
-        "versus {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
+use std::path::PathBuf;
+
+use common::versus_json as json;
 
 fn published(key: &str) -> f64 {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/public/leaderboard-history/elo-history-2023-05-to-2025-03.csv");
+    let path = common::testdata("public/leaderboard-history/elo-history-2023-05-to-2025-03.csv");
     let text = std::fs::read_to_string(path).expect("history");
     text.lines()
         .filter(|l| l.starts_with(&format!("{key},")) && l.ends_with(",20240813"))

@@ -95,7 +95,7 @@ case "${1:-}" in
             sleep 1
         done
         [ -n "$ready" ] || { echo "the model server did not start; see $DIR/server.log" >&2; tail -20 "$DIR/server.log" >&2; exit 1; }
-        VERSUS_REAL_LLM_URL="http://127.0.0.1:$PORT/v1" cargo test -p versus-arena --test real_llm -- --ignored --nocapture
+        VERSUS_REAL_LLM_URL="http://127.0.0.1:$PORT/v1" cargo test --workspace --test real_llm -- --ignored --nocapture
         ;;
     *) echo "usage: $0 setup|serve|test" >&2; exit 2 ;;
 esac

@@ -12,7 +12,8 @@ use versus_rank::{IntervalMethod, RatingOptions};
 
 use crate::input::InputArgs;
 use crate::input_error;
-use crate::render::{csv_field, write_stdout};
+use crate::render::write_stdout;
+use versus_present::{MISSING, Table};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MatrixFormat {
@@ -184,6 +185,28 @@ pub fn heat_map(m: &Matrices) -> HeatMap {
     }
 }
 
+/// One row per ordered pair of distinct models, for programs (`--output csv`): battles, the
+/// empirical win fraction and the Bradley–Terry prediction, empty where there is none.
+fn pair_table(m: &Matrices) -> Table {
+    let mut table = Table::new(
+        "",
+        &["model_a", "model_b", "battles", "win_fraction", "predicted"],
+    );
+    let value = |x: Option<f64>| x.map_or(MISSING.to_string(), |v| v.to_string());
+    for i in 0..m.models.len() {
+        for j in (0..m.models.len()).filter(|&j| j != i) {
+            table.rows.push(vec![
+                m.models[i].clone(),
+                m.models[j].clone(),
+                m.battles[i][j].to_string(),
+                value(m.win_fraction[i][j]),
+                value(m.predicted[i][j]),
+            ]);
+        }
+    }
+    table
+}
+
 pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
     let top = args
         .top
@@ -192,26 +215,7 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
     let text = match args.output {
         MatrixFormat::Json => serde_json::to_string_pretty(&m)? + "\n",
         MatrixFormat::Svg => heat_map(&m).scene().to_svg(),
-        MatrixFormat::Csv => {
-            let mut s = String::from("model_a,model_b,battles,win_fraction,predicted\n");
-            for i in 0..m.models.len() {
-                for j in 0..m.models.len() {
-                    if i == j {
-                        continue;
-                    }
-                    let f = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
-                    s.push_str(&format!(
-                        "{},{},{},{},{}\n",
-                        csv_field(&m.models[i]),
-                        csv_field(&m.models[j]),
-                        m.battles[i][j],
-                        f(m.win_fraction[i][j]),
-                        f(m.predicted[i][j])
-                    ));
-                }
-            }
-            s
-        }
+        MatrixFormat::Csv => pair_table(&m).to_csv()?,
     };
     match args.out {
         Some(path) => std::fs::write(&path, text)

@@ -23,15 +23,6 @@ fn interval(r: f64, lo: f64, hi: f64) -> String {
     }
 }
 
-/// CSV field quoting (RFC 4180): model names may contain commas or quotes.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 fn num(x: f64) -> String {
     if x.is_nan() {
         String::new()

@@ -291,16 +291,15 @@ impl Params {
     }
 }
 
+/// Everything but RFC 3986's unreserved characters is percent-encoded in a query value.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 fn url_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
 }
 
 /// A value as one word for a POSIX shell.
@@ -843,6 +842,13 @@ fn compute_html(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_values_keep_only_unreserved_characters() {
+        assert_eq!(url_encode("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(url_encode("United States"), "United%20States");
+        assert_eq!(url_encode("a&b=c/d?ü"), "a%26b%3Dc%2Fd%3F%C3%BC");
+    }
     use versus_race::Date;
     use versus_race::gap::{GapQuery, RatedModel, RatedSnapshot, SnapshotSelection};
     use versus_race::history::SnapshotId;

@@ -2,7 +2,6 @@
 //! HTTP handlers (`api.rs`) are thin wrappers over this.
 
 use std::collections::HashMap;
-use std::hash::Hasher;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -35,20 +34,13 @@ pub fn now_ms() -> i64 {
 /// 128 random bits as 32 hex digits (battle ids, vote tokens, voter cookies).
 pub fn random_hex() -> String {
     let bytes = versus_store::random_bytes(16)
-        .expect("the operating system's random source (/dev/urandom) is unreadable");
+        .expect("the operating system's random source (getrandom) failed");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Equality that takes the same time wherever the first difference is (for secrets).
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut diff = 0u8;
-    for (x, y) in a.iter().zip(b) {
-        diff |= x ^ y;
-    }
-    std::hint::black_box(diff) == 0
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
 
 /// A configured model.
@@ -228,7 +220,7 @@ pub enum StartError {
     #[error("the database's secret has {len} bytes, expected at least 16")]
     ShortSecret { len: usize },
     #[error("reading the operating system's random source: {0}")]
-    Random(#[source] std::io::Error),
+    Random(#[source] getrandom::Error),
 }
 
 impl StartError {
@@ -286,7 +278,8 @@ pub struct AppState {
     pub battles: Mutex<HashMap<String, Arc<Battle>>>,
     pub leaderboard: Arc<Leaderboard>,
     pub limiter: Limiter,
-    secret: (u64, u64),
+    /// HMAC-SHA256 key from the database's secret, for [`AppState::hash_key`].
+    client_key: ring::hmac::Key,
     pub admin_token: Option<String>,
     rng: Mutex<ChaCha8Rng>,
     pub http: reqwest::Client,
@@ -361,17 +354,12 @@ async fn overlay_stored_models(
     Ok(())
 }
 
-/// The two 64-bit keys of the client-key hash, from the database's secret.
-fn secret_keys(secret: &[u8]) -> Result<(u64, u64), StartError> {
-    let short = || StartError::ShortSecret { len: secret.len() };
-    let key = |range: std::ops::Range<usize>| {
-        secret
-            .get(range)
-            .and_then(|s| s.try_into().ok())
-            .map(u64::from_le_bytes)
-            .ok_or_else(short)
-    };
-    Ok((key(0..8)?, key(8..16)?))
+/// The HMAC-SHA256 key of the client-key hash, from the database's secret.
+fn client_key(secret: &[u8]) -> Result<ring::hmac::Key, StartError> {
+    if secret.len() < 16 {
+        return Err(StartError::ShortSecret { len: secret.len() });
+    }
+    Ok(ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret))
 }
 
 impl AppState {
@@ -399,7 +387,7 @@ impl AppState {
             .secret()
             .await
             .map_err(StartError::store("reading the database's secret"))?;
-        let (k0, k1) = secret_keys(&secret)?;
+        let client_key = client_key(&secret)?;
         let closed = store
             .close_unfinished(now_ms())
             .await
@@ -441,7 +429,7 @@ impl AppState {
             battles: Mutex::new(HashMap::new()),
             leaderboard,
             limiter: Limiter::new(),
-            secret: (k0, k1),
+            client_key,
             admin_token,
             rng: Mutex::new(rng),
             http,
@@ -471,15 +459,19 @@ impl AppState {
         self.limiter.sweep(Duration::from_secs(600));
     }
 
-    /// A keyed hash (SipHash-2-4 with this database's secret): voter keys never store raw IP
-    /// addresses or cookie values.
+    /// A keyed hash (HMAC-SHA256 with this database's secret, RFC 2104, truncated to 128
+    /// bits): voter keys never store raw IP addresses or cookie values.
     pub fn hash_key(&self, kind: &str, value: &str) -> String {
-        #[allow(deprecated)]
-        let mut h = std::hash::SipHasher::new_with_keys(self.secret.0, self.secret.1);
-        h.write(kind.as_bytes());
-        h.write_u8(0);
-        h.write(value.as_bytes());
-        format!("{kind}:{:016x}", h.finish())
+        let mut context = ring::hmac::Context::with_key(&self.client_key);
+        context.update(kind.as_bytes());
+        context.update(&[0]);
+        context.update(value.as_bytes());
+        let tag = context.sign();
+        let hex: String = tag.as_ref()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{kind}:{hex}")
     }
 
     pub fn model_list(&self) -> Vec<Arc<ModelEntry>> {
@@ -1334,6 +1326,30 @@ pub fn public_view_stored(rec: &BattleRecord, include_token: bool) -> serde_json
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_key_is_an_hmac_key_from_at_least_16_secret_bytes() {
+        assert!(matches!(
+            client_key(&[7; 15]),
+            Err(StartError::ShortSecret { len: 15 })
+        ));
+        // RFC 4231, test case 1: the key we build is plain HMAC-SHA256.
+        let key = client_key(&[0x0b; 20]).expect("20 bytes suffice");
+        let tag = ring::hmac::sign(&key, b"Hi There");
+        let hex: String = tag.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+        );
+    }
+
+    #[test]
+    fn constant_time_eq_compares_contents_and_lengths() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+        assert!(constant_time_eq(b"", b""));
+    }
 
     fn build_error(config: ModelConfig) -> RecordedError {
         install_crypto_provider();

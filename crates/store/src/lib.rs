@@ -400,8 +400,9 @@ async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
             .fetch_optional(&mut *conn)
             .await?;
     if secret.is_none() {
-        let bytes = random_bytes(32)
-            .map_err(|e| StoreError::Other(format!("cannot read /dev/urandom: {e}")))?;
+        let bytes = random_bytes(32).map_err(|e| {
+            StoreError::Other(format!("the operating system's random source failed: {e}"))
+        })?;
         sqlx::query("INSERT INTO meta(key, value) VALUES ('voter_secret', $1)")
             .bind(bytes)
             .execute(&mut *conn)
@@ -410,11 +411,10 @@ async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
     Ok(())
 }
 
-/// `n` bytes from the operating system's random source.
-pub fn random_bytes(n: usize) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
+/// `n` bytes from the operating system's random source (getrandom: `getrandom(2)` on Linux).
+pub fn random_bytes(n: usize) -> Result<Vec<u8>, getrandom::Error> {
     let mut buf = vec![0u8; n];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut buf)?;
+    getrandom::fill(&mut buf)?;
     Ok(buf)
 }
 

@@ -506,8 +506,9 @@ async fn api_models(State(state): State<Shared>) -> Response {
     json_response(StatusCode::OK, json!({"models": list}))
 }
 
-/// Admin endpoints need `Authorization: Bearer <token>` with the token from the environment
-/// variable named by `arena.admin_token_env`, compared in constant time.
+/// Admin endpoints need `Authorization: Bearer <token>` (the scheme in any case, RFC 9110
+/// §11.1) with the token from the environment variable named by `arena.admin_token_env`,
+/// compared in constant time.
 #[allow(clippy::result_large_err)]
 fn check_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     let Some(expected) = &state.admin_token else {
@@ -519,8 +520,9 @@ fn check_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map_or("", |(_, token)| token);
     if constant_time_eq(given.trim().as_bytes(), expected.as_bytes()) {
         Ok(())
     } else {

@@ -234,6 +234,15 @@ pub struct Limiter {
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
 }
 
+/// The wait until a refused client may try again, kept between 1 ms and a day: a tiny rate
+/// (or a NaN from a rate of zero) must not panic `Duration::from_secs_f64` in a handler.
+fn retry_after(seconds: f64) -> Duration {
+    if seconds.is_nan() {
+        return Duration::from_secs(86_400);
+    }
+    Duration::from_secs_f64(seconds.clamp(0.001, 86_400.0))
+}
+
 impl Limiter {
     fn new() -> Limiter {
         Limiter {
@@ -255,7 +264,7 @@ impl Limiter {
             entry.0 -= 1.0;
             Ok(())
         } else {
-            Err(Duration::from_secs_f64(((1.0 - entry.0) / rate).max(0.001)))
+            Err(retry_after((1.0 - entry.0) / rate))
         }
     }
 
@@ -1341,6 +1350,29 @@ mod tests {
             hex,
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
         );
+    }
+
+    #[test]
+    fn the_limiter_never_panics_on_extreme_rates() {
+        let limiter = Limiter::new();
+        // Rates so small the wait overflows a Duration: refused, for a day at most.
+        for per_minute in [1e-300, 0.0, f64::MIN_POSITIVE] {
+            let key = format!("k{per_minute}");
+            assert!(limiter.take(&key, per_minute, 1.0).is_ok());
+            assert_eq!(
+                limiter.take(&key, per_minute, 1.0),
+                Err(Duration::from_secs(86_400))
+            );
+        }
+        // Huge rates refill at once.
+        for per_minute in [1e300, f64::INFINITY] {
+            let key = format!("k{per_minute}");
+            assert!(limiter.take(&key, per_minute, 1.0).is_ok());
+            let _ = limiter.take(&key, per_minute, 1.0);
+        }
+        assert_eq!(retry_after(f64::NAN), Duration::from_secs(86_400));
+        assert_eq!(retry_after(1e300), Duration::from_secs(86_400));
+        assert_eq!(retry_after(0.0), Duration::from_millis(1));
     }
 
     #[test]

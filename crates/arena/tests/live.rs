@@ -288,6 +288,22 @@ async fn run() {
         .await
         .unwrap();
     assert_eq!(wrong.status().as_u16(), 401);
+    // The scheme is case-insensitive (RFC 9110 §11.1); the token is not.
+    for (header, status) in [
+        (format!("bearer {ADMIN}"), 200),
+        (format!("BEARER {ADMIN}"), 200),
+        (format!("Basic {ADMIN}"), 401),
+        (format!("Bearer {}", ADMIN.to_uppercase()), 401),
+    ] {
+        let resp = t
+            .http
+            .get(format!("{}/api/admin/models", t.base))
+            .header("authorization", &header)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), status, "{header}");
+    }
     let admin = |method: &str, path: &str, body: Option<Value>| {
         let url = format!("{}{path}", t.base);
         let mut r = if method == "GET" {

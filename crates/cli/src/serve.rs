@@ -35,6 +35,11 @@ pub struct ServeArgs {
     /// How hard each vote's commit tries to reach the disk.
     #[arg(long, value_enum, default_value_t = DurabilityArg::Normal)]
     pub durability: DurabilityArg,
+    /// Reverse proxies in front of this server (overrides `[arena] trusted_proxies`): the
+    /// client address is the N-th entry from the right of X-Forwarded-For (or Forwarded with
+    /// `proxy_header = "forwarded"`). 0 ignores forwarded headers.
+    #[arg(long, env = "VERSUS_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<usize>,
     /// Log level: error, warn, info, debug or trace.
     #[arg(long, default_value = "info", env = "VERSUS_LOG")]
     pub log: String,
@@ -111,7 +116,7 @@ async fn shutdown_signal() {
 
 pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(&args.log)?;
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| input_error(format!("{}: {e}", path.display())))?;
@@ -120,10 +125,18 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         None => ArenaConfig::default_offline(),
     };
+    if let Some(n) = args.trusted_proxies {
+        config.arena.trusted_proxies = n;
+        config
+            .validate()
+            .map_err(|e| input_error(format!("--trusted-proxies: {e}")))?;
+    }
     let durability = match args.durability {
         DurabilityArg::Normal => Durability::Normal,
         DurabilityArg::Full => Durability::Full,
     };
+    // Before anything else touches the file: a second server exits here.
+    let _lock = SqliteStore::lock_for_server(&args.db).map_err(|e| input_error(e.to_string()))?;
     runtime()?.block_on(async move {
         let store = SqliteStore::open(&args.db, durability)
             .await

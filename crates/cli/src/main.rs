@@ -1,6 +1,7 @@
 //! `versus`: the one binary. Parses flags and calls the library crates; input problems exit
 //! with status 2 and a message naming the file, line and field.
 
+mod audit_cmd;
 mod bench;
 mod input;
 mod matrix_cmd;
@@ -58,6 +59,8 @@ enum Command {
     Race(race::RaceArgs),
     /// One self-contained HTML page recomputing each race claim from the shipped data.
     Report(report::ReportArgs),
+    /// Audit a leaderboard from its votes: battle shares by organisation, country and licence, sampling inequality, rank stability, deprecated models, and the gap's sensitivity to sampling.
+    Audit(audit_cmd::AuditArgs),
     /// The arena: an HTTP server where people vote between two anonymous models (default: recorded answers, offline).
     Serve(serve::ServeArgs),
     /// Write the arena's voted battles as LMArena battle-log JSON, JSONL or CSV.
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Race(args) => race::run(args),
         Command::Report(args) => report::run(args),
+        Command::Audit(args) => audit_cmd::run(args),
         Command::Serve(args) => serve::run_serve(args),
         Command::Export(args) => serve::run_export(args),
     };

@@ -1,6 +1,7 @@
 //! versus-race: the claims people repeat about the AI race, each as a small computation over
 //! public data with its provenance, its uncertainty and a chart.
 //!
+//! - [`audit`]: the leaderboard's own sampling: battle shares, inequality, rank stability.
 //! - [`registry`]: who made each leaderboard model, where, under what licence, at what price.
 //! - [`history`]: every published LMArena rating over time, from three sources.
 //! - [`gap`]: best model of one side against the best of another, snapshot by snapshot.
@@ -13,6 +14,7 @@
 //!
 //! The shipped data are embedded with `include_str!`, so the commands run anywhere.
 
+pub mod audit;
 pub mod build;
 pub mod compute;
 mod csvio;

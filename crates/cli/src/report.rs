@@ -32,6 +32,7 @@ pub struct ReportArgs {
 pub fn run(args: ReportArgs) -> Result<()> {
     let registry = Registry::shipped()?;
     let history = History::shipped()?;
+    crate::race::say_data_age(&history);
     let clusters = versus_race::compute::shipped_clusters()?;
     if !args.votes.is_file() {
         return Err(crate::input_error(format!(

@@ -12,7 +12,6 @@ use versus_battles::BattleSet;
 use versus_present::OutputFormat;
 use versus_race::audit::{self, AuditReport, Battles, GapCheck};
 use versus_race::group::GroupBy;
-use versus_race::history::History;
 use versus_race::registry::Registry;
 use versus_rank::{IntervalMethod, RatingOptions};
 
@@ -120,8 +119,8 @@ pub fn run(args: AuditArgs) -> Result<()> {
     if args.top == 0 {
         return Err(input_error("--top must be at least 1"));
     }
-    let registry = Registry::shipped()?;
-    let history = History::shipped()?;
+    let registry = crate::data_cmd::registry()?;
+    let history = crate::data_cmd::history()?;
     let mut battles =
         versus_battles::read_files(&args.votes, &versus_battles::ReadOptions::default())?;
     battles.compact();

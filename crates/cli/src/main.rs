@@ -3,6 +3,7 @@
 
 mod audit_cmd;
 mod bench;
+mod data_cmd;
 mod input;
 mod matrix_cmd;
 mod progress;
@@ -43,6 +44,10 @@ struct Cli {
     /// Worker threads for bootstrap and large fits (default: all cores). Results do not depend on it.
     #[arg(long, global = true, env = "VERSUS_THREADS")]
     threads: Option<usize>,
+    /// The data directory that `versus data add` writes and every race command reads over the
+    /// bundled data (default: $XDG_DATA_HOME/versus, else ~/.local/share/versus).
+    #[arg(long, global = true, env = "VERSUS_DATA_DIR")]
+    data_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -61,6 +66,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Audit a leaderboard from its votes: battle shares by organisation, country and licence, sampling inequality, rank stability, deprecated models, and the gap's sensitivity to sampling.
     Audit(audit_cmd::AuditArgs),
+    /// Take in newer leaderboards (`data add FILE`) and list the data sets (`data list`).
+    Data(data_cmd::DataArgs),
     /// The arena: an HTTP server where people vote between two anonymous models (default: recorded answers, offline).
     Serve(serve::ServeArgs),
     /// Write the arena's voted battles as LMArena battle-log JSON, JSONL or CSV.
@@ -69,6 +76,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    data_cmd::set_data_dir(cli.data_dir.clone());
     if let Some(n) = cli.threads
         && let Err(e) = rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -83,6 +91,7 @@ fn main() -> ExitCode {
         Command::Race(args) => race::run(args),
         Command::Report(args) => report::run(args),
         Command::Audit(args) => audit_cmd::run(args),
+        Command::Data(args) => data_cmd::run(args),
         Command::Serve(args) => serve::run_serve(args),
         Command::Export(args) => serve::run_export(args),
     };

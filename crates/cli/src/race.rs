@@ -361,14 +361,14 @@ pub fn say_data_age(history: &History) {
 }
 
 fn run_gap(args: GapArgs) -> Result<()> {
-    let registry = Registry::shipped()?;
+    let registry = crate::data_cmd::registry()?;
     let options = args.options();
     if !args.votes.is_empty() {
         let (a, b) = options.sides(&registry).map_err(flag_error)?;
         return run_votes_gap(&args, &registry, options.by, a, b);
     }
     let query = options.query(&registry).map_err(flag_error)?;
-    let history = History::shipped()?;
+    let history = crate::data_cmd::history()?;
     say_data_age(&history);
     let report = gap::gap(&registry, &history, &query)?;
     print!("{}", report.render(args.output)?);
@@ -480,9 +480,9 @@ pub fn votes_gap(
 }
 
 fn run_value(args: ValueArgs) -> Result<()> {
-    let registry = Registry::shipped()?;
+    let registry = crate::data_cmd::registry()?;
     let query = args.options().query(&registry).map_err(flag_error)?;
-    let history = History::shipped()?;
+    let history = crate::data_cmd::history()?;
     say_data_age(&history);
     let report = value::value(&registry, &history, &query)?;
     print!("{}", report.render(args.output)?);

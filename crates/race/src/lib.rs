@@ -7,6 +7,7 @@
 //! - [`gap`]: best model of one side against the best of another, snapshot by snapshot.
 //! - [`value`]: rating against price, the Pareto frontier, "95% of the performance for less".
 //! - [`compute`]: share of AI-cluster compute by country (Epoch AI's GPU clusters).
+//! - [`overlay`]: the user's data directory (added snapshots, registry rows) over the shipped data.
 //! - [`options`]: the commands' options (CLI flags, the arena's query parameters) as queries.
 //! - [`svg`]: the charts (SVG and PNG through `versus-charts`); [`report`]: the HTML report.
 //! - [`build`]: rebuilds the shipped data from the public data sets (the only code that reads
@@ -24,6 +25,7 @@ pub mod gap;
 pub mod group;
 pub mod history;
 pub mod options;
+pub mod overlay;
 pub mod registry;
 pub mod report;
 pub mod svg;

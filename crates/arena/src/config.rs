@@ -148,6 +148,9 @@ pub struct Settings {
     pub max_turns: usize,
     /// Battles stay in memory this long after their last activity (they stay in the database).
     pub battle_ttl_secs: u64,
+    /// A model is rated on the leaderboard from this many counted votes on (before: listed
+    /// apart as provisional).
+    pub board_min_votes: usize,
 }
 
 impl Default for Settings {
@@ -171,6 +174,7 @@ impl Default for Settings {
             max_prompt_chars: 10_000,
             max_turns: 5,
             battle_ttl_secs: 3600,
+            board_min_votes: crate::board::DEFAULT_MIN_VOTES,
         }
     }
 }

@@ -122,6 +122,9 @@ pub struct Ui {
     pub language: &'static str,
     /// Marks pages whose body is in English only.
     pub english_only: &'static str,
+    /// Punctuation between pieces of messages.
+    pub full_stop: &'static str,
+    pub colon: &'static str,
     // The battle page.
     pub battle_title: &'static str,
     pub hint_free: &'static str,
@@ -215,6 +218,8 @@ pub static EN: Ui = Ui {
     nav_compute: "Compute",
     language: "Language",
     english_only: "This page is in English only.",
+    full_stop: ". ",
+    colon: ": ",
     battle_title: "versus arena: battle",
     hint_free: "Write a prompt (or take a suggested one). Two anonymous models answer side by side; vote for the better answer to see who they are.",
     hint_recorded: "This arena replays recorded answers: prompts come from the recorded set, so you cannot type your own. Ask for another prompt if you like. Two anonymous models answer side by side; vote for the better answer to see who they are.",
@@ -303,6 +308,8 @@ pub static ZH_HANS: Ui = Ui {
     nav_compute: "算力",
     language: "语言",
     english_only: "本页内容仅有英文版。",
+    full_stop: "。",
+    colon: "：",
     battle_title: "versus 竞技场：对战",
     hint_free: "输入一个问题（或使用推荐的问题）。两个匿名模型并排作答；投票选出更好的回答后即可看到它们的名字。",
     hint_recorded: "本竞技场回放预先录制的回答：问题来自录制的问题集，无法自行输入。可以换一个问题。两个匿名模型并排作答；投票选出更好的回答后即可看到它们的名字。",
@@ -391,6 +398,8 @@ pub static ZH_HANT: Ui = Ui {
     nav_compute: "算力",
     language: "語言",
     english_only: "本頁內容僅有英文版。",
+    full_stop: "。",
+    colon: "：",
     battle_title: "versus 競技場：對戰",
     hint_free: "輸入一個問題（或使用推薦的問題）。兩個匿名模型並排作答；投票選出較好的回答後即可看到它們的名字。",
     hint_recorded: "本競技場重播預先錄製的回答：問題來自錄製的問題集，無法自行輸入。可以換一個問題。兩個匿名模型並排作答；投票選出較好的回答後即可看到它們的名字。",

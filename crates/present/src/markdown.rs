@@ -238,7 +238,9 @@ pub fn render_markdown(src: &str) -> SafeHtml {
                         .unwrap_or_default(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                Event::Html(CowStr::from(format!("<pre class=\"code\"><code{lang}>")))
+                Event::Html(CowStr::from(format!(
+                    "<pre class=\"code\" tabindex=\"0\"><code{lang}>"
+                )))
             }
             Event::End(TagEnd::CodeBlock) => Event::Html(CowStr::Borrowed("</code></pre>\n")),
             Event::TaskListMarker(done) => {
@@ -276,7 +278,9 @@ mod tests {
         assert!(h.contains("<th>a</th>") && h.contains("<td>2</td>"), "{h}");
         assert!(!h.contains("style="), "{h}");
         assert!(
-            h.contains("<pre class=\"code\"><code class=\"language-rust\">fn main() {}"),
+            h.contains(
+                "<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\">fn main() {}"
+            ),
             "{h}"
         );
         assert!(h.contains("<del>two</del>"), "{h}");
@@ -333,7 +337,7 @@ mod tests {
         let h = r("Here:\n\n```python\nprint('a very long line')\nx = 1");
         assert!(!h.contains("```"), "{h}");
         assert!(
-            h.contains("<pre class=\"code\"><code class=\"language-python\">"),
+            h.contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-python\">"),
             "{h}"
         );
         let h = r("| a | b |\n|---|---|\n| 1 |");

@@ -687,7 +687,31 @@ fn gap_html(report: &GapReport, p: &Params) -> Result<String, Problem> {
     ];
     fields.extend(leaderboard_fields(p));
     let latest = report.points.last();
-    let table = report.to_table();
+    let mut table = report.to_table();
+    let (a, b) = (report.a.to_string(), report.b.to_string());
+    human_headers(
+        &mut table,
+        &[
+            ("date", "Date".into()),
+            ("snapshot", "Snapshot".into()),
+            ("source", "Source".into()),
+            ("a_model", format!("{a} leader")),
+            ("a_rating", format!("{a} rating (points)")),
+            ("a_lower", format!("{a} 95% low (points)")),
+            ("a_upper", format!("{a} 95% high (points)")),
+            ("b_model", format!("{b} leader")),
+            ("b_rating", format!("{b} rating (points)")),
+            ("b_lower", format!("{b} 95% low (points)")),
+            ("b_upper", format!("{b} 95% high (points)")),
+            ("gap", "Gap (rating points)".into()),
+            (
+                "win_probability",
+                format!("{a} leader preferred in a vote (probability)"),
+            ),
+            ("gap_percent", format!("Gap (% of {b} rating)")),
+            ("separable", "Intervals apart".into()),
+        ],
+    );
     let page = GapPage {
         chrome: Chrome::english_body(p.lang, "/race"),
         title: format!("versus: best {} vs best {} model", report.a, report.b),
@@ -747,7 +771,24 @@ fn value_html(report: &ValueReport, p: &Params) -> Result<String, Problem> {
     ];
     fields.extend(leaderboard_fields(p));
     let comparison = report.comparison.as_ref();
-    let table = report.to_table();
+    let mut table = report.to_table();
+    human_headers(
+        &mut table,
+        &[
+            ("model", "Model".into()),
+            ("organization", "Organisation".into()),
+            ("group", "Group".into()),
+            ("rating", "Rating (points)".into()),
+            (
+                "price_usd_per_mtok",
+                "Blended price (USD per million tokens)".into(),
+            ),
+            ("input", "Input (USD per million tokens)".into()),
+            ("output", "Output (USD per million tokens)".into()),
+            ("price_date", "Price as of".into()),
+            ("frontier", "On the price–rating frontier".into()),
+        ],
+    );
     let page = ValuePage {
         chrome: Chrome::english_body(p.lang, "/value"),
         title: format!("versus: rating against price, {}", report.snapshot),
@@ -836,8 +877,17 @@ fn compute_html(
         .take(4)
         .map(|s| format!("{} {:.2}%", s.country, s.share))
         .collect();
-    let table = shares.to_table();
-    let series_table = series.to_table();
+    let mut table = shares.to_table();
+    let mut series_table = series.to_table();
+    let compute_names = [
+        ("as_of", "As of".to_string()),
+        ("country", "Country".into()),
+        ("share_percent", "Share (%)".into()),
+        ("value", format!("Compute ({})", shares.measure.name())),
+        ("clusters", "Clusters (count)".into()),
+    ];
+    human_headers(&mut table, &compute_names);
+    human_headers(&mut series_table, &compute_names);
     // The coverage caveat is listed with the caveats, not again with the notes.
     let notes: Vec<String> = table
         .notes
@@ -867,6 +917,16 @@ fn compute_html(
         ),
     };
     Ok(page.render()?)
+}
+
+/// The pages' column headers: words and units instead of the CSV field names (the JSON and
+/// CSV outputs keep the field names).
+fn human_headers(table: &mut versus_present::Table, names: &[(&str, String)]) {
+    for column in &mut table.columns {
+        if let Some((_, human)) = names.iter().find(|(field, _)| *field == column.header) {
+            column.header = human.clone();
+        }
+    }
 }
 
 #[cfg(test)]

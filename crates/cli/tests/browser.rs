@@ -377,6 +377,14 @@ fn the_race_page_draws_the_gap_and_names_the_leaders() {
         assert!(latest.contains(&format!("Gap {:.1} points", last.gap)) && latest.contains(&last.snapshot.to_string()), "{latest}");
         let rows = "return document.querySelectorAll('#points tbody tr').length";
         assert_eq!(c.execute(rows, vec![]).await.unwrap(), json!(by_snapshot.points.len()));
+        // Column headers in words with units, and a tooltip (<title>) on every chart point.
+        let headers = c.execute("return [...document.querySelectorAll('#points thead th')].map((t) => t.textContent)", vec![]).await.unwrap();
+        let headers: Vec<&str> = headers.as_array().unwrap().iter().filter_map(|h| h.as_str()).collect();
+        assert!(headers.contains(&"Gap (rating points)") && !headers.iter().any(|h| h.contains('_')), "{headers:?}");
+        let tips = c.execute("return [...document.querySelectorAll('#chart svg g > title')].map((t) => t.textContent)", vec![]).await.unwrap();
+        let tips = tips.as_array().unwrap();
+        assert_eq!(tips.len(), 3 * by_snapshot.points.len(), "one tooltip per marker");
+        assert!(tips.iter().any(|t| t.as_str().unwrap().contains(last.a.name.as_str())), "{:?}", &tips[..3]);
         c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
         save_shot("race.png", c.screenshot().await.unwrap());
 

@@ -132,19 +132,34 @@ async fn chromium(port: u16, window: (u32, u32)) -> fantoccini::Client {
     browser(port, window, false, "en-US,en").await
 }
 
-/// A headless Chromium session: a desktop window of this size, or a phone of this size
-/// (Chromium's mobile emulation: touch, device pixel ratio 3), sending this Accept-Language.
+/// A phone or desktop session (see [`browser_with`]) in the light colour scheme.
 async fn browser(
     port: u16,
     window: (u32, u32),
     phone: bool,
     accept_language: &str,
 ) -> fantoccini::Client {
+    browser_with(port, window, phone, accept_language, false).await
+}
+
+/// A headless Chromium session: a desktop window of this size, or a phone of this size
+/// (Chromium's mobile emulation: touch, device pixel ratio 3), sending this Accept-Language,
+/// with `prefers-color-scheme: dark` when `dark`.
+async fn browser_with(
+    port: u16,
+    window: (u32, u32),
+    phone: bool,
+    accept_language: &str,
+    dark: bool,
+) -> fantoccini::Client {
     let webdriver = format!("http://127.0.0.1:{port}");
     let mut caps = serde_json::Map::new();
     let mut options = json!({"binary": CHROMIUM, "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", format!("--window-size={},{}", window.0, window.1), "--hide-scrollbars"],
         "prefs": {"intl.accept_languages": accept_language}});
+    if dark && let Some(args) = options["args"].as_array_mut() {
+        args.push(json!("--force-dark-mode"));
+    }
     if phone {
         options["mobileEmulation"] = json!({"deviceMetrics": {"width": window.0, "height": window.1, "pixelRatio": 3.0, "touch": true}});
     }
@@ -716,8 +731,17 @@ fn no_serious_accessibility_violations_in_english_and_chinese() {
         .unwrap()
         .block_on(async {
             let mut report = Vec::new();
-            for lang in ["en", "zh-CN"] {
-                let c = browser(port, (1280, 900), false, lang).await;
+            for (lang, dark) in [("en", false), ("zh-CN", false), ("en", true)] {
+                let c = browser_with(port, (1280, 900), false, lang, dark).await;
+                let scheme = c
+                    .execute(
+                        "return matchMedia('(prefers-color-scheme: dark)').matches",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(scheme, json!(dark));
+                let lang = if dark { "en (dark)" } else { lang };
                 c.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
                     Some(Duration::from_secs(120)),
                     None,

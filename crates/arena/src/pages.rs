@@ -60,7 +60,13 @@ pub async fn favicon() -> Response {
 
 /// An answer as the pages show it (also each streamed update of it).
 pub(crate) fn answer_html(text: &str) -> String {
-    render_markdown(text).into_string()
+    rendered_answer(text).into_string()
+}
+
+/// An answer rendered, in a `lang` wrapper when its language is clear (Chinese text then gets
+/// Chinese glyph forms on an English page).
+fn rendered_answer(text: &str) -> SafeHtml {
+    render_markdown(text).with_lang(crate::categories::lang_tag(text))
 }
 
 /// The visitor's language: the switch's cookie, else `Accept-Language`.
@@ -239,7 +245,8 @@ struct Pane<'a> {
     label: &'static str,
     name: &'a str,
     facts: Option<Facts>,
-    turns: Vec<(&'a str, SafeHtml)>,
+    /// (prompt, the prompt's language tag or "", the rendered answer).
+    turns: Vec<(&'a str, &'static str, SafeHtml)>,
 }
 
 /// `templates/battle.html`: the prompt box, the two panes, the vote and follow-up controls.
@@ -299,7 +306,13 @@ fn battle_page_html(
             turns: view.map_or_else(Vec::new, |v| {
                 v.turns
                     .iter()
-                    .map(|(p, a, b)| (p.as_str(), render_markdown(if side == 0 { a } else { b })))
+                    .map(|(p, a, b)| {
+                        (
+                            p.as_str(),
+                            crate::categories::lang_tag(p).unwrap_or(""),
+                            rendered_answer(if side == 0 { a } else { b }),
+                        )
+                    })
                     .collect()
             }),
         }

@@ -27,6 +27,16 @@ impl SafeHtml {
     pub fn into_string(self) -> String {
         self.0
     }
+
+    /// The same HTML in a `<div lang="…">` for one of our UI languages' tags (`en`, `zh-Hans`,
+    /// `zh-Hant`; anything else leaves it as it is), so that its text is drawn in that
+    /// language's glyph forms.
+    pub fn with_lang(self, tag: Option<&str>) -> SafeHtml {
+        match tag.and_then(crate::Lang::from_tag) {
+            Some(lang) => SafeHtml(format!("<div lang=\"{}\">{}</div>", lang.tag(), self.0)),
+            None => self,
+        }
+    }
 }
 
 impl std::fmt::Display for SafeHtml {
@@ -342,6 +352,18 @@ mod tests {
         );
         let h = r("| a | b |\n|---|---|\n| 1 |");
         assert!(h.contains("<table>"), "{h}");
+    }
+
+    #[test]
+    fn a_language_tag_wraps_the_html_only_when_known() {
+        let h = render_markdown("你好")
+            .with_lang(Some("zh-Hant"))
+            .into_string();
+        assert_eq!(h, "<div lang=\"zh-Hant\"><p>你好</p>\n</div>");
+        let h = render_markdown("x")
+            .with_lang(Some("\"><script>"))
+            .into_string();
+        assert_eq!(h, "<p>x</p>\n");
     }
 
     #[test]

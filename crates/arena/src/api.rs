@@ -236,6 +236,7 @@ pub fn router(state: Shared) -> Router {
         .route("/value", get(race_pages::value_page))
         .route("/compute", get(race_pages::compute_page))
         .route("/static/arena.js", get(pages::script))
+        .route("/static/board.js", get(pages::board_script))
         .route("/static/arena.css", get(pages::stylesheet))
         .route("/static/favicon.svg", get(pages::favicon))
         .route("/favicon.ico", get(pages::favicon))

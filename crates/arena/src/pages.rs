@@ -21,6 +21,7 @@ use crate::client::{Shared, client, want_style, with_cookie};
 use crate::state::{public_view, public_view_stored};
 
 const SCRIPT: &str = include_str!("../static/arena.js");
+const BOARD_SCRIPT: &str = include_str!("../static/board.js");
 const STYLE: &str = include_str!("../static/arena.css");
 const FAVICON: &str = include_str!("../static/favicon.svg");
 const LANG_COOKIE: &str = "versus_lang";
@@ -32,6 +33,18 @@ pub async fn script() -> Response {
             (header::CACHE_CONTROL, "max-age=300"),
         ],
         SCRIPT,
+    )
+        .into_response()
+}
+
+/// `GET /static/board.js`: sorting and filtering of the leaderboard's tables.
+pub async fn board_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        BOARD_SCRIPT,
     )
         .into_response()
 }

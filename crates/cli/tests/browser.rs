@@ -633,6 +633,24 @@ fn fair_panes_rendered_answers_and_no_script_at_phone_and_desktop_widths() {
         let sw = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap();
         assert_eq!(sw, json!(true));
         save_shot("leaderboard-provisional-en.png", c.screenshot().await.unwrap());
+        // The name filter hides the other models' rows; a header button sorts and says so.
+        let visible = "return [...document.querySelectorAll('#provisional tbody tr')].filter((r) => !r.hidden).map((r) => r.cells[0].textContent)";
+        let first = rows[0].as_str().unwrap().to_string();
+        let wanted: String = first.split(" (").next().unwrap().chars().take(40).collect();
+        c.find(Locator::Id("board-search")).await.unwrap().send_keys(&wanted).await.unwrap();
+        let shown = c.execute(visible, vec![]).await.unwrap();
+        let shown = shown.as_array().unwrap();
+        assert!(!shown.is_empty() && shown.len() <= rows.len(), "{shown:?}");
+        assert!(shown.iter().all(|r| r.as_str().unwrap().to_lowercase().contains(&wanted.to_lowercase())), "{shown:?}");
+        c.find(Locator::Id("board-search")).await.unwrap().clear().await.unwrap();
+        c.execute("document.getElementById('board-search').dispatchEvent(new Event('input'))", vec![]).await.unwrap();
+        assert_eq!(c.execute(visible, vec![]).await.unwrap().as_array().unwrap().len(), rows.len());
+        c.find(Locator::Css("#provisional th button.sort")).await.unwrap().click().await.unwrap();
+        let sorted = c.execute("return document.querySelector('#provisional th').getAttribute('aria-sort')", vec![]).await.unwrap();
+        assert_eq!(sorted, json!("ascending"));
+        let names = c.execute(visible, vec![]).await.unwrap();
+        let names: Vec<String> = names.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        assert_eq!(names.len(), rows.len());
         c.close().await.unwrap();
     });
 }

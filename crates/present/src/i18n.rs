@@ -183,6 +183,8 @@ pub struct Ui {
     pub board_no_votes: &'static str,
     /// The label of a board that includes recorded (public) answers.
     pub board_demo: &'static str,
+    /// The label of the model-name filter above the leaderboard's tables.
+    pub board_search: &'static str,
     pub board_vote_link: &'static str,
     pub board_provisional: &'static str,
     /// `{min}`: the configured minimum of votes.
@@ -276,6 +278,7 @@ pub static EN: Ui = Ui {
     board_none_hint: "Ratings need enough votes that the compared models are linked to each other by wins and losses (ties count both ways).",
     board_no_votes: "No vote counts yet.",
     board_demo: "Demo board: recorded models answer with public recorded answers, which a determined voter can look up before voting, so these votes are not reliably anonymous. Use it to try the arena; rank models with live endpoints.",
+    board_search: "Find a model",
     board_vote_link: "Vote in a battle",
     board_provisional: "Provisional: not ranked yet",
     board_provisional_hint: "These models are listed apart until their rating can be estimated: each needs at least {min} counted votes and must have both won and lost (or tied) against the ranked models.",
@@ -367,6 +370,7 @@ pub static ZH_HANS: Ui = Ui {
     board_none_hint: "需要足够的投票，使参与比较的模型通过胜负相互关联（平局对双方都算）。",
     board_no_votes: "还没有计入的投票。",
     board_demo: "演示榜单：录制模型使用公开的录制回答，有心的投票者可以在投票前查到回答出自哪个模型，因此这些投票并不可靠地匿名。它用于体验竞技场；要给模型排名，请接入实时模型接口。",
+    board_search: "查找模型",
     board_vote_link: "去参加对战投票",
     board_provisional: "暂定：尚未排名",
     board_provisional_hint: "以下模型在评分可以估计之前单独列出：每个模型至少需要 {min} 张计入的投票，并且对已排名的模型既有胜也有负（或平局）。",
@@ -458,6 +462,7 @@ pub static ZH_HANT: Ui = Ui {
     board_none_hint: "需要足夠的投票，使參與比較的模型透過勝負相互關聯（平手對雙方都算）。",
     board_no_votes: "還沒有計入的投票。",
     board_demo: "示範榜單：錄製模型使用公開的錄製回答，有心的投票者可以在投票前查到回答出自哪個模型，因此這些投票並不可靠地匿名。它用於體驗競技場；要為模型排名，請接入即時模型介面。",
+    board_search: "搜尋模型",
     board_vote_link: "去參加對戰投票",
     board_provisional: "暫定：尚未排名",
     board_provisional_hint: "以下模型在評分可以估計之前單獨列出：每個模型至少需要 {min} 張計入的投票，並且對已排名的模型既有勝也有負（或平手）。",

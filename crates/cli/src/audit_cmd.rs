@@ -224,6 +224,7 @@ pub fn run(args: AuditArgs) -> Result<()> {
         deprecation_changes,
         gaps,
         gap_note,
+        history: audit::history_sampling(&registry, history.rows()),
         top: args.top,
     };
     crate::render::write_stdout(&report.render(OutputFormat::resolve(args.output))?)

@@ -170,6 +170,28 @@ fn the_audit_of_the_2024_votes_adds_up() {
         "{label}"
     );
 
+    // From the published vote counts: every snapshot with counts of the overall board is used.
+    let mut reader = csv::Reader::from_path(path("../../data/history/history.csv")).unwrap();
+    let mut dates = std::collections::BTreeSet::new();
+    for r in reader.records() {
+        let r = r.unwrap();
+        if &r[3] == "full" && &r[2] == "0" && !r[8].is_empty() {
+            dates.insert(r[0].to_string());
+        }
+    }
+    let h = &audit["history"];
+    assert_eq!(h["snapshots"].as_u64().unwrap() as usize, dates.len());
+    assert_eq!(h["first"].as_str().unwrap(), dates.first().unwrap());
+    for month in h["monthly"].as_array().unwrap() {
+        let total: f64 = month[1]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["share"].as_f64().unwrap())
+            .sum();
+        assert!((total - 1.0).abs() < 1e-9 || total == 0.0, "{month}");
+    }
+
     // Deprecated models are among the voted ones; the others' rank changes are consistent.
     for d in audit["deprecated"].as_array().unwrap() {
         assert!(per_model.contains_key(d.as_str().unwrap()));
@@ -194,6 +216,7 @@ fn the_text_audit_has_a_table_per_question() {
         "Rank stability",
         "Deprecation effect",
         "The race gap and its sensitivity to sampling",
+        "Sampling from the published vote counts",
     ] {
         assert!(text.contains(title), "{title} missing:\n{text}");
     }

@@ -370,6 +370,109 @@ pub fn downweight_to_median(
     (weights, median)
 }
 
+/// Sampling read from a published leaderboard history's vote counts (LMArena's scraped tables
+/// carry each model's cumulative votes): the votes a model gained between its first and last
+/// snapshot, per day, and each organisation's share of the votes gained per month.
+#[derive(Clone, Debug, Serialize)]
+pub struct HistorySampling {
+    /// Snapshots with vote counts (overall leaderboard, no style control).
+    pub snapshots: usize,
+    pub first: Option<Date>,
+    pub last: Option<Date>,
+    pub models: Vec<ModelSampling>,
+    pub gini_per_day: f64,
+    pub monthly: Vec<(String, Vec<Share>)>,
+}
+
+/// [`HistorySampling`] from `rows` (any order); only the overall leaderboard without style
+/// control, and only rows with a vote count, are read. A model's count that goes down between
+/// snapshots (a re-scrape, a merged key) adds nothing rather than a negative.
+pub fn history_sampling(
+    registry: &Registry,
+    rows: &[crate::history::HistoryRow],
+) -> HistorySampling {
+    let mut by_model: BTreeMap<&str, Vec<(Date, u64)>> = BTreeMap::new();
+    let mut dates = std::collections::BTreeSet::new();
+    for r in rows {
+        if r.category != crate::history::OVERALL_CATEGORY || r.style_control {
+            continue;
+        }
+        if let Some(v) = r.votes {
+            by_model
+                .entry(r.key.as_str())
+                .or_default()
+                .push((r.date, v));
+            dates.insert(r.date);
+        }
+    }
+    let mut models = Vec::new();
+    let mut gained: BTreeMap<String, BTreeMap<String, (f64, std::collections::BTreeSet<String>)>> =
+        BTreeMap::new();
+    for (key, mut series) in by_model {
+        series.sort();
+        series.dedup_by_key(|(d, _)| *d);
+        let group = group_of(registry, GroupBy::Organisation, key);
+        let mut total = 0.0;
+        for pair in series.windows(2) {
+            let ((_, before), (date, after)) = (pair[0], pair[1]);
+            let delta = after.saturating_sub(before) as f64;
+            total += delta;
+            let month = gained.entry(date.month_label()).or_default();
+            let entry = month.entry(group.clone()).or_default();
+            entry.0 += delta;
+            entry.1.insert(key.to_string());
+        }
+        if let (Some((first, _)), Some((last, _))) = (series.first(), series.last())
+            && last > first
+        {
+            let days = (last.days_since_epoch() - first.days_since_epoch()) as f64;
+            models.push(ModelSampling {
+                model: key.to_string(),
+                group,
+                battles: total,
+                active_days: Some(days),
+                per_day: Some(total / days),
+            });
+        }
+    }
+    models.sort_by(|x, y| {
+        y.per_day
+            .unwrap_or(0.0)
+            .total_cmp(&x.per_day.unwrap_or(0.0))
+            .then(x.model.cmp(&y.model))
+    });
+    let per_day: Vec<f64> = models.iter().filter_map(|m| m.per_day).collect();
+    let monthly = gained
+        .into_iter()
+        .map(|(month, groups)| {
+            let total: f64 = groups.values().map(|(n, _)| n).sum();
+            let mut shares: Vec<Share> = groups
+                .into_iter()
+                .map(|(group, (n, keys))| Share {
+                    group,
+                    models: keys.len(),
+                    appearances: n,
+                    share: if total > 0.0 { n / total } else { 0.0 },
+                })
+                .collect();
+            shares.sort_by(|x, y| {
+                y.appearances
+                    .total_cmp(&x.appearances)
+                    .then(x.group.cmp(&y.group))
+            });
+            (month, shares)
+        })
+        .collect();
+    HistorySampling {
+        snapshots: dates.len(),
+        first: dates.first().copied(),
+        last: dates.last().copied(),
+        gini_per_day: gini(&per_day),
+        models,
+        monthly,
+    }
+}
+
 /// The US–China (or any two sides') gap, as fitted and with the most-sampled provider of each
 /// side brought down to the median provider's share.
 #[derive(Clone, Debug, Serialize)]
@@ -394,6 +497,8 @@ pub struct AuditReport {
     pub gaps: Vec<GapCheck>,
     /// Why there is no gap (no registered model of a side in the votes).
     pub gap_note: Option<String>,
+    /// The same questions asked of the published history's vote counts.
+    pub history: HistorySampling,
     /// How many rows each table shows in text output.
     #[serde(skip)]
     pub top: usize,
@@ -479,6 +584,48 @@ impl AuditReport {
             ]);
         }
         t.notes.push("Gini coefficient: 0 when every model has as many battles, towards 1 when a few take them all.".into());
+        tables.push(t);
+        let h = &self.history;
+        let mut t = Table::new(
+            format!(
+                "Sampling from the published vote counts: votes gained per day ({} leaderboard snapshots with counts, {} to {}; Gini {:.3})",
+                h.snapshots,
+                h.first.map_or_else(|| "–".into(), |d| d.to_string()),
+                h.last.map_or_else(|| "–".into(), |d| d.to_string()),
+                h.gini_per_day
+            ),
+            &[
+                "Model",
+                "Organisation",
+                "Votes gained",
+                "Days",
+                "Votes per day",
+            ],
+        );
+        for m in h.models.iter().take(self.top) {
+            t.rows.push(vec![
+                m.model.clone(),
+                m.group.clone(),
+                format!("{:.0}", m.battles),
+                versus_present::cell(m.active_days, 0),
+                versus_present::cell(m.per_day, 1),
+            ]);
+        }
+        tables.push(t);
+        let mut t = Table::new(
+            "Share of the votes gained each month, by organisation (top 3; from the published vote counts)",
+            &["Month", "Organisation", "Models", "Share"],
+        );
+        for (month, shares) in &h.monthly {
+            for s in shares.iter().take(3) {
+                t.rows.push(vec![
+                    month.clone(),
+                    s.group.clone(),
+                    s.models.to_string(),
+                    pct(s.share),
+                ]);
+            }
+        }
         tables.push(t);
         let st = &self.stability;
         let mut t = Table::new(
@@ -638,6 +785,46 @@ mod tests {
         let months = monthly_shares(&reg, GroupBy::Organisation, &set);
         assert_eq!(months.len(), 2);
         assert_eq!(months[1].1.iter().map(|s| s.appearances).sum::<f64>(), 60.0);
+    }
+
+    #[test]
+    fn vote_counts_between_snapshots_give_rates_and_shares() {
+        let reg = registry();
+        let row = |date: &str, key: &str, votes: u64| crate::history::HistoryRow {
+            date: Date::parse(date).unwrap(),
+            source: crate::history::Source::LeaderboardScrape,
+            style_control: false,
+            category: crate::history::OVERALL_CATEGORY.to_string(),
+            key: key.to_string(),
+            rating: 1000.0,
+            lower: None,
+            upper: None,
+            votes: Some(votes),
+        };
+        let rows = vec![
+            row("2024-01-01", "big-1", 1000),
+            row("2024-01-11", "big-1", 1300),
+            row("2024-02-10", "big-1", 1900),
+            row("2024-01-01", "mid", 500),
+            row("2024-01-11", "mid", 600),
+            // A count that drops adds nothing.
+            row("2024-02-10", "mid", 550),
+        ];
+        let h = history_sampling(&reg, &rows);
+        assert_eq!(h.snapshots, 3);
+        let big = h.models.iter().find(|m| m.model == "big-1").unwrap();
+        // 900 votes over 40 days.
+        assert_eq!(
+            (big.battles, big.active_days, big.per_day),
+            (900.0, Some(40.0), Some(22.5))
+        );
+        let mid = h.models.iter().find(|m| m.model == "mid").unwrap();
+        assert_eq!(mid.battles, 100.0);
+        // January: BigCo 300 of 400 gained; February: BigCo 600 of 600.
+        assert_eq!(h.monthly[0].0, "2024-01");
+        assert_eq!(h.monthly[0].1[0].group, "BigCo");
+        assert!((h.monthly[0].1[0].share - 0.75).abs() < 1e-12);
+        assert_eq!(h.monthly[1].1[0].share, 1.0);
     }
 
     #[test]

@@ -331,7 +331,7 @@ fn add(args: &AddArgs, file: &Path, dir: &Path) -> Result<()> {
         origin,
         sha256,
         bytes: bytes.len() as u64,
-        added: crate::race::today(),
+        added: today(),
         date,
         style_control,
         rows: rows_count,
@@ -424,5 +424,29 @@ pub fn run(args: DataArgs) -> Result<()> {
             Ok(())
         }
         DataCommand::List(l) => list(&l),
+    }
+}
+
+/// Today's UTC date from the system clock, or `SOURCE_DATE_EPOCH` when set (reproducible
+/// output, as in reproducible builds).
+pub fn today() -> versus_race::Date {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    versus_race::Date::from_unix_seconds(seconds)
+}
+
+/// Says on stderr how old the leaderboard data are, and warns when they are stale.
+pub fn say_data_age(history: &History) {
+    if let Some(f) = history.freshness(today()) {
+        eprintln!("note: {}", f.note().to_lowercase().trim_end_matches('.'));
+        if let Some(w) = f.warning() {
+            eprintln!("warning: {w}");
+        }
     }
 }

@@ -30,7 +30,7 @@ pub struct ReportArgs {
 pub fn run(args: ReportArgs) -> Result<()> {
     let registry = crate::data_cmd::registry()?;
     let history = crate::data_cmd::history()?;
-    crate::race::say_data_age(&history);
+    crate::data_cmd::say_data_age(&history);
     let clusters = versus_race::compute::shipped_clusters()?;
     if !args.votes.is_file() {
         return Err(crate::input_error(format!(

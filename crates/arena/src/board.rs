@@ -2,13 +2,13 @@
 //! (the same report as `versus rank --output json`), recomputed in the background after votes
 //! so voting never waits for it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use versus_battles::{BattleSet, StyleCounts, Winner};
 use versus_leaderboard::{Provenance, Report, ReportError, ReportOptions};
-use versus_store::VoteRow;
+use versus_store::{Store, StoreError, VoteRow};
 
 /// One vote that counts: anonymous and within the dedup cap.
 #[derive(Clone, Debug)]
@@ -193,6 +193,9 @@ pub fn compute(votes: &[CountedVote], style_default: bool) -> Snapshot {
 /// Shared leaderboard state: counted votes and the latest snapshot.
 pub struct Leaderboard {
     votes: Mutex<Vec<CountedVote>>,
+    /// Seqs of every vote taken in (counted or not): a vote recorded here and also read back
+    /// by [`Leaderboard::sync`] is added once.
+    seen: Mutex<HashSet<i64>>,
     names: Mutex<HashMap<String, Arc<str>>>,
     snapshot: RwLock<Arc<Snapshot>>,
     dirty: tokio::sync::Notify,
@@ -211,6 +214,7 @@ impl Leaderboard {
         let snapshot = compute(&votes, style_default);
         Leaderboard {
             votes: Mutex::new(votes),
+            seen: Mutex::new(rows.iter().map(|r| r.seq).collect()),
             names: Mutex::new(names),
             snapshot: RwLock::new(Arc::new(snapshot)),
             dirty: tokio::sync::Notify::new(),
@@ -226,8 +230,16 @@ impl Leaderboard {
             .clone()
     }
 
-    /// Adds a committed vote (if it counts) and schedules a recomputation.
+    /// Adds a committed vote (if it counts and is new) and schedules a recomputation.
     pub fn add(&self, row: &VoteRow) {
+        if !self
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(row.seq)
+        {
+            return;
+        }
         let vote = {
             let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
             CountedVote::from_row(row, &mut names)
@@ -236,6 +248,32 @@ impl Leaderboard {
             self.votes.lock().unwrap_or_else(|e| e.into_inner()).push(v);
             self.dirty.notify_one();
         }
+    }
+
+    /// Takes in the votes other servers recorded in a shared database; returns how many were
+    /// new. Reads the votes after the highest seq known, then compares the database's vote
+    /// count with the number known: seqs are handed out before commit, so a vote can become
+    /// visible after one with a higher seq, and then (rarely) a full read fills the gap.
+    pub async fn sync(&self, store: &dyn Store) -> Result<usize, StoreError> {
+        let high = self
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0);
+        let mut rows = store.vote_rows_after(high).await?;
+        let (_, stored) = store.counts().await?;
+        let known = self.seen.lock().unwrap_or_else(|e| e.into_inner()).len() + rows.len();
+        if (known as i64) < stored {
+            rows = store.vote_rows().await?;
+        }
+        let before = self.seen.lock().unwrap_or_else(|e| e.into_inner()).len();
+        for row in &rows {
+            self.add(row);
+        }
+        Ok(self.seen.lock().unwrap_or_else(|e| e.into_inner()).len() - before)
     }
 
     pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {

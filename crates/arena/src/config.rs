@@ -138,6 +138,10 @@ pub struct Settings {
     pub admin_token_env: String,
     /// Leaderboard recomputation waits this long after a vote, to batch bursts of votes.
     pub leaderboard_delay_ms: u64,
+    /// On a database shared by several servers (PostgreSQL), every this many milliseconds
+    /// each server reads the votes the others recorded, so all serve the same leaderboard
+    /// within about this interval (plus `leaderboard_delay_ms`).
+    pub leaderboard_sync_ms: u64,
     /// The default leaderboard is style-controlled (LMArena's default view).
     pub style_control: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
@@ -166,6 +170,7 @@ impl Default for Settings {
             ip_vote_burst: 100.0,
             admin_token_env: "VERSUS_ADMIN_TOKEN".into(),
             leaderboard_delay_ms: 300,
+            leaderboard_sync_ms: 2000,
             style_control: true,
             trust_forwarded_for: false,
             max_prompt_chars: 10_000,

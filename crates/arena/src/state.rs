@@ -449,6 +449,22 @@ impl AppState {
     pub fn spawn_background(self: &Arc<Self>) {
         let lb = self.leaderboard.clone();
         tokio::spawn(lb.run(Duration::from_millis(self.settings.leaderboard_delay_ms)));
+        // Several servers on one database: each catches up with the others' votes (each
+        // recomputes its own leaderboard from the same rows, so all converge on the same
+        // numbers; no coordination between servers is needed).
+        if self.store.shared() {
+            let weak = Arc::downgrade(self);
+            let every = Duration::from_millis(self.settings.leaderboard_sync_ms.max(50));
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(every).await;
+                    let Some(state) = weak.upgrade() else { return };
+                    if let Err(e) = state.leaderboard.sync(state.store.as_ref()).await {
+                        tracing::warn!("reading other servers' votes: {e}");
+                    }
+                }
+            });
+        }
         let weak = Arc::downgrade(self);
         tokio::spawn(async move {
             loop {
@@ -1033,6 +1049,30 @@ impl AppState {
             counted,
             style,
         }))
+    }
+
+    /// On a database shared with other servers, a battle this server holds as complete may
+    /// have been voted through another server: the stored vote settles it here too (one read,
+    /// only for complete battles on a shared database).
+    pub async fn settle_from_store(&self, battle: &Battle) {
+        if !self.store.shared() || battle.lock().phase != Phase::Complete {
+            return;
+        }
+        match self.store.battle(&battle.id).await {
+            Ok(Some(BattleRecord {
+                vote: Some(vote), ..
+            })) => {
+                let mut inner = battle.lock();
+                if inner.phase == Phase::Complete {
+                    inner.phase = Phase::Voted {
+                        winner: vote.winner,
+                        counted: vote.counted,
+                    };
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("reading battle {}: {e}", battle.id),
+        }
     }
 
     /// A battle as stored, for battles no longer in memory.

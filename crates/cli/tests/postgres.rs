@@ -345,3 +345,36 @@ fn db_copy_moves_an_arena_from_sqlite_to_postgres() {
         "copied votes keep their order, new ones follow"
     );
 }
+
+/// Not gated: a mistyped `--db` is an input error naming the value, never a new SQLite file.
+#[test]
+fn a_mistyped_database_url_is_refused() {
+    let dir = temp_dir("mistyped");
+    let out = Command::new(BIN)
+        .current_dir(&dir)
+        .args(["export", "--db", "postgre://versus@localhost/versus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown scheme \"postgre\""), "{err}");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "a file was created"
+    );
+    let same = Command::new(BIN)
+        .current_dir(&dir)
+        .args(["db", "copy", "--from", "a.db", "--to", "sqlite:a.db"])
+        .output()
+        .unwrap();
+    assert_eq!(same.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&same.stderr).contains("the same database"));
+    let missing = Command::new(BIN)
+        .current_dir(&dir)
+        .args(["export", "--db", "nowhere.db"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nowhere.db: no such database"));
+}

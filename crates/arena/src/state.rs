@@ -338,6 +338,19 @@ fn configured_models(
     Ok((sets, model_configs))
 }
 
+/// On a shared database, a battle counts as left behind by a dead server once it has been
+/// generating this long without an update (no turn takes that long).
+const SHARED_IDLE_MS: i64 = 15 * 60 * 1000;
+
+/// Battles generating since before this are closed at start (see [`Store::close_unfinished`]).
+fn unfinished_cutoff(store: &dyn Store, now: i64) -> i64 {
+    if store.shared() {
+        now - SHARED_IDLE_MS
+    } else {
+        now + 1
+    }
+}
+
 /// Models the operator added or changed at run time (stored in the database) replace the
 /// config file's entries of the same name; an unreadable stored entry is logged and skipped.
 async fn overlay_stored_models(
@@ -398,7 +411,7 @@ impl AppState {
             .map_err(StartError::store("reading the database's secret"))?;
         let client_key = client_key(&secret)?;
         let closed = store
-            .close_unfinished(now_ms())
+            .close_unfinished(now_ms(), unfinished_cutoff(store.as_ref(), now_ms()))
             .await
             .map_err(StartError::store("closing unfinished battles"))?;
         if closed > 0 {

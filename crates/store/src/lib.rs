@@ -319,8 +319,11 @@ pub trait Store: Send + Sync {
     fn close(&self) -> BoxFuture<'_, ()>;
     /// Every voted battle in commit order of the votes, for export.
     fn voted_battles(&self) -> BoxFuture<'_, Vec<BattleRecord>>;
-    /// Marks battles still `generating` as `interrupted` (at start-up); returns how many.
-    fn close_unfinished(&self, now_ms: i64) -> BoxFuture<'_, u64>;
+    /// Marks battles still `generating` whose last update is older than `idle_before_ms` as
+    /// `interrupted` (at start-up); returns how many. A lone server passes its start time
+    /// (every such battle died with the previous run); on a shared database other servers may
+    /// be generating right now, so only long-idle battles are closed.
+    fn close_unfinished(&self, now_ms: i64, idle_before_ms: i64) -> BoxFuture<'_, u64>;
     /// Models added or changed at run time.
     fn models(&self) -> BoxFuture<'_, Vec<ModelRecord>>;
     fn upsert_model<'a>(&'a self, model: &'a ModelRecord) -> BoxFuture<'a, ()>;
@@ -800,10 +803,11 @@ impl Store for SqliteStore {
         })
     }
 
-    fn close_unfinished(&self, now_ms: i64) -> BoxFuture<'_, u64> {
+    fn close_unfinished(&self, now_ms: i64, idle_before_ms: i64) -> BoxFuture<'_, u64> {
         Box::pin(async move {
-            let r = sqlx::query("UPDATE battles SET status = 'interrupted', updated_ms = $1 WHERE status = 'generating'")
+            let r = sqlx::query("UPDATE battles SET status = 'interrupted', updated_ms = $1 WHERE status = 'generating' AND updated_ms < $2")
                 .bind(now_ms)
+                .bind(idle_before_ms)
                 .execute(&self.writer)
                 .await?;
             Ok(r.rows_affected())

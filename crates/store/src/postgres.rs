@@ -477,12 +477,13 @@ impl Store for PostgresStore {
         })
     }
 
-    fn close_unfinished(&self, now_ms: i64) -> BoxFuture<'_, u64> {
+    fn close_unfinished(&self, now_ms: i64, idle_before_ms: i64) -> BoxFuture<'_, u64> {
         Box::pin(async move {
             let r = sqlx::query(
-                "UPDATE battles SET status = 'interrupted', updated_ms = $1 WHERE status = 'generating'",
+                "UPDATE battles SET status = 'interrupted', updated_ms = $1 WHERE status = 'generating' AND updated_ms < $2",
             )
             .bind(now_ms)
+            .bind(idle_before_ms)
             .execute(&self.pool)
             .await?;
             Ok(r.rows_affected())

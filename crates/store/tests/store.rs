@@ -189,7 +189,17 @@ both!(unfinished_battles_are_closed_at_start);
 async fn unfinished_battles_are_closed_at_start(db: Db) {
     let store = db.open().await;
     store.create_battle(&battle("u1", None)).await.unwrap();
-    assert_eq!(store.close_unfinished(5).await.unwrap(), 1);
+    let mut recent = battle("u2", None);
+    recent.created_ms = 100;
+    store.create_battle(&recent).await.unwrap();
+    // Another server's battle, updated at 100, is left alone by a cutoff of 50 …
+    assert_eq!(store.close_unfinished(200, 50).await.unwrap(), 1);
+    assert_eq!(
+        store.battle("u2").await.unwrap().unwrap().status,
+        BattleStatus::Generating
+    );
+    // … and closed once idle for longer.
+    assert_eq!(store.close_unfinished(300, 201).await.unwrap(), 1);
     assert_eq!(
         store.battle("u1").await.unwrap().unwrap().status,
         BattleStatus::Interrupted
@@ -343,7 +353,12 @@ both!(copy_moves_every_battle_and_vote);
 /// The pieces of `versus db copy`: a paged walk over every battle of one store, imported into
 /// another (of either backend), keeps battles, votes and their seqs; new votes continue after.
 async fn copy_moves_every_battle_and_vote(db: Db) {
-    let source = Db::sqlite("copy-source").await.open().await;
+    // Named per destination backend: the two twins may run at once.
+    let source_name = match db.location {
+        Location::Sqlite(_) => "copy-source-for-sqlite",
+        Location::Postgres(_) => "copy-source-for-postgres",
+    };
+    let source = Db::sqlite(source_name).await.open().await;
     for i in 0..7 {
         let id = format!("p{i}");
         source.create_battle(&battle(&id, Some("k"))).await.unwrap();

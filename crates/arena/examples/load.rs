@@ -92,6 +92,7 @@ async fn run(bases: Vec<String>, voters: usize, battles: usize, durability: Dura
                 let r = http
                     .post(format!("{base}/api/battles"))
                     .header("cookie", &cookie)
+                    .header("content-type", "application/json")
                     .body("{}")
                     .send()
                     .await
@@ -130,6 +131,7 @@ async fn run(bases: Vec<String>, voters: usize, battles: usize, durability: Dura
                 let ok = match http
                     .post(format!("{base}/api/battles/{id}/vote"))
                     .header("cookie", &cookie)
+                    .header("content-type", "application/json")
                     .body(body)
                     .send()
                     .await

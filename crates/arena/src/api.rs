@@ -132,8 +132,119 @@ async fn security_headers(mut response: Response) -> Response {
     response
 }
 
+/// The media type of a request, without parameters (`application/json; charset=utf-8` →
+/// `application/json`).
+fn media_type(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::trim)
+}
+
+/// Why a state-changing request that a browser may have sent from another site is refused
+/// (CSRF): a form cannot send `Content-Type: application/json`, and a cross-site `fetch`
+/// gives itself away by `Origin` or `Sec-Fetch-Site`. Admin routes need a Bearer token,
+/// which a browser never adds on its own, so they are not checked here.
+fn cross_site_refusal(headers: &HeaderMap) -> Option<(StatusCode, &'static str)> {
+    if !media_type(headers).is_some_and(|t| t.eq_ignore_ascii_case("application/json")) {
+        return Some((
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "expected Content-Type: application/json",
+        ));
+    }
+    let refused = (
+        StatusCode::FORBIDDEN,
+        "cross-site request refused: send it from this arena's own pages",
+    );
+    if let Some(site) = headers.get("sec-fetch-site") {
+        // `none`: typed by the user; anything else but same-origin came from another page.
+        if !(site == "same-origin" || site == "none") {
+            return Some(refused);
+        }
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let authority = origin.to_str().ok().and_then(|o| {
+            o.strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"))
+        });
+        if !matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h)) {
+            return Some(refused);
+        }
+    }
+    None
+}
+
+/// Reads the whole request body under the configured size limit and time limit (a client
+/// that trickles a body cannot hold a handler), refuses cross-site state changes, and answers
+/// every refusal as the API's JSON error.
+async fn guard_request(
+    State(state): State<Shared>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use futures_util::StreamExt;
+    let refuse =
+        |status: StatusCode, message: String| json_response(status, json!({"error": message}));
+    let (parts, body) = request.into_parts();
+    if parts.method == axum::http::Method::POST
+        && !parts.uri.path().starts_with("/api/admin/")
+        && let Some((status, message)) = cross_site_refusal(&parts.headers)
+    {
+        return refuse(status, message.to_string());
+    }
+    let s = &state.settings;
+    let too_large = || {
+        refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body over {} bytes", s.max_body_bytes),
+        )
+    };
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > s.max_body_bytes as u64) {
+        return too_large();
+    }
+    let read = async {
+        let mut stream = body.into_data_stream();
+        let mut buf = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| None)?;
+            if buf.len() + chunk.len() > s.max_body_bytes {
+                return Err(Some(()));
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok(buf)
+    };
+    let timeout = std::time::Duration::from_secs(s.body_timeout_secs);
+    match tokio::time::timeout(timeout, read).await {
+        Ok(Ok(buf)) => {
+            let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(buf));
+            next.run(request).await
+        }
+        Ok(Err(Some(()))) => too_large(),
+        Ok(Err(None)) => refuse(
+            StatusCode::BAD_REQUEST,
+            "the request body could not be read".into(),
+        ),
+        Err(_) => refuse(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the request body took longer than {} s",
+                s.body_timeout_secs
+            ),
+        ),
+    }
+}
+
 /// All routes.
 pub fn router(state: Shared) -> Router {
+    let body_limit = state.settings.max_body_bytes;
     Router::new()
         .route("/", get(pages::index))
         .route("/battle/{id}", get(pages::battle_page))
@@ -160,6 +271,12 @@ pub fn router(state: Shared) -> Router {
         .route("/api/admin/models/{name}/enable", post(admin_enable))
         .route("/api/admin/models/{name}/disable", post(admin_disable))
         .route("/api/admin/export", get(admin_export))
+        // The guard has read the body already under its own limit.
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard_request,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
@@ -197,15 +314,10 @@ async fn create_battle(
         Ok(b) => b,
         Err(e) => return error_response(e),
     };
-    let limit_key = if who.new_cookie.is_some() {
-        who.ip_key.as_str()
-    } else {
-        who.voter.as_str()
-    };
     match state
         .start_battle(
             &who.voter,
-            limit_key,
+            who.limit_key(),
             &who.ip_key,
             body.prompt,
             body.prompt_id,
@@ -223,9 +335,9 @@ async fn create_battle(
                 "stream": format!("/api/battles/{}/stream", battle.id),
             });
             drop(inner);
-            with_cookie(json_response(StatusCode::CREATED, v), &who.new_cookie)
+            with_cookie(json_response(StatusCode::CREATED, v), &who)
         }
-        Err(e) => with_cookie(error_response(e), &who.new_cookie),
+        Err(e) => with_cookie(error_response(e), &who),
     }
 }
 
@@ -460,16 +572,25 @@ struct BoardQuery {
 
 async fn api_leaderboard(State(state): State<Shared>, Query(q): Query<BoardQuery>) -> Response {
     let snap = state.leaderboard.snapshot();
+    let demo = state.demo_notice();
     match snap.board(want_style(&state, &q.style)) {
-        Ok(b) => (
+        Ok(b) if demo.is_none() => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],
             b.json.clone(),
         )
             .into_response(),
+        Ok(b) => {
+            // The report as `versus rank` writes it, plus the arena's label.
+            let mut v: serde_json::Value = serde_json::from_str(&b.json).unwrap_or_default();
+            if let Some(map) = v.as_object_mut() {
+                map.insert("arena".into(), json!({"demo": true, "notice": demo}));
+            }
+            json_response(StatusCode::OK, v)
+        }
         Err(msg) => json_response(
             StatusCode::SERVICE_UNAVAILABLE,
-            json!({"error": format!("no leaderboard yet: {msg}"), "counted_votes": snap.counted}),
+            json!({"error": format!("no leaderboard yet: {msg}"), "counted_votes": snap.counted, "arena": {"demo": demo.is_some(), "notice": demo}}),
         ),
     }
 }

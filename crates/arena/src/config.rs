@@ -47,6 +47,13 @@ impl ArenaConfig {
         let mut names = std::collections::HashSet::new();
         for m in &self.models {
             m.validate()?;
+            if m.api_key_env.as_ref() == Some(&self.arena.admin_token_env) {
+                return Err(ConfigError::KeyEnvNotAllowed {
+                    model: m.name.clone(),
+                    value: self.arena.admin_token_env.clone(),
+                    admin: true,
+                });
+            }
             if !names.insert(m.name.as_str()) {
                 return Err(ConfigError::DuplicateModel {
                     name: m.name.clone(),
@@ -79,6 +86,32 @@ pub enum ConfigError {
         value: String,
         expected: &'static str,
     },
+    #[error("[arena] {key} is no longer read: use {replacement}")]
+    Replaced {
+        key: &'static str,
+        replacement: &'static str,
+    },
+    #[error("model {model:?}: {key} = {value}: expected {expected}")]
+    ModelSetting {
+        model: String,
+        key: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error(
+        "model {model:?}: api_key_env = {value:?}: {}",
+        if *admin { "the admin token's variable is never sent to a model endpoint" } else { "expected a variable the config file approves ([arena] allowed_key_envs, or one its own [[models]] use)" }
+    )]
+    KeyEnvNotAllowed {
+        model: String,
+        value: String,
+        admin: bool,
+    },
+    /// The URL itself is not repeated: it may carry credentials.
+    #[error(
+        "model {model:?}: base_url: expected a URL the config file approves ([arena] allowed_base_urls, or under one its own [[models]] use)"
+    )]
+    BaseUrlNotAllowed { model: String },
     #[error("model {name:?} is configured twice: expected each [[models]] name once")]
     DuplicateModel { name: String },
     #[error("recorded set {name:?} is configured twice: expected each [[recorded]] name once")]
@@ -111,7 +144,18 @@ pub enum SamplerKind {
     Uniform,
 }
 
-/// `[arena]`: behaviour and limits.
+/// Which header a trusted reverse proxy writes the client address into.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProxyHeader {
+    /// `X-Forwarded-For: client, proxy1, …` (and `X-Forwarded-Proto`), as nginx and Caddy write.
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=client;proto=https, for=…`.
+    Forwarded,
+}
+
+/// `[arena]`: behaviour and limits. Every number has a documented range (see [`Settings::validate`]).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Settings {
@@ -124,18 +168,28 @@ pub struct Settings {
     pub stream_max_ms: u64,
     /// Identical user-written prompts count towards the leaderboard for at most this many votes.
     pub dedup_cap: i64,
-    /// Per voter (cookie id, or IP without a cookie): sustained votes per minute and burst.
+    /// Per voter (signed cookie, or client address without one): sustained votes per minute
+    /// and burst.
     pub votes_per_minute: f64,
     pub vote_burst: f64,
     /// Per voter: battles started per minute and burst (live models cost money).
     pub battles_per_minute: f64,
     pub battle_burst: f64,
-    /// Per client IP address, whatever the cookie: votes per minute and burst (battles started
-    /// are limited per IP with the same numbers, in a bucket of their own).
+    /// Per client address, whatever the cookie: votes per minute and burst (battles started
+    /// are limited per address with the same numbers, in a bucket of their own). This backs
+    /// every per-voter limit, so discarding cookies gains nothing beyond the address's budget.
     pub ip_votes_per_minute: f64,
     pub ip_vote_burst: f64,
     /// The environment variable holding the admin token (admin endpoints are off without it).
     pub admin_token_env: String,
+    /// Environment variables that models added through the admin API may name as
+    /// `api_key_env` (besides those the config file's own models use). The admin token's
+    /// variable can never be one.
+    pub allowed_key_envs: Vec<String>,
+    /// Base URLs that models added through the admin API may use (besides the config file's
+    /// own models' URLs): a model's URL must have the same scheme, host and port and a path
+    /// under one of these.
+    pub allowed_base_urls: Vec<String>,
     /// Leaderboard recomputation waits this long after a vote, to batch bursts of votes.
     pub leaderboard_delay_ms: u64,
     /// On a database shared by several servers (PostgreSQL), every this many milliseconds
@@ -144,14 +198,34 @@ pub struct Settings {
     pub leaderboard_sync_ms: u64,
     /// The default leaderboard is style-controlled (LMArena's default view).
     pub style_control: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_forwarded_for: bool,
+    /// Reverse proxies in front of this server (0: forwarded headers are ignored). With N, the
+    /// client address is the N-th entry from the right of the proxy header, the one the
+    /// outermost trusted proxy wrote; entries further left are the client's own words.
+    pub trusted_proxies: usize,
+    /// The header those proxies write.
+    pub proxy_header: ProxyHeader,
+    /// Replaced by `trusted_proxies`; kept only to name the replacement when an old
+    /// configuration still sets it.
+    #[serde(rename = "trust_forwarded_for")]
+    pub replaced_trust_forwarded_for: Option<toml::Value>,
     /// Longest prompt accepted, in characters.
     pub max_prompt_chars: usize,
     /// Most user turns in one battle (live models only).
     pub max_turns: usize,
     /// Battles stay in memory this long after their last activity (they stay in the database).
     pub battle_ttl_secs: u64,
+    /// A client must send a request's headers within this many seconds; the same clock runs
+    /// while a kept-alive connection waits idle for its next request.
+    pub header_timeout_secs: u64,
+    /// … and a request's body within this many seconds.
+    pub body_timeout_secs: u64,
+    /// Largest request body, in bytes (a larger one gets a JSON 413).
+    pub max_body_bytes: usize,
+    /// Open connections per client address (further ones are closed at once). Applies to
+    /// direct clients; behind trusted proxies every connection comes from the proxy.
+    pub max_connections_per_address: usize,
+    /// Open connections in all (keeps the server below its file-descriptor limit).
+    pub max_connections: usize,
 }
 
 impl Default for Settings {
@@ -169,56 +243,245 @@ impl Default for Settings {
             ip_votes_per_minute: 600.0,
             ip_vote_burst: 100.0,
             admin_token_env: "VERSUS_ADMIN_TOKEN".into(),
+            allowed_key_envs: Vec::new(),
+            allowed_base_urls: Vec::new(),
             leaderboard_delay_ms: 300,
             leaderboard_sync_ms: 2000,
             style_control: true,
-            trust_forwarded_for: false,
+            trusted_proxies: 0,
+            proxy_header: ProxyHeader::XForwardedFor,
+            replaced_trust_forwarded_for: None,
             max_prompt_chars: 10_000,
             max_turns: 5,
             battle_ttl_secs: 3600,
+            header_timeout_secs: 10,
+            body_timeout_secs: 10,
+            max_body_bytes: 1 << 20,
+            max_connections_per_address: 256,
+            max_connections: 4096,
         }
     }
 }
 
-impl Settings {
-    /// Rate limits must refill and let at least one request through; the dedup cap must let
-    /// at least one vote count.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        let setting = |key, value: f64, expected| ConfigError::Setting {
+/// An inclusive range a setting must lie in; `name` is how the message states it.
+struct Range<T> {
+    low: T,
+    high: T,
+    name: &'static str,
+}
+
+fn check<T: PartialOrd + std::fmt::Display>(
+    key: &'static str,
+    value: T,
+    range: Range<T>,
+) -> Result<(), ConfigError> {
+    // NaN fails both comparisons.
+    if value >= range.low && value <= range.high {
+        Ok(())
+    } else {
+        Err(ConfigError::Setting {
             key,
             value: value.to_string(),
-            expected,
-        };
-        // NaN fails both tests.
-        let positive = |key, value: f64| {
-            if value > 0.0 {
-                Ok(())
-            } else {
-                Err(setting(key, value, "a positive number"))
-            }
-        };
-        let at_least_one = |key, value: f64| {
-            if value >= 1.0 {
-                Ok(())
-            } else {
-                Err(setting(key, value, "a number of at least 1"))
-            }
-        };
-        positive("votes_per_minute", self.votes_per_minute)?;
-        at_least_one("vote_burst", self.vote_burst)?;
-        positive("battles_per_minute", self.battles_per_minute)?;
-        at_least_one("battle_burst", self.battle_burst)?;
-        positive("ip_votes_per_minute", self.ip_votes_per_minute)?;
-        at_least_one("ip_vote_burst", self.ip_vote_burst)?;
-        if self.dedup_cap < 1 {
-            return Err(ConfigError::Setting {
-                key: "dedup_cap",
-                value: self.dedup_cap.to_string(),
-                expected: "an integer of at least 1",
+            expected: range.name,
+        })
+    }
+}
+
+/// Requests per minute: from one per 1000 minutes up to a million.
+const RATE: Range<f64> = Range {
+    low: 0.001,
+    high: 1e6,
+    name: "a rate from 0.001 to 1000000 per minute",
+};
+/// Token-bucket sizes: at least one request, at most a million.
+const BURST: Range<f64> = Range {
+    low: 1.0,
+    high: 1e6,
+    name: "a number from 1 to 1000000",
+};
+const MILLIS: Range<u64> = Range {
+    low: 0,
+    high: 600_000,
+    name: "milliseconds from 0 to 600000 (10 minutes)",
+};
+const TIMEOUT_SECS: Range<u64> = Range {
+    low: 1,
+    high: 600,
+    name: "seconds from 1 to 600",
+};
+
+impl Settings {
+    /// Checks every number against its range (so no request handler meets a value it cannot
+    /// work with: a zero rate, an overflowing duration) and the keys that were replaced.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.replaced_trust_forwarded_for.is_some() {
+            return Err(ConfigError::Replaced {
+                key: "trust_forwarded_for",
+                replacement: "trusted_proxies = N (the number of reverse proxies in front of this server; 0, the default, ignores forwarded headers)",
             });
+        }
+        check(
+            "stream_chunk_chars",
+            self.stream_chunk_chars,
+            Range {
+                low: 1,
+                high: 1_000_000,
+                name: "a number of characters from 1 to 1000000",
+            },
+        )?;
+        check("stream_chunk_ms", self.stream_chunk_ms, MILLIS)?;
+        check("stream_max_ms", self.stream_max_ms, MILLIS)?;
+        check(
+            "dedup_cap",
+            self.dedup_cap,
+            Range {
+                low: 1,
+                high: 1_000_000_000,
+                name: "an integer from 1 to 1000000000",
+            },
+        )?;
+        check("votes_per_minute", self.votes_per_minute, RATE)?;
+        check("vote_burst", self.vote_burst, BURST)?;
+        check("battles_per_minute", self.battles_per_minute, RATE)?;
+        check("battle_burst", self.battle_burst, BURST)?;
+        check("ip_votes_per_minute", self.ip_votes_per_minute, RATE)?;
+        check("ip_vote_burst", self.ip_vote_burst, BURST)?;
+        check("leaderboard_delay_ms", self.leaderboard_delay_ms, MILLIS)?;
+        check(
+            "max_prompt_chars",
+            self.max_prompt_chars,
+            Range {
+                low: 1,
+                high: 1_000_000,
+                name: "a number of characters from 1 to 1000000",
+            },
+        )?;
+        check(
+            "max_turns",
+            self.max_turns,
+            Range {
+                low: 1,
+                high: 100,
+                name: "a number of turns from 1 to 100",
+            },
+        )?;
+        check(
+            "battle_ttl_secs",
+            self.battle_ttl_secs,
+            Range {
+                low: 60,
+                high: 604_800,
+                name: "seconds from 60 to 604800 (a week)",
+            },
+        )?;
+        check(
+            "trusted_proxies",
+            self.trusted_proxies,
+            Range {
+                low: 0,
+                high: 16,
+                name: "a number of proxies from 0 to 16",
+            },
+        )?;
+        check(
+            "header_timeout_secs",
+            self.header_timeout_secs,
+            TIMEOUT_SECS,
+        )?;
+        check("body_timeout_secs", self.body_timeout_secs, TIMEOUT_SECS)?;
+        check(
+            "max_body_bytes",
+            self.max_body_bytes,
+            Range {
+                low: 1024,
+                high: 64 << 20,
+                name: "bytes from 1024 to 67108864 (64 MiB)",
+            },
+        )?;
+        let connections = Range {
+            low: 1,
+            high: 1_000_000,
+            name: "a number of connections from 1 to 1000000",
+        };
+        check(
+            "max_connections_per_address",
+            self.max_connections_per_address,
+            connections,
+        )?;
+        check(
+            "max_connections",
+            self.max_connections,
+            Range {
+                low: 1,
+                high: 1_000_000,
+                name: "a number of connections from 1 to 1000000",
+            },
+        )?;
+        if !is_env_name(&self.admin_token_env) {
+            return Err(ConfigError::Setting {
+                key: "admin_token_env",
+                value: format!("{:?}", self.admin_token_env),
+                expected: "the name of an environment variable (A-Z, a-z, 0-9, _)",
+            });
+        }
+        for env in &self.allowed_key_envs {
+            if !is_env_name(env) {
+                return Err(ConfigError::Setting {
+                    key: "allowed_key_envs",
+                    value: format!("{env:?}"),
+                    expected: "names of environment variables (A-Z, a-z, 0-9, _)",
+                });
+            }
+            if *env == self.admin_token_env {
+                return Err(ConfigError::Setting {
+                    key: "allowed_key_envs",
+                    value: format!("{env:?}"),
+                    expected: "API-key variables other than the admin token's (admin_token_env)",
+                });
+            }
+        }
+        for url in &self.allowed_base_urls {
+            if parse_http_url(url).is_none() {
+                // The URL itself is not repeated: it may carry credentials.
+                return Err(ConfigError::Setting {
+                    key: "allowed_base_urls",
+                    value: "an entry".into(),
+                    expected: "http:// or https:// URLs",
+                });
+            }
         }
         Ok(())
     }
+}
+
+/// An environment variable's name as configs may give it.
+fn is_env_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// An `http://` or `https://` URL with a host.
+pub(crate) fn parse_http_url(s: &str) -> Option<reqwest::Url> {
+    let url = reqwest::Url::parse(s).ok()?;
+    (matches!(url.scheme(), "http" | "https") && url.host_str().is_some()).then_some(url)
+}
+
+/// Whether `url` lies under `approved`: same scheme, host and port, and a path at or below
+/// the approved path (`/v1` approves `/v1` and `/v1/x`, not `/v10`).
+pub(crate) fn url_is_under(url: &reqwest::Url, approved: &reqwest::Url) -> bool {
+    if url.scheme() != approved.scheme()
+        || url.host_str() != approved.host_str()
+        || url.port_or_known_default() != approved.port_or_known_default()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return false;
+    }
+    let base = approved.path().trim_end_matches('/');
+    let path = url.path();
+    path == base
+        || path
+            .strip_prefix(base)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// `[[recorded]]`: a recorded prompt set.
@@ -365,14 +628,14 @@ impl ModelConfig {
                     });
                 }
                 if let Some(env) = &self.api_key_env
-                    && (env.is_empty()
-                        || !env.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                    && !is_env_name(env)
                 {
                     return Err(ConfigError::ApiKeyEnv {
                         model: self.name.clone(),
                         value: env.clone(),
                     });
                 }
+                self.validate_numbers()?;
             }
             BackendKind::Recorded => {
                 let key = if self.base_url.is_some() {
@@ -389,6 +652,121 @@ impl ModelConfig {
                     });
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// The request settings of a live model, each within what an endpoint can be asked for.
+    fn validate_numbers(&self) -> Result<(), ConfigError> {
+        let setting = |key, value: String, expected| ConfigError::ModelSetting {
+            model: self.name.clone(),
+            key,
+            value,
+            expected,
+        };
+        if let Some(t) = self.timeout_secs
+            && !(1..=3600).contains(&t)
+        {
+            return Err(setting(
+                "timeout_secs",
+                t.to_string(),
+                "seconds from 1 to 3600",
+            ));
+        }
+        if let Some(n) = self.max_tokens
+            && !(1..=1_000_000).contains(&n)
+        {
+            return Err(setting(
+                "max_tokens",
+                n.to_string(),
+                "a number of tokens from 1 to 1000000",
+            ));
+        }
+        if let Some(t) = self.temperature
+            && !(0.0..=2.0).contains(&t)
+        {
+            return Err(setting(
+                "temperature",
+                t.to_string(),
+                "a number from 0 to 2",
+            ));
+        }
+        for (key, price) in [
+            ("input_price", self.input_price),
+            ("output_price", self.output_price),
+        ] {
+            if let Some(p) = price
+                && !(0.0..=1e6).contains(&p)
+            {
+                return Err(setting(
+                    key,
+                    p.to_string(),
+                    "USD per million tokens from 0 to 1000000",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which API-key variables and base URLs a model added through the admin API may use: those
+/// the config file approved, by listing them or by using them in its own models. The admin
+/// token's variable is never approved, so the admin API cannot send a server secret anywhere.
+#[derive(Clone, Debug)]
+pub struct KeyPolicy {
+    admin_token_env: String,
+    envs: std::collections::HashSet<String>,
+    urls: Vec<reqwest::Url>,
+}
+
+impl KeyPolicy {
+    pub fn new(config: &ArenaConfig) -> KeyPolicy {
+        let file_models = config
+            .models
+            .iter()
+            .filter(|m| m.backend == BackendKind::Openai);
+        let envs = config
+            .arena
+            .allowed_key_envs
+            .iter()
+            .cloned()
+            .chain(file_models.clone().filter_map(|m| m.api_key_env.clone()))
+            .filter(|e| *e != config.arena.admin_token_env)
+            .collect();
+        let urls = config
+            .arena
+            .allowed_base_urls
+            .iter()
+            .map(String::as_str)
+            .chain(file_models.filter_map(|m| m.base_url.as_deref()))
+            .filter_map(parse_http_url)
+            .collect();
+        KeyPolicy {
+            admin_token_env: config.arena.admin_token_env.clone(),
+            envs,
+            urls,
+        }
+    }
+
+    /// Checks a model from the admin API (or one stored by it) against the config file.
+    pub fn approve(&self, model: &ModelConfig) -> Result<(), ConfigError> {
+        if model.backend != BackendKind::Openai {
+            return Ok(());
+        }
+        if let Some(env) = &model.api_key_env
+            && !self.envs.contains(env)
+        {
+            return Err(ConfigError::KeyEnvNotAllowed {
+                model: model.name.clone(),
+                value: env.clone(),
+                admin: *env == self.admin_token_env,
+            });
+        }
+        let url = model.base_url.as_deref().and_then(parse_http_url);
+        if !url.is_some_and(|u| self.urls.iter().any(|a| url_is_under(&u, a))) {
+            return Err(ConfigError::BaseUrlNotAllowed {
+                model: model.name.clone(),
+            });
         }
         Ok(())
     }
@@ -449,23 +827,149 @@ mod tests {
 
     #[test]
     fn a_bad_setting_names_the_key_the_value_and_what_was_expected() {
-        assert_eq!(
-            error_of("[arena]\nvotes_per_minute = -1\n"),
-            "[arena] votes_per_minute = -1: expected a positive number"
-        );
-        assert_eq!(
-            error_of("[arena]\nip_vote_burst = 0.5\n"),
-            "[arena] ip_vote_burst = 0.5: expected a number of at least 1"
-        );
-        assert_eq!(
-            error_of("[arena]\nbattles_per_minute = nan\n"),
-            "[arena] battles_per_minute = NaN: expected a positive number"
-        );
-        assert_eq!(
-            error_of("[arena]\ndedup_cap = 0\n"),
-            "[arena] dedup_cap = 0: expected an integer of at least 1"
-        );
+        for (toml, message) in [
+            (
+                "votes_per_minute = -1",
+                "[arena] votes_per_minute = -1: expected a rate from 0.001 to 1000000 per minute",
+            ),
+            (
+                "ip_votes_per_minute = 0",
+                "[arena] ip_votes_per_minute = 0: expected a rate from 0.001 to 1000000 per minute",
+            ),
+            (
+                "ip_vote_burst = 0.5",
+                "[arena] ip_vote_burst = 0.5: expected a number from 1 to 1000000",
+            ),
+            (
+                "battles_per_minute = nan",
+                "[arena] battles_per_minute = NaN: expected a rate from 0.001 to 1000000 per minute",
+            ),
+            (
+                "dedup_cap = 0",
+                "[arena] dedup_cap = 0: expected an integer from 1 to 1000000000",
+            ),
+            (
+                "battle_ttl_secs = 18446744073709551615",
+                "[arena] battle_ttl_secs = 18446744073709551615: expected seconds from 60 to 604800 (a week)",
+            ),
+            (
+                "header_timeout_secs = 0",
+                "[arena] header_timeout_secs = 0: expected seconds from 1 to 600",
+            ),
+            (
+                "trusted_proxies = 17",
+                "[arena] trusted_proxies = 17: expected a number of proxies from 0 to 16",
+            ),
+            (
+                "max_body_bytes = 10",
+                "[arena] max_body_bytes = 10: expected bytes from 1024 to 67108864 (64 MiB)",
+            ),
+            (
+                "allowed_key_envs = [\"VERSUS_ADMIN_TOKEN\"]",
+                "[arena] allowed_key_envs = \"VERSUS_ADMIN_TOKEN\": expected API-key variables other than the admin token's (admin_token_env)",
+            ),
+            (
+                "trust_forwarded_for = true",
+                "[arena] trust_forwarded_for is no longer read: use trusted_proxies = N (the number of reverse proxies in front of this server; 0, the default, ignores forwarded headers)",
+            ),
+        ] {
+            assert_eq!(error_of(&format!("[arena]\n{toml}\n")), message);
+        }
         assert!(error_of("[arena]\nsampelr = \"uniform\"\n").contains("sampelr"));
+        let secret_url = "[arena]\nallowed_base_urls = [\"ftp://user:sk-secret@host\"]\n";
+        assert!(!error_of(secret_url).contains("sk-secret"));
+    }
+
+    #[test]
+    fn a_live_model_s_numbers_are_checked() {
+        let openai = "[[models]]\nname = \"m\"\nbackend = \"openai\"\nbase_url = \"http://h/v1\"\n";
+        for (line, message) in [
+            (
+                "timeout_secs = 0",
+                "model \"m\": timeout_secs = 0: expected seconds from 1 to 3600",
+            ),
+            (
+                "max_tokens = 0",
+                "model \"m\": max_tokens = 0: expected a number of tokens from 1 to 1000000",
+            ),
+            (
+                "temperature = nan",
+                "model \"m\": temperature = NaN: expected a number from 0 to 2",
+            ),
+            (
+                "input_price = -1",
+                "model \"m\": input_price = -1: expected USD per million tokens from 0 to 1000000",
+            ),
+        ] {
+            assert_eq!(error_of(&format!("{openai}{line}\n")), message);
+        }
+        let admin_key = format!("{openai}api_key_env = \"VERSUS_ADMIN_TOKEN\"\n");
+        assert_eq!(
+            error_of(&admin_key),
+            "model \"m\": api_key_env = \"VERSUS_ADMIN_TOKEN\": the admin token's variable is never sent to a model endpoint"
+        );
+    }
+
+    #[test]
+    fn the_admin_api_may_use_only_keys_and_urls_the_config_approves() {
+        let config = ArenaConfig::from_toml(
+            "[arena]\nallowed_key_envs = [\"EXTRA_KEY\"]\nallowed_base_urls = [\"https://api.example.com/v1\"]\n\n\
+             [[models]]\nname = \"file\"\nbackend = \"openai\"\nbase_url = \"http://127.0.0.1:8000/v1\"\napi_key_env = \"FILE_KEY\"\n",
+        )
+        .unwrap();
+        let policy = KeyPolicy::new(&config);
+        let model = |url: &str, env: Option<&str>| ModelConfig {
+            base_url: Some(url.to_string()),
+            api_key_env: env.map(str::to_string),
+            ..ModelConfig::recorded("new", "x", ModelMeta::default())
+        };
+        let live = |url: &str, env: Option<&str>| ModelConfig {
+            backend: BackendKind::Openai,
+            set: None,
+            ..model(url, env)
+        };
+        for (url, env) in [
+            ("https://api.example.com/v1", Some("EXTRA_KEY")),
+            ("https://api.example.com/v1/", Some("FILE_KEY")),
+            ("https://api.example.com:443/v1/deeper", None),
+            ("http://127.0.0.1:8000/v1", None),
+        ] {
+            assert!(policy.approve(&live(url, env)).is_ok(), "{url} {env:?}");
+        }
+        for (url, env, why) in [
+            (
+                "https://api.example.com/v1",
+                Some("VERSUS_ADMIN_TOKEN"),
+                "admin token",
+            ),
+            (
+                "https://api.example.com/v1",
+                Some("PATH"),
+                "allowed_key_envs",
+            ),
+            (
+                "https://evil.example/v1",
+                Some("EXTRA_KEY"),
+                "allowed_base_urls",
+            ),
+            (
+                "https://api.example.com.evil.example/v1",
+                None,
+                "allowed_base_urls",
+            ),
+            ("https://api.example.com/v10", None, "allowed_base_urls"),
+            ("http://api.example.com/v1", None, "allowed_base_urls"),
+            (
+                "https://user:pw@api.example.com/v1",
+                None,
+                "allowed_base_urls",
+            ),
+            ("http://127.0.0.1:8001/v1", None, "allowed_base_urls"),
+        ] {
+            let e = policy.approve(&live(url, env)).expect_err(url).to_string();
+            assert!(e.contains(why), "{url}: {e}");
+            assert!(!e.contains("pw@"), "{e}");
+        }
     }
 
     #[test]

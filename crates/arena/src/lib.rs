@@ -6,7 +6,8 @@
 //! * [`state`]: battles, generation, voting (names hidden until the vote is committed).
 //! * [`api`]: routes — pages, JSON API, server-sent events, admin endpoints.
 //! * [`board`]: the leaderboard, recomputed in the background after votes.
-//! * [`sampler`]: which two models meet. [`text`]: style counts, identity words, escaping.
+//! * [`sampler`]: which two models meet. `server`: the accept loop (timeouts, connection caps).
+//! * [`text`]: style counts, identity words, escaping.
 //! * [`export`]: LMArena battle-log JSON, JSONL and CSV exports.
 //! * [`race_pages`]: the race views (`/race`, `/value`, `/compute`) and their JSON, from `versus-race`.
 //!
@@ -30,11 +31,11 @@ mod pages;
 pub mod race_pages;
 pub mod recorded;
 pub mod sampler;
+mod server;
 pub mod state;
 pub mod text;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use config::{ArenaConfig, ConfigError, ModelConfig, Settings};
@@ -59,18 +60,14 @@ impl Arena {
         api::router(self.state.clone())
     }
 
-    /// Serves on `listener` until `shutdown` completes.
+    /// Serves on `listener` until `shutdown` completes, with the configured header and body
+    /// timeouts and connection caps (see [`Settings`]).
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = self.router();
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        server::serve(app, &self.state.settings, listener, shutdown).await
     }
 }

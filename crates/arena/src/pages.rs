@@ -183,10 +183,7 @@ pub async fn index(
     let who = client(&state, &headers, addr, true);
     let chosen = q.prompt_id.and_then(|id| state.bundled_prompt(id));
     let bundled = chosen.or_else(|| state.random_prompt().map(|(_, id, text)| (id, text)));
-    with_cookie(
-        battle_page_html(&state, None, bundled.as_ref()),
-        &who.new_cookie,
-    )
+    with_cookie(battle_page_html(&state, None, bundled.as_ref()), &who)
 }
 
 /// `GET /battle/{id}`: a battle so far (names only after the vote).
@@ -217,7 +214,7 @@ pub async fn battle_page(
             response
         }
     };
-    with_cookie(response, &who.new_cookie)
+    with_cookie(response, &who)
 }
 
 #[derive(Deserialize)]
@@ -241,6 +238,8 @@ struct LeaderboardPage<'a> {
     title: &'static str,
     style: bool,
     counted: usize,
+    /// Set when the board includes recorded (public) answers: shown above the table.
+    demo: Option<&'static str>,
     /// The table and the interval plot (SVG from [`crate::board::interval_svg`]), or why the
     /// leaderboard cannot be computed yet.
     board: Result<(HtmlTable<'a>, &'a str), &'a BoardError>,
@@ -315,6 +314,7 @@ pub async fn leaderboard_page(
         title: "versus arena: leaderboard",
         style,
         counted: snap.counted,
+        demo: state.demo_notice(),
         board: shown,
     })
 }

@@ -546,6 +546,18 @@ impl<'a> Footer<'a> {
         command: &str,
         p: &Params,
     ) -> Footer<'a> {
+        let mut notes = notes;
+        // How old the leaderboard data are, first, with the warning when they are stale.
+        if let Ok(data) = race_data() {
+            let today = versus_race::Date::from_unix_seconds(crate::state::now_ms() / 1000);
+            if let Some(f) = data.history.freshness(today) {
+                let mut line = f.note();
+                if let Some(w) = f.warning() {
+                    line = format!("{line} Warning: {w}.");
+                }
+                notes.insert(0, line);
+            }
+        }
         Footer {
             notes,
             caveats,

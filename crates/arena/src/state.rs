@@ -16,7 +16,7 @@ use versus_store::{
 
 use crate::backend::{Backend, ChatMessage, OpenAiBackend, PromptRef};
 use crate::board::Leaderboard;
-use crate::config::{ArenaConfig, BackendKind, ConfigError, ModelConfig, Settings};
+use crate::config::{ArenaConfig, BackendKind, ConfigError, KeyPolicy, ModelConfig, Settings};
 use crate::recorded::{RecordedError, RecordedSet};
 use crate::sampler::{Candidate, draw_pair};
 use crate::text;
@@ -229,6 +229,9 @@ impl StartError {
     }
 }
 
+/// The label of a leaderboard that includes recorded answers (see [`AppState::demo_notice`]).
+pub const DEMO_NOTICE: &str = "Demo board: recorded models answer with public recorded answers, which a determined voter can look up before voting, so these votes are not reliably anonymous. Use it to try the arena; rank models with live endpoints.";
+
 /// Token buckets per key.
 pub struct Limiter {
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
@@ -289,6 +292,8 @@ pub struct AppState {
     pub limiter: Limiter,
     /// HMAC-SHA256 key from the database's secret, for [`AppState::hash_key`].
     client_key: ring::hmac::Key,
+    /// What the admin API may configure (API-key variables, base URLs).
+    key_policy: KeyPolicy,
     pub admin_token: Option<String>,
     rng: Mutex<ChaCha8Rng>,
     pub http: reqwest::Client,
@@ -355,6 +360,7 @@ fn unfinished_cutoff(store: &dyn Store, now: i64) -> i64 {
 /// config file's entries of the same name; an unreadable stored entry is logged and skipped.
 async fn overlay_stored_models(
     store: &dyn Store,
+    policy: &KeyPolicy,
     model_configs: &mut Vec<ModelConfig>,
 ) -> Result<(), StartError> {
     let stored_models = store
@@ -364,6 +370,12 @@ async fn overlay_stored_models(
     for rec in stored_models {
         match serde_json::from_str::<ModelConfig>(&rec.config) {
             Ok(mut c) => {
+                // The config file may have changed since: a stored model whose key or URL it
+                // no longer approves stays in the database but is not loaded.
+                if let Err(e) = policy.approve(&c) {
+                    tracing::warn!("stored model {:?} is not loaded: {e}", rec.name);
+                    continue;
+                }
                 c.enabled = rec.enabled;
                 model_configs.retain(|x| x.name != c.name);
                 model_configs.push(c);
@@ -400,7 +412,8 @@ impl AppState {
             .build()
             .map_err(StartError::HttpClient)?;
         let (sets, mut model_configs) = configured_models(&config)?;
-        overlay_stored_models(store.as_ref(), &mut model_configs).await?;
+        let key_policy = KeyPolicy::new(&config);
+        overlay_stored_models(store.as_ref(), &key_policy, &mut model_configs).await?;
         let mut models = Vec::new();
         for c in model_configs {
             models.push(Arc::new(build_model(c, &sets, &http)?));
@@ -452,6 +465,7 @@ impl AppState {
             leaderboard,
             limiter: Limiter::new(),
             client_key,
+            key_policy,
             admin_token,
             rng: Mutex::new(rng),
             http,
@@ -494,7 +508,18 @@ impl AppState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .retain(|_, b| b.touched_ms.load(Ordering::Relaxed) >= cutoff);
-        self.limiter.sweep(Duration::from_secs(600));
+        // A bucket may be forgotten once it would be full again (forgetting it earlier would
+        // hand its owner a fresh burst); at most a day is remembered.
+        let s = &self.settings;
+        let full_after_secs = [
+            (s.vote_burst, s.votes_per_minute),
+            (s.battle_burst, s.battles_per_minute),
+            (s.ip_vote_burst, s.ip_votes_per_minute),
+        ]
+        .iter()
+        .map(|(burst, per_minute)| burst / per_minute * 60.0)
+        .fold(600.0, f64::max);
+        self.limiter.sweep(retry_after(full_after_secs));
     }
 
     /// A keyed hash (HMAC-SHA256 with this database's secret, RFC 2104, truncated to 128
@@ -510,6 +535,16 @@ impl AppState {
             .map(|b| format!("{b:02x}"))
             .collect();
         format!("{kind}:{hex}")
+    }
+
+    /// Why the leaderboard is only a demonstration, when it is: battles between recorded
+    /// models show public answers, which a determined voter can look up before voting, so
+    /// anonymity (and with it the ranking) cannot be relied on.
+    pub fn demo_notice(&self) -> Option<&'static str> {
+        self.model_list()
+            .iter()
+            .any(|m| m.config.backend == BackendKind::Recorded)
+            .then_some(DEMO_NOTICE)
     }
 
     pub fn model_list(&self) -> Vec<Arc<ModelEntry>> {
@@ -1096,9 +1131,11 @@ impl AppState {
             .map_err(FlowError::store("reading the battle"))
     }
 
-    /// Adds or replaces a model at run time (persisted).
+    /// Adds or replaces a model at run time (persisted). Its API-key variable and base URL
+    /// must be ones the config file approves ([`KeyPolicy`]).
     pub async fn put_model(&self, config: ModelConfig) -> Result<(), FlowError> {
         config.validate()?;
+        self.key_policy.approve(&config)?;
         let entry = Arc::new(build_model(config.clone(), &self.sets, &self.http)?);
         let rec = versus_store::ModelRecord {
             name: config.name.clone(),

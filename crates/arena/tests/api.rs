@@ -82,12 +82,18 @@ async fn one_vote_per_battle_even_when_votes_race() {
     t.wait_settled(&id, &me).await;
     let mut tasks = Vec::new();
     for k in 0..12 {
-        let (base, id, token, me) = (t.base.clone(), id.clone(), token.clone(), me.clone());
+        let (base, id, token, cookie) = (
+            t.base.clone(),
+            id.clone(),
+            token.clone(),
+            t.cookie_header(&me),
+        );
         let winner = ["model_a", "model_b", "tie", "both_bad"][k % 4];
         tasks.push(tokio::spawn(async move {
             let r = reqwest::Client::new()
                 .post(format!("{base}/api/battles/{id}/vote"))
-                .header("cookie", format!("versus_voter={me}"))
+                .header("cookie", cookie)
+                .header("content-type", "application/json")
                 .body(json!({"winner": winner, "vote_token": token}).to_string())
                 .send()
                 .await

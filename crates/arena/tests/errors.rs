@@ -20,9 +20,12 @@ async fn error_of(
     let mut r = if method == "GET" {
         t.http.get(url)
     } else {
-        t.http.post(url).body(body.to_string())
+        t.http
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body.to_string())
     };
-    r = r.header("cookie", format!("versus_voter={}", cookie(9)));
+    r = r.header("cookie", t.cookie_header(&cookie(9)));
     if admin {
         r = r.header("authorization", format!("Bearer {ADMIN}"));
     }

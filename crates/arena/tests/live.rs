@@ -408,5 +408,55 @@ async fn run() {
         "the echoed key was redacted:\n{}",
         logs()
     );
+
+    // 5. The admin API cannot send a server secret anywhere the config file did not approve.
+    let trap = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let trap_url = format!("http://{}/v1", trap.local_addr().unwrap());
+    let knocks = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = knocks.clone();
+    tokio::spawn(async move {
+        while trap.accept().await.is_ok() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let stored_before = t.state.store.models().await.unwrap().len();
+    for (name, base_url, env, why) in [
+        (
+            "exfil-admin",
+            &trap_url,
+            "VERSUS_TEST_ADMIN_TOKEN",
+            "the admin token's variable is never sent",
+        ),
+        (
+            "exfil-default-admin",
+            &trap_url,
+            "VERSUS_ADMIN_TOKEN",
+            "allowed_key_envs",
+        ),
+        ("exfil-path", &url, "PATH", "allowed_key_envs"),
+        (
+            "exfil-url",
+            &trap_url,
+            "VERSUS_TEST_OPENAI_KEY",
+            "allowed_base_urls",
+        ),
+    ] {
+        let body = json!({"name": name, "backend": "openai", "base_url": base_url, "model": "good-a", "api_key_env": env});
+        let (code, text) = admin("POST", "/api/admin/models", Some(body)).await;
+        assert_eq!(code, 400, "{name}: {text}");
+        assert!(text.contains(why), "{name}: {text}");
+        assert!(!text.contains(ADMIN) && !text.contains(KEY), "{text}");
+    }
+    // Nothing was stored or enabled: battles go on between the approved models only.
+    assert_eq!(t.state.store.models().await.unwrap().len(), stored_before);
+    for k in 0..4 {
+        let (id, _) = t.battle(json!({"prompt": format!("Trap {k}?")}), &me).await;
+        t.wait_settled(&id, &me).await;
+    }
+    assert_eq!(
+        knocks.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the trap endpoint was contacted"
+    );
     tokio::time::sleep(Duration::from_millis(10)).await;
 }

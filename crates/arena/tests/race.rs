@@ -287,6 +287,19 @@ async fn race_pages_show_the_chart_table_and_numbers() {
     ];
     let page = t.get(&format!("/race{}", qs(&pairs)), None).await;
     assert_eq!(page.status, 200, "{}", page.text);
+    // How old the data are, from the shipped history's newest date.
+    let newest = shipped()
+        .history
+        .rows()
+        .iter()
+        .map(|r| r.date)
+        .max()
+        .unwrap();
+    assert!(
+        page.text
+            .contains(&format!("Leaderboard data as of {newest} (")),
+        "no data date on the page"
+    );
     assert!(
         page.headers["content-type"]
             .to_str()

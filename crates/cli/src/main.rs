@@ -1,7 +1,9 @@
 //! `versus`: the one binary. Parses flags and calls the library crates; input problems exit
 //! with status 2 and a message naming the file, line and field.
 
+mod audit_cmd;
 mod bench;
+mod data_cmd;
 mod input;
 mod matrix_cmd;
 mod progress;
@@ -42,6 +44,10 @@ struct Cli {
     /// Worker threads for bootstrap and large fits (default: all cores). Results do not depend on it.
     #[arg(long, global = true, env = "VERSUS_THREADS")]
     threads: Option<usize>,
+    /// The data directory that `versus data add` writes and every race command reads over the
+    /// bundled data (default: $XDG_DATA_HOME/versus, else ~/.local/share/versus).
+    #[arg(long, global = true, env = "VERSUS_DATA_DIR")]
+    data_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,6 +64,10 @@ enum Command {
     Race(race::RaceArgs),
     /// One self-contained HTML page recomputing each race claim from the shipped data.
     Report(report::ReportArgs),
+    /// Audit a leaderboard from its votes: battle shares by organisation, country and licence, sampling inequality, rank stability, deprecated models, and the gap's sensitivity to sampling.
+    Audit(audit_cmd::AuditArgs),
+    /// Take in newer leaderboards (`data add FILE`) and list the data sets (`data list`).
+    Data(data_cmd::DataArgs),
     /// The arena: an HTTP server where people vote between two anonymous models (default: recorded answers, offline).
     Serve(serve::ServeArgs),
     /// Write the arena's voted battles as LMArena battle-log JSON, JSONL or CSV.
@@ -68,6 +78,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    data_cmd::set_data_dir(cli.data_dir.clone());
     if let Some(n) = cli.threads
         && let Err(e) = rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -81,6 +92,8 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Race(args) => race::run(args),
         Command::Report(args) => report::run(args),
+        Command::Audit(args) => audit_cmd::run(args),
+        Command::Data(args) => data_cmd::run(args),
         Command::Serve(args) => serve::run_serve(args),
         Command::Export(args) => serve::run_export(args),
         Command::Db(args) => serve::run_db(args),

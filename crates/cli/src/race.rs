@@ -336,15 +336,40 @@ pub fn run(args: RaceArgs) -> Result<()> {
     }
 }
 
+/// Today's UTC date from the system clock, or `SOURCE_DATE_EPOCH` when set (reproducible
+/// output, as in reproducible builds).
+pub fn today() -> versus_race::Date {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    versus_race::Date::from_unix_seconds(seconds)
+}
+
+/// Says on stderr how old the leaderboard data are, and warns when they are stale.
+pub fn say_data_age(history: &History) {
+    if let Some(f) = history.freshness(today()) {
+        eprintln!("note: {}", f.note().to_lowercase().trim_end_matches('.'));
+        if let Some(w) = f.warning() {
+            eprintln!("warning: {w}");
+        }
+    }
+}
+
 fn run_gap(args: GapArgs) -> Result<()> {
-    let registry = Registry::shipped()?;
+    let registry = crate::data_cmd::registry()?;
     let options = args.options();
     if !args.votes.is_empty() {
         let (a, b) = options.sides(&registry).map_err(flag_error)?;
         return run_votes_gap(&args, &registry, options.by, a, b);
     }
     let query = options.query(&registry).map_err(flag_error)?;
-    let history = History::shipped()?;
+    let history = crate::data_cmd::history()?;
+    say_data_age(&history);
     let report = gap::gap(&registry, &history, &query)?;
     print!("{}", report.render(args.output)?);
     if args.svg.is_some() || args.png.is_some() {
@@ -455,9 +480,10 @@ pub fn votes_gap(
 }
 
 fn run_value(args: ValueArgs) -> Result<()> {
-    let registry = Registry::shipped()?;
+    let registry = crate::data_cmd::registry()?;
     let query = args.options().query(&registry).map_err(flag_error)?;
-    let history = History::shipped()?;
+    let history = crate::data_cmd::history()?;
+    say_data_age(&history);
     let report = value::value(&registry, &history, &query)?;
     print!("{}", report.render(args.output)?);
     if args.svg.is_some() || args.png.is_some() {

@@ -6,8 +6,6 @@ use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use versus_race::group::GroupBy;
-use versus_race::history::History;
-use versus_race::registry::Registry;
 use versus_race::report::{self, DEFAULT_VOTES_FILE, ReportInput};
 
 use crate::race::{VotesFit, votes_gap};
@@ -30,8 +28,9 @@ pub struct ReportArgs {
 }
 
 pub fn run(args: ReportArgs) -> Result<()> {
-    let registry = Registry::shipped()?;
-    let history = History::shipped()?;
+    let registry = crate::data_cmd::registry()?;
+    let history = crate::data_cmd::history()?;
+    crate::race::say_data_age(&history);
     let clusters = versus_race::compute::shipped_clusters()?;
     if !args.votes.is_file() {
         return Err(crate::input_error(format!(

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use versus_arena::export::{ExportFormat, render};
 use versus_arena::{Arena, ArenaConfig};
-use versus_store::{Durability, Location, Store};
+use versus_store::{Durability, Location, ServerLock, SqliteStore, Store};
 
 use crate::input_error;
 
@@ -38,6 +38,11 @@ pub struct ServeArgs {
     /// flushed to its WAL by default).
     #[arg(long, value_enum, default_value_t = DurabilityArg::Normal)]
     pub durability: DurabilityArg,
+    /// Reverse proxies in front of this server (overrides `[arena] trusted_proxies`): the
+    /// client address is the N-th entry from the right of X-Forwarded-For (or Forwarded with
+    /// `proxy_header = "forwarded"`). 0 ignores forwarded headers.
+    #[arg(long, env = "VERSUS_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<usize>,
     /// Log level: error, warn, info, debug or trace.
     #[arg(long, default_value = "info", env = "VERSUS_LOG")]
     pub log: String,
@@ -114,7 +119,7 @@ async fn shutdown_signal() {
 
 pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(&args.log)?;
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| input_error(format!("{}: {e}", path.display())))?;
@@ -123,11 +128,20 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         None => ArenaConfig::default_offline(),
     };
+    if let Some(n) = args.trusted_proxies {
+        config.arena.trusted_proxies = n;
+        config
+            .validate()
+            .map_err(|e| input_error(format!("--trusted-proxies: {e}")))?;
+    }
     let durability = match args.durability {
         DurabilityArg::Normal => Durability::Normal,
         DurabilityArg::Full => Durability::Full,
     };
     let location = parse_location(&args.db)?;
+    // Before anything else touches the file: a second server on one SQLite file exits here
+    // (servers sharing a PostgreSQL database need no lock).
+    let _lock = lock_if_sqlite(&location)?;
     runtime()?.block_on(async move {
         let store = versus_store::open(&location, durability)
             .await
@@ -148,6 +162,16 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         store_handle.close().await?;
         Ok(())
     })
+}
+
+/// The exclusive hold on a SQLite database (none for PostgreSQL, which many servers share).
+fn lock_if_sqlite(location: &Location) -> anyhow::Result<Option<ServerLock>> {
+    match location {
+        Location::Sqlite(path) => Ok(Some(
+            SqliteStore::lock_for_server(path).map_err(|e| input_error(e.to_string()))?,
+        )),
+        Location::Postgres(_) => Ok(None),
+    }
 }
 
 /// The `--db` value, or an input error naming it.
@@ -254,6 +278,13 @@ pub fn run_db(args: DbArgs) -> anyhow::Result<()> {
 }
 
 async fn copy(from: Location, to: Location, batch: i64) -> anyhow::Result<()> {
+    // A SQLite end must not be in use by a server (votes cast during the copy would be lost).
+    if from.is_missing_file() {
+        return Err(input_error(format!(
+            "{from}: no such database (run `versus serve --db {from}` first)"
+        )));
+    }
+    let _locks = (lock_if_sqlite(&from)?, lock_if_sqlite(&to)?);
     let source = open_existing(&from).await?;
     let dest = versus_store::open(&to, Durability::Normal)
         .await

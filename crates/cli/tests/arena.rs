@@ -125,7 +125,9 @@ async fn call(
     };
     r = r.header("cookie", format!("versus_voter={cookie}"));
     if let Some(b) = body {
-        r = r.body(b.to_string());
+        r = r
+            .header("content-type", "application/json")
+            .body(b.to_string());
     }
     let resp = r.send().await?;
     let status = resp.status().as_u16();
@@ -527,4 +529,92 @@ fn export_then_rank_gives_the_arena_leaderboard() {
         }
     }
     drop(server);
+}
+
+/// Runs `versus serve` expecting it to exit at once; returns its exit code and stderr.
+fn serve_refused(db: &Path, config: Option<&Path>) -> (Option<i32>, String) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["serve", "--port", "0", "--db"]).arg(db);
+    if let Some(c) = config {
+        cmd.arg("--config").arg(c);
+    }
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("versus serve kept running");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    (status.code(), stderr)
+}
+
+#[test]
+fn a_second_server_on_one_sqlite_file_exits_with_the_reason() {
+    let dir = temp_dir("second-server");
+    let db = dir.join("arena.db");
+    let config = fixture(&dir, "");
+    let first = Server::start(&db, Some(&config));
+    let (code, stderr) = serve_refused(&db, Some(&config));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("another versus serve is using this database")
+            && stderr.contains("PostgreSQL")
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    // The first server is untouched and still answers.
+    let rt = runtime();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let (code, _) = call(&http, "GET", &format!("{}/healthz", first.base), None, "")
+            .await
+            .unwrap();
+        assert_eq!(code, 200);
+    });
+    // Once it is gone (even by kill -9) the file is free again.
+    first.kill9();
+    let _again = Server::start(&db, Some(&config));
+}
+
+#[test]
+fn unusable_settings_are_refused_at_start_with_the_key_named() {
+    let dir = temp_dir("bad-settings");
+    for (setting, expected) in [
+        (
+            "ip_votes_per_minute = 0",
+            "[arena] ip_votes_per_minute = 0: expected a rate from 0.001 to 1000000 per minute",
+        ),
+        (
+            "battle_ttl_secs = 18446744073709551615",
+            "[arena] battle_ttl_secs = 18446744073709551615: expected seconds from 60 to 604800 (a week)",
+        ),
+        (
+            "trust_forwarded_for = true",
+            "[arena] trust_forwarded_for is no longer read: use trusted_proxies = N",
+        ),
+    ] {
+        // `fixture` puts its own limits first; a repeated key would be a TOML error, so the
+        // setting goes in a config of its own.
+        let config = dir.join("bad.toml");
+        std::fs::write(&config, format!("[arena]\n{setting}\n")).unwrap();
+        let db = dir.join("unused.db");
+        let (code, stderr) = serve_refused(&db, Some(&config));
+        assert_eq!(code, Some(2), "{setting}: {stderr}");
+        assert!(
+            stderr.contains(&config.display().to_string()) && stderr.contains(expected),
+            "{setting}: {stderr}"
+        );
+    }
 }

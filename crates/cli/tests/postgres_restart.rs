@@ -43,6 +43,7 @@ async fn post(
     let resp = http
         .post(url)
         .header("cookie", format!("versus_voter={cookie}"))
+        .header("content-type", "application/json")
         .body(body.to_string())
         .send()
         .await?;

@@ -611,3 +611,42 @@ fn chart_flags_are_checked() {
     );
     assert!(String::from_utf8_lossy(&missing.stderr).contains("--votes"));
 }
+
+/// `race gap` says how old its data are, and warns once they are over 90 days old (the day is
+/// pinned with SOURCE_DATE_EPOCH).
+#[test]
+fn race_commands_say_how_old_the_data_are() {
+    let newest = versus_race::history::History::shipped()
+        .unwrap()
+        .rows()
+        .iter()
+        .map(|r| r.date)
+        .max()
+        .unwrap();
+    let stderr_on = |days_later: i64| {
+        let seconds = (newest.days_since_epoch() + days_later) * 86_400;
+        let out = Command::new(env!("CARGO_BIN_EXE_versus"))
+            .args(["race", "gap", "--output", "json"])
+            .env("SOURCE_DATE_EPOCH", seconds.to_string())
+            .output()
+            .expect("run versus");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(out.status.success(), "{stderr}");
+        stderr
+    };
+    let fresh = stderr_on(10);
+    assert!(
+        fresh.contains(&format!(
+            "note: leaderboard data as of {newest} (10 days old)"
+        )),
+        "{fresh}"
+    );
+    assert!(!fresh.contains("warning"), "{fresh}");
+    let stale = stderr_on(120);
+    assert!(
+        stale.contains(&format!(
+            "warning: the newest leaderboard snapshot ({newest}) is 120 days old, over 90"
+        )),
+        "{stale}"
+    );
+}

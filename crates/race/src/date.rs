@@ -109,6 +109,11 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// The UTC date of `seconds` since the Unix epoch (the caller reads the clock).
+    pub fn from_unix_seconds(seconds: i64) -> Date {
+        Date::from_days_since_epoch(seconds.div_euclid(86_400))
+    }
+
     /// The inverse of [`Date::days_since_epoch`].
     pub fn from_days_since_epoch(days: i64) -> Date {
         let z = days + 719_468;

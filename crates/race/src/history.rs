@@ -120,7 +120,56 @@ pub const PRECEDENCE_WINDOW_DAYS: i64 = 7;
 
 pub const PRECEDENCE_RULE: &str = "one source per moment: arena-catalog (LMArena JSON) > elo-history (pkl extraction) > leaderboard-scrape; a snapshot is dropped when a higher-precedence source has a snapshot within 7 days of it";
 
+/// A leaderboard older than this is flagged wherever a race figure is shown: the race moves
+/// every week, and a months-old snapshot misses the newest models.
+pub const STALE_AFTER_DAYS: i64 = 90;
+
+/// How current the leaderboard data are, relative to `today` (passed in: this crate reads no
+/// clock).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Freshness {
+    /// The newest snapshot's date.
+    pub as_of: Date,
+    pub age_days: i64,
+}
+
+impl Freshness {
+    pub fn is_stale(&self) -> bool {
+        self.age_days > STALE_AFTER_DAYS
+    }
+
+    /// "Leaderboard data as of 2025-12-11 (357 days old)."
+    pub fn note(&self) -> String {
+        format!(
+            "Leaderboard data as of {} ({} days old).",
+            self.as_of, self.age_days
+        )
+    }
+
+    /// The warning when the data are older than [`STALE_AFTER_DAYS`].
+    pub fn warning(&self) -> Option<String> {
+        self.is_stale().then(|| {
+            format!(
+                "the newest leaderboard snapshot ({}) is {} days old, over {STALE_AFTER_DAYS}: models released since are missing from every race figure",
+                self.as_of, self.age_days
+            )
+        })
+    }
+}
+
 impl History {
+    /// The date of the newest snapshot, and its age on `today`.
+    pub fn freshness(&self, today: Date) -> Option<Freshness> {
+        self.rows
+            .iter()
+            .map(|r| r.date)
+            .max()
+            .map(|as_of| Freshness {
+                as_of,
+                age_days: today.days_since_epoch() - as_of.days_since_epoch(),
+            })
+    }
+
     pub fn shipped() -> Result<History> {
         History::parse(HISTORY_FILE, HISTORY_CSV)
     }
@@ -304,6 +353,38 @@ pub fn select_by_precedence(snapshots: &[SnapshotId]) -> Vec<SnapshotId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn freshness_counts_days_from_the_newest_snapshot() {
+        let h = History::parse(
+            "h.csv",
+            "date,source,style_control,category,key,rating,lower,upper,votes\n\
+             2025-01-01,elo,0,full,a,1000,,,\n2025-03-01,elo,0,full,a,1001,,,\n",
+        )
+        .unwrap();
+        let on = |d: &str| h.freshness(Date::parse(d).unwrap()).unwrap();
+        let fresh = on("2025-05-30");
+        assert_eq!(
+            (fresh.as_of.to_string(), fresh.age_days),
+            ("2025-03-01".into(), 90)
+        );
+        assert_eq!(fresh.warning(), None, "90 days is not yet stale");
+        let stale = on("2025-05-31");
+        assert!(
+            stale
+                .warning()
+                .unwrap()
+                .contains("2025-03-01) is 91 days old, over 90")
+        );
+        assert_eq!(
+            stale.note(),
+            "Leaderboard data as of 2025-03-01 (91 days old)."
+        );
+        assert_eq!(
+            History::default().freshness(Date::parse("2025-01-01").unwrap()),
+            None
+        );
+    }
 
     fn id(date: &str, source: Source) -> SnapshotId {
         SnapshotId {

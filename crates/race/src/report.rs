@@ -1434,6 +1434,9 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
 #[template(path = "report.html")]
 struct ReportPage<'a> {
     version: &'static str,
+    /// The newest leaderboard snapshot's date (the page says it; its age depends on the reader's
+    /// day, so `versus report` warns on stderr instead).
+    as_of: String,
     history_file: &'static str,
     history_rows: String,
     snapshot_count: usize,
@@ -1484,6 +1487,13 @@ pub fn report_html(input: &ReportInput<'_>) -> Result<String> {
         .sum::<usize>();
     let page = ReportPage {
         version: env!("CARGO_PKG_VERSION"),
+        as_of: input
+            .history
+            .rows()
+            .iter()
+            .map(|r| r.date)
+            .max()
+            .map_or_else(|| "no snapshot".to_string(), |d| d.to_string()),
         history_file: history::HISTORY_FILE,
         history_rows: thousands(input.history.rows().len() as f64),
         snapshot_count,
@@ -1535,6 +1545,7 @@ mod tests {
         };
         let page = ReportPage {
             version: "0",
+            as_of: "2025-12-11".into(),
             history_file: "h",
             history_rows: "1".into(),
             snapshot_count: 1,

@@ -37,7 +37,7 @@ pub use location::{Location, open};
 pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresStore, fresh_schema_url};
 
 use std::future::Future;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -49,10 +49,38 @@ use sqlx::sqlite::{
 /// A storage failure (the database, not the caller, is at fault).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    /// Not a `source`: sqlx's message already includes its cause, and an error chain would
+    /// print the same words again (one line, once).
+    #[error("database error: {}", database_message(.0))]
+    Database(sqlx::Error),
     #[error("{0}")]
     Other(String),
+    /// Another server holds the database (see [`SqliteStore::lock_for_server`]).
+    #[error(
+        "{}: another versus serve is using this database (it holds {}); one SQLite file serves one server: to run several servers, give them one PostgreSQL database",
+        db.display(), lock.display()
+    )]
+    Locked { db: PathBuf, lock: PathBuf },
+    #[error("{}: cannot lock the database: {source}", lock.display())]
+    Lock {
+        lock: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        StoreError::Database(e)
+    }
+}
+
+/// sqlx's message for a failure, on one line: the database's own words where it gave some.
+fn database_message(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    }
+    .replace('\n', " ")
 }
 
 impl StoreError {
@@ -74,7 +102,7 @@ impl StoreError {
                 }),
                 _ => false,
             },
-            StoreError::Other(_) => false,
+            StoreError::Other(_) | StoreError::Locked { .. } | StoreError::Lock { .. } => false,
         }
     }
 }
@@ -399,6 +427,12 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// The exclusive hold of one server on a SQLite database ([`SqliteStore::lock_for_server`]).
+#[derive(Debug)]
+pub struct ServerLock {
+    _file: std::fs::File,
+}
+
 /// The SQLite [`Store`].
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -433,6 +467,34 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         Ok(SqliteStore { writer, reader })
+    }
+
+    /// Takes the lock that makes one server the only writer of the database at `db`: an
+    /// exclusive lock on `DB.lock` beside it, held until the returned value is dropped (the
+    /// system releases it when the process ends, even by kill -9). A second server on the same
+    /// file would keep its own leaderboard and close the first one's battles as unfinished.
+    /// Readers (`versus export`) do not take it.
+    pub fn lock_for_server(db: &Path) -> StoreResult<ServerLock> {
+        let mut name = db.as_os_str().to_owned();
+        name.push(".lock");
+        let lock = PathBuf::from(name);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock)
+            .map_err(|source| StoreError::Lock {
+                lock: lock.clone(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(ServerLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked {
+                db: db.to_path_buf(),
+                lock,
+            }),
+            Err(std::fs::TryLockError::Error(source)) => Err(StoreError::Lock { lock, source }),
+        }
     }
 
     /// Closes both pools (checkpointing the WAL into the database file).

@@ -414,3 +414,48 @@ async fn copy_moves_every_battle_and_vote(db: Db) {
         other => panic!("{other:?}"),
     }
 }
+
+// SQLite only: the lock that keeps a second server off one file, and error messages.
+
+fn sqlite_path(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("versus-store-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("arena.db")
+}
+
+#[test]
+fn one_server_at_a_time_holds_a_database() {
+    let db = sqlite_path("locked");
+    let first = SqliteStore::lock_for_server(&db).expect("the first server locks");
+    let second = SqliteStore::lock_for_server(&db).expect_err("a second server is refused");
+    let message = second.to_string();
+    assert!(
+        message.contains("another versus serve is using this database")
+            && message.contains("PostgreSQL")
+            && message.contains(&db.display().to_string()),
+        "{message}"
+    );
+    drop(first);
+    // Released with its holder (the system does the same when a process dies).
+    let _again = SqliteStore::lock_for_server(&db).expect("free again");
+}
+
+#[tokio::test]
+async fn a_database_error_is_one_line_said_once() {
+    let missing = std::env::temp_dir()
+        .join(format!("versus-no-such-dir-{}", std::process::id()))
+        .join("arena.db");
+    let e = match SqliteStore::open(&missing, Durability::Normal).await {
+        Ok(_) => panic!("opened a database in a missing directory"),
+        Err(e) => e,
+    };
+    let message = e.to_string();
+    assert!(!message.contains('\n'), "{message}");
+    assert!(
+        message.starts_with("database error: ") && message.contains("unable to open database file"),
+        "{message}"
+    );
+    // Nothing below it repeats the words in an error chain.
+    assert!(std::error::Error::source(&e).is_none());
+}

@@ -130,7 +130,7 @@ impl TestArena {
             _ => panic!("{method}"),
         };
         if let Some(c) = cookie {
-            r = r.header("cookie", format!("versus_voter={c}"));
+            r = r.header("cookie", self.cookie_header(c));
         }
         if let Some(b) = body {
             r = r
@@ -208,6 +208,18 @@ impl TestArena {
     }
 }
 
+impl TestArena {
+    /// The `Cookie` header of voter `id` (one of [`cookie`]'s ids), signed by this server as
+    /// if it had issued it.
+    pub fn cookie_header(&self, id: &str) -> String {
+        format!(
+            "versus_voter={}",
+            versus_arena::client::sign_cookie(&self.state, id)
+        )
+    }
+}
+
+/// A voter id (32 hex digits); [`TestArena`] requests sign it as the server would.
 pub fn cookie(n: u32) -> String {
     format!("{n:032x}")
 }

@@ -114,7 +114,9 @@ pub async fn call(
     };
     r = r.header("cookie", format!("versus_voter={cookie}"));
     if let Some(b) = body {
-        r = r.body(b.to_string());
+        r = r
+            .header("content-type", "application/json")
+            .body(b.to_string());
     }
     let resp = r.send().await?;
     let status = resp.status().as_u16();

@@ -305,6 +305,44 @@ pub struct Catalog {
     pub superseded: Vec<String>,
 }
 
+/// The rows of one LMArena leaderboard JSON (arena-catalog: category → model key → `rating`,
+/// `rating_q025`, `rating_q975`), published on `date`.
+pub fn parse_catalog(
+    file: &str,
+    text: &str,
+    date: Date,
+    style_control: bool,
+) -> Result<Vec<HistoryRow>> {
+    let categories: BTreeMap<String, BTreeMap<String, CatalogEntry>> =
+        serde_json::from_str(text).map_err(|source| Error::Json {
+            file: file.to_string(),
+            source,
+        })?;
+    let mut rows = Vec::new();
+    for (category, models) in categories {
+        for (key, entry) in models {
+            if !entry.rating.is_finite() {
+                return Err(Error::format(
+                    file,
+                    format!("{category}/{key}: rating is not finite"),
+                ));
+            }
+            rows.push(HistoryRow {
+                date,
+                source: Source::ArenaCatalog,
+                style_control,
+                category: category.clone(),
+                key,
+                rating: entry.rating,
+                lower: entry.rating_q025.filter(|v| v.is_finite()),
+                upper: entry.rating_q975.filter(|v| v.is_finite()),
+                votes: None,
+            });
+        }
+    }
+    Ok(rows)
+}
+
 /// Reads `arena-catalog-text/` (plain) and `arena-catalog-text-style-control/` (style control).
 pub fn read_catalog(plain_dir: &Path, style_dir: &Path) -> Result<Catalog> {
     let mut chosen: BTreeMap<(Date, bool), PathBuf> = BTreeMap::new();
@@ -321,32 +359,12 @@ pub fn read_catalog(plain_dir: &Path, style_dir: &Path) -> Result<Catalog> {
     let mut rows = Vec::new();
     for ((date, style_control), path) in &chosen {
         let text = csvio::read_text(path)?;
-        let categories: BTreeMap<String, BTreeMap<String, CatalogEntry>> =
-            serde_json::from_str(&text).map_err(|source| Error::Json {
-                file: path.display().to_string(),
-                source,
-            })?;
-        for (category, models) in categories {
-            for (key, entry) in models {
-                if !entry.rating.is_finite() {
-                    return Err(Error::format(
-                        &path.display().to_string(),
-                        format!("{category}/{key}: rating is not finite"),
-                    ));
-                }
-                rows.push(HistoryRow {
-                    date: *date,
-                    source: Source::ArenaCatalog,
-                    style_control: *style_control,
-                    category: category.clone(),
-                    key,
-                    rating: entry.rating,
-                    lower: entry.rating_q025.filter(|v| v.is_finite()),
-                    upper: entry.rating_q975.filter(|v| v.is_finite()),
-                    votes: None,
-                });
-            }
-        }
+        rows.extend(parse_catalog(
+            &path.display().to_string(),
+            &text,
+            *date,
+            *style_control,
+        )?);
     }
     Ok(Catalog {
         rows,

@@ -348,6 +348,15 @@ impl Settings {
         check("ip_vote_burst", self.ip_vote_burst, BURST)?;
         check("leaderboard_delay_ms", self.leaderboard_delay_ms, MILLIS)?;
         check(
+            "leaderboard_sync_ms",
+            self.leaderboard_sync_ms,
+            Range {
+                low: 50,
+                high: 600_000,
+                name: "milliseconds from 50 to 600000 (10 minutes)",
+            },
+        )?;
+        check(
             "max_prompt_chars",
             self.max_prompt_chars,
             Range {

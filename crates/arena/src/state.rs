@@ -481,7 +481,7 @@ impl AppState {
         // numbers; no coordination between servers is needed).
         if self.store.shared() {
             let weak = Arc::downgrade(self);
-            let every = Duration::from_millis(self.settings.leaderboard_sync_ms.max(50));
+            let every = Duration::from_millis(self.settings.leaderboard_sync_ms);
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(every).await;

@@ -49,7 +49,7 @@ fn main() {
         Some(u) => u,
         None => {
             let config = ArenaConfig::from_toml(
-                "[arena]\nstream_chunk_ms = 0\nvotes_per_minute = 1e9\nvote_burst = 1e9\nbattles_per_minute = 1e9\nbattle_burst = 1e9\nip_votes_per_minute = 1e9\nip_vote_burst = 1e9\nleaderboard_delay_ms = 1000\n",
+                "[arena]\nstream_chunk_ms = 0\nvotes_per_minute = 1e6\nvote_burst = 1e6\nbattles_per_minute = 1e6\nbattle_burst = 1e6\nip_votes_per_minute = 1e6\nip_vote_burst = 1e6\nleaderboard_delay_ms = 1000\n",
             )
             .unwrap();
             let db = dir.join("load.db");

@@ -254,6 +254,9 @@ pub fn router(state: Shared) -> Router {
         .route("/compute", get(race_pages::compute_page))
         .route("/static/arena.js", get(pages::script))
         .route("/static/arena.css", get(pages::stylesheet))
+        .route("/static/favicon.svg", get(pages::favicon))
+        .route("/favicon.ico", get(pages::favicon))
+        .route("/lang/{tag}", get(pages::set_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/prompt", get(api_prompt))
         .route("/api/battles", post(create_battle))
@@ -403,9 +406,10 @@ impl StreamState {
                 let off = self.offsets[side][t];
                 if text.len() > off {
                     let label = if side == 0 { "a" } else { "b" };
+                    // `html`: the whole answer so far through the pages' one renderer.
                     self.queue.push_back(event(
                         "delta",
-                        json!({"side": label, "turn": t, "text": &text[off..]}),
+                        json!({"side": label, "turn": t, "text": &text[off..], "html": pages::answer_html(text)}),
                     ));
                     self.offsets[side][t] = text.len();
                 }
@@ -446,13 +450,15 @@ async fn stream_battle(State(state): State<Shared>, Path(id): Path<String>) -> R
                                 "turn",
                                 json!({"turn": t, "prompt": turn["prompt"]}),
                             )));
+                            let text = turn["a"].as_str().unwrap_or("");
                             events.push(Ok(event(
                                 "delta",
-                                json!({"side": "a", "turn": t, "text": turn["a"]}),
+                                json!({"side": "a", "turn": t, "text": text, "html": pages::answer_html(text)}),
                             )));
+                            let text = turn["b"].as_str().unwrap_or("");
                             events.push(Ok(event(
                                 "delta",
-                                json!({"side": "b", "turn": t, "text": turn["b"]}),
+                                json!({"side": "b", "turn": t, "text": text, "html": pages::answer_html(text)}),
                             )));
                         }
                     }

@@ -98,6 +98,10 @@ pub enum BoardError {
     /// Nothing to rate: no vote counts yet (an anonymous vote within the dedup cap was expected).
     #[error("no votes yet")]
     NoVotes,
+    /// Votes count, but fewer than two models have enough of them and are linked to each other
+    /// by wins and losses: every model is provisional for now.
+    #[error("every model is provisional: fewer than two can be rated yet")]
+    AllProvisional,
     /// The rating engine refused the votes (it names what it expected, e.g. every model both
     /// winning and losing).
     #[error(transparent)]
@@ -116,6 +120,166 @@ pub struct Snapshot {
     pub style: Result<Arc<Board>, BoardError>,
     /// The default view (style-controlled unless configured otherwise).
     pub style_default: bool,
+    /// Models with counted votes that are not rated (both views), each with why.
+    pub provisional: Vec<Provisional>,
+    /// The fewest counted votes a model needs to be rated.
+    pub min_votes: usize,
+}
+
+/// Why a model with counted votes is listed apart instead of rated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProvisionalReason {
+    /// Fewer counted votes than the configured minimum.
+    FewVotes,
+    /// No vote against any rated model (its group never met the main one).
+    NotConnected,
+    /// It met the rated models but never lost or tied against them: no finite rating.
+    NeverLost,
+    /// It met the rated models but never won or tied against them: no finite rating.
+    NeverWon,
+    /// Enough votes and linked, but the rating could not be computed (logged).
+    NoFit,
+}
+
+/// A model listed apart, with its tallies over all its counted votes.
+#[derive(Clone, Debug)]
+pub struct Provisional {
+    pub model: String,
+    pub battles: usize,
+    pub wins: f64,
+    pub losses: f64,
+    pub ties: f64,
+    pub reason: ProvisionalReason,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    battles: usize,
+    wins: f64,
+    losses: f64,
+    ties: f64,
+}
+
+impl Tally {
+    /// One more vote with this score (1 win, 0 loss, else tie).
+    fn add(&mut self, score: f64) {
+        self.battles += 1;
+        if score == 1.0 {
+            self.wins += 1.0;
+        } else if score == 0.0 {
+            self.losses += 1.0;
+        } else {
+            self.ties += 1.0;
+        }
+    }
+}
+
+/// Which models can be rated: at least `min_votes` counted votes each, then the largest group
+/// of them that is strongly connected by "beat or tied" (Zermelo's condition for finite
+/// Bradley–Terry ratings; ties count both ways). Returns the rated models and every other
+/// model with why it is left out, in order of votes (most first).
+pub fn split_rated(votes: &[CountedVote], min_votes: usize) -> (Vec<Arc<str>>, Vec<Provisional>) {
+    let mut tally: HashMap<Arc<str>, Tally> = HashMap::new();
+    for v in votes {
+        let o = v.winner.outcome();
+        for (m, score) in [(&v.model_a, o), (&v.model_b, 1.0 - o)] {
+            tally.entry(m.clone()).or_default().add(score);
+        }
+    }
+    let mut names: Vec<Arc<str>> = tally.keys().cloned().collect();
+    names.sort_by(|a, b| tally[b].battles.cmp(&tally[a].battles).then(a.cmp(b)));
+    let eligible: Vec<Arc<str>> = names
+        .iter()
+        .filter(|m| tally[*m].battles >= min_votes.max(1))
+        .cloned()
+        .collect();
+    let index: HashMap<&Arc<str>, usize> =
+        eligible.iter().enumerate().map(|(i, m)| (m, i)).collect();
+    let n = eligible.len();
+    // beats[i][j]: i won or tied against j at least once.
+    let mut beats = vec![vec![false; n]; n];
+    let mut met = vec![vec![false; n]; n];
+    for v in votes {
+        let (Some(&a), Some(&b)) = (index.get(&v.model_a), index.get(&v.model_b)) else {
+            continue;
+        };
+        let o = v.winner.outcome();
+        met[a][b] = true;
+        met[b][a] = true;
+        if o > 0.0 {
+            beats[a][b] = true;
+        }
+        if o < 1.0 {
+            beats[b][a] = true;
+        }
+    }
+    let reach = |from: usize, forward: bool| -> Vec<bool> {
+        let mut seen = vec![false; n];
+        seen[from] = true;
+        let mut stack = vec![from];
+        while let Some(v) = stack.pop() {
+            for w in 0..n {
+                let edge = if forward { beats[v][w] } else { beats[w][v] };
+                if edge && !seen[w] {
+                    seen[w] = true;
+                    stack.push(w);
+                }
+            }
+        }
+        seen
+    };
+    // The largest strongly connected group (ties: the one with most votes, listed first).
+    let mut assigned = vec![false; n];
+    let mut best: Vec<usize> = Vec::new();
+    for s in 0..n {
+        if assigned[s] {
+            continue;
+        }
+        let (f, b) = (reach(s, true), reach(s, false));
+        let group: Vec<usize> = (0..n).filter(|&i| f[i] && b[i]).collect();
+        for &i in &group {
+            assigned[i] = true;
+        }
+        if group.len() > best.len() {
+            best = group;
+        }
+    }
+    let main: Vec<bool> = (0..n)
+        .map(|i| best.len() >= 2 && best.contains(&i))
+        .collect();
+    let rated: Vec<Arc<str>> = (0..n)
+        .filter(|&i| main[i])
+        .map(|i| eligible[i].clone())
+        .collect();
+    let provisional = names
+        .iter()
+        .filter_map(|m| {
+            let t = tally[m];
+            let reason = match index.get(m) {
+                None => ProvisionalReason::FewVotes,
+                Some(&i) if main[i] => return None,
+                Some(&i) => {
+                    let others = (0..n).filter(|&j| main[j]);
+                    if best.len() < 2 || !others.clone().any(|j| met[i][j]) {
+                        ProvisionalReason::NotConnected
+                    } else if !others.clone().any(|j| beats[j][i]) {
+                        ProvisionalReason::NeverLost
+                    } else {
+                        ProvisionalReason::NeverWon
+                    }
+                }
+            };
+            Some(Provisional {
+                model: m.to_string(),
+                battles: t.battles,
+                wins: t.wins,
+                losses: t.losses,
+                ties: t.ties,
+                reason,
+            })
+        })
+        .collect();
+    (rated, provisional)
 }
 
 impl Snapshot {
@@ -126,6 +290,8 @@ impl Snapshot {
             plain: none(),
             style: none(),
             style_default,
+            provisional: Vec::new(),
+            min_votes: DEFAULT_MIN_VOTES,
         }
     }
 
@@ -165,13 +331,29 @@ pub fn options(style: bool) -> ReportOptions {
     }
 }
 
-/// Computes both views from the counted votes.
-pub fn compute(votes: &[CountedVote], style_default: bool) -> Snapshot {
+/// The fewest counted votes a model needs to be rated, unless configured.
+pub const DEFAULT_MIN_VOTES: usize = 5;
+
+/// Computes both views from the counted votes: the models that can be rated (see
+/// [`split_rated`]) on their votes with each other, the others listed as provisional.
+pub fn compute(votes: &[CountedVote], style_default: bool, min_votes: usize) -> Snapshot {
     if votes.is_empty() {
-        return Snapshot::empty(style_default);
+        return Snapshot {
+            min_votes,
+            ..Snapshot::empty(style_default)
+        };
     }
-    let set = battle_set(votes);
+    let (rated, mut provisional) = split_rated(votes, min_votes);
+    let rated_votes: Vec<CountedVote> = votes
+        .iter()
+        .filter(|v| rated.contains(&v.model_a) && rated.contains(&v.model_b))
+        .cloned()
+        .collect();
+    let set = battle_set(&rated_votes);
     let run = |style: bool| -> Result<Arc<Board>, BoardError> {
+        if rated.len() < 2 {
+            return Err(BoardError::AllProvisional);
+        }
         let computed =
             versus_leaderboard::compute(&options(style), &set, Provenance::default(), &|| {})?;
         let json = serde_json::to_string(&computed.report)?;
@@ -182,11 +364,38 @@ pub fn compute(votes: &[CountedVote], style_default: bool) -> Snapshot {
             svg,
         }))
     };
+    let (plain, style) = (run(false), run(true));
+    if let Err(e @ (BoardError::Report(_) | BoardError::Json(_))) = &plain {
+        tracing::warn!("leaderboard: the rated models could not be fitted: {e}");
+    }
+    if rated.len() >= 2 && plain.is_err() && style.is_err() {
+        // Nothing could be fitted: the rated models are provisional too, with why in words.
+        for m in &rated {
+            let mut t = Tally::default();
+            for v in votes {
+                if &v.model_a == m {
+                    t.add(v.winner.outcome());
+                } else if &v.model_b == m {
+                    t.add(1.0 - v.winner.outcome());
+                }
+            }
+            provisional.push(Provisional {
+                model: m.to_string(),
+                battles: t.battles,
+                wins: t.wins,
+                losses: t.losses,
+                ties: t.ties,
+                reason: ProvisionalReason::NoFit,
+            });
+        }
+    }
     Snapshot {
         counted: votes.len(),
-        plain: run(false),
-        style: run(true),
+        plain,
+        style,
         style_default,
+        provisional,
+        min_votes,
     }
 }
 
@@ -203,18 +412,19 @@ pub struct Leaderboard {
     snapshot: RwLock<Arc<Snapshot>>,
     dirty: tokio::sync::Notify,
     style_default: bool,
+    min_votes: usize,
     /// Bumped after each recomputation (tests wait on it).
     generation: tokio::sync::watch::Sender<u64>,
 }
 
 impl Leaderboard {
-    pub fn new(rows: &[VoteRow], style_default: bool) -> Leaderboard {
+    pub fn new(rows: &[VoteRow], style_default: bool, min_votes: usize) -> Leaderboard {
         let mut names = HashMap::new();
         let votes: Vec<CountedVote> = rows
             .iter()
             .filter_map(|r| CountedVote::from_row(r, &mut names))
             .collect();
-        let snapshot = compute(&votes, style_default);
+        let snapshot = compute(&votes, style_default, min_votes);
         Leaderboard {
             votes: Mutex::new(votes),
             seen: Mutex::new(rows.iter().map(|r| r.seq).collect()),
@@ -223,6 +433,7 @@ impl Leaderboard {
             snapshot: RwLock::new(Arc::new(snapshot)),
             dirty: tokio::sync::Notify::new(),
             style_default,
+            min_votes,
             generation: tokio::sync::watch::channel(0).0,
         }
     }
@@ -298,8 +509,10 @@ impl Leaderboard {
             self.dirty.notified().await;
             tokio::time::sleep(delay).await;
             let votes = self.votes.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            let style_default = self.style_default;
-            match tokio::task::spawn_blocking(move || compute(&votes, style_default)).await {
+            let (style_default, min_votes) = (self.style_default, self.min_votes);
+            match tokio::task::spawn_blocking(move || compute(&votes, style_default, min_votes))
+                .await
+            {
                 Ok(snapshot) => {
                     *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
                     self.generation.send_modify(|g| *g += 1);
@@ -442,7 +655,7 @@ mod tests {
         let store = versus_store::SqliteStore::open(&dir.join("a.db"), Default::default())
             .await
             .unwrap();
-        let board = Leaderboard::new(&[], false);
+        let board = Leaderboard::new(&[], false, 1);
         store.import(&[voted(1), voted(3)]).await.unwrap();
         assert_eq!(board.sync(&store).await.unwrap(), 2);
         assert_eq!(
@@ -466,5 +679,67 @@ mod tests {
         assert_eq!(counted, [1, 2, 3, 4, 5]);
         store.close().await;
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn vote(seq: i64, a: &str, b: &str, winner: Winner) -> CountedVote {
+        CountedVote {
+            seq,
+            model_a: Arc::from(a),
+            model_b: Arc::from(b),
+            winner,
+            tstamp: seq as f64,
+            style: StyleCounts {
+                tokens: [100.0, 120.0],
+                header: [0.0; 2],
+                list: [0.0; 2],
+                bold: [0.0; 2],
+            },
+        }
+    }
+
+    #[test]
+    fn few_votes_and_unlinked_models_are_provisional_with_a_reason() {
+        // x, y, z are linked by wins both ways; w only ever beat x; v met nobody rated; u has
+        // one vote.
+        let mut votes = Vec::new();
+        let mut seq = 0;
+        let mut add = |a: &str, b: &str, w: Winner, n: usize| {
+            for _ in 0..n {
+                seq += 1;
+                votes.push(vote(seq, a, b, w));
+            }
+        };
+        add("x", "y", Winner::ModelA, 2);
+        add("y", "z", Winner::ModelA, 2);
+        add("z", "x", Winner::ModelA, 2);
+        add("w", "x", Winner::ModelA, 3);
+        add("v", "q", Winner::Tie, 3);
+        add("u", "x", Winner::ModelB, 1);
+        let (rated, provisional) = split_rated(&votes, 3);
+        let mut rated: Vec<&str> = rated.iter().map(|m| &**m).collect();
+        rated.sort_unstable();
+        assert_eq!(rated, ["x", "y", "z"]);
+        let reason = |m: &str| provisional.iter().find(|p| p.model == m).map(|p| p.reason);
+        assert_eq!(reason("w"), Some(ProvisionalReason::NeverLost));
+        assert_eq!(reason("v"), Some(ProvisionalReason::NotConnected));
+        assert_eq!(reason("q"), Some(ProvisionalReason::NotConnected));
+        assert_eq!(reason("u"), Some(ProvisionalReason::FewVotes));
+        let u = provisional.iter().find(|p| p.model == "u").unwrap();
+        assert_eq!((u.battles, u.losses), (1, 1.0));
+        // The page's snapshot rates x, y, z on their votes with each other only.
+        let snap = compute(&votes, false, 3);
+        let board = snap.plain.as_ref().unwrap();
+        assert_eq!(board.report.models.len(), 3);
+        assert_eq!(board.report.meta.battles, 6.0);
+        assert_eq!(snap.provisional.len(), 4);
+        // Three votes among four models: nothing can be rated yet, everything is listed.
+        let few = compute(&votes[..3], false, 5);
+        assert!(matches!(few.plain, Err(BoardError::AllProvisional)));
+        assert_eq!(few.provisional.len(), 3);
+        assert!(
+            few.provisional
+                .iter()
+                .all(|p| p.reason == ProvisionalReason::FewVotes)
+        );
     }
 }

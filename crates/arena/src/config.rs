@@ -226,6 +226,9 @@ pub struct Settings {
     pub max_connections_per_address: usize,
     /// Open connections in all (keeps the server below its file-descriptor limit).
     pub max_connections: usize,
+    /// A model is rated on the leaderboard from this many counted votes on (before: listed
+    /// apart as provisional).
+    pub board_min_votes: usize,
 }
 
 impl Default for Settings {
@@ -259,6 +262,7 @@ impl Default for Settings {
             max_body_bytes: 1 << 20,
             max_connections_per_address: 256,
             max_connections: 4096,
+            board_min_votes: crate::board::DEFAULT_MIN_VOTES,
         }
     }
 }
@@ -390,6 +394,15 @@ impl Settings {
                 low: 0,
                 high: 16,
                 name: "a number of proxies from 0 to 16",
+            },
+        )?;
+        check(
+            "board_min_votes",
+            self.board_min_votes,
+            Range {
+                low: 1,
+                high: 1_000_000,
+                name: "a number of votes from 1 to 1000000",
             },
         )?;
         check(

@@ -23,6 +23,7 @@
 pub mod api;
 pub mod backend;
 pub mod board;
+pub mod categories;
 pub mod client;
 pub mod config;
 pub mod export;

@@ -1,22 +1,29 @@
-//! Server-rendered pages (askama templates in `templates/`, escaped by default); answers and
-//! prompts are shown as escaped text (`white-space: pre-wrap`), never as HTML. The script is
-//! static and inserts model output with `textContent` only.
+//! Server-rendered pages (askama templates in `templates/`, escaped by default). Prompts are
+//! shown as escaped text; answers as HTML from versus-present's one Markdown renderer
+//! ([`render_markdown`]), which lets no markup of the model's text through. The script is static
+//! and inserts only that renderer's output (sent with each streamed update) or text.
+//!
+//! Every page is in the visitor's language ([`Lang`]): a `versus_lang` cookie set by the
+//! switch (`/lang/{tag}`), else `Accept-Language`.
 
 use std::net::SocketAddr;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
-use versus_present::{HtmlTable, Table};
+use versus_present::i18n::fill;
+use versus_present::{HtmlTable, Lang, SafeHtml, Table, Ui, render_markdown};
 
-use crate::board::BoardError;
+use crate::board::{BoardError, ProvisionalReason};
 use crate::client::{Shared, client, want_style, with_cookie};
 use crate::state::{public_view, public_view_stored};
 
 const SCRIPT: &str = include_str!("../static/arena.js");
 const STYLE: &str = include_str!("../static/arena.css");
+const FAVICON: &str = include_str!("../static/favicon.svg");
+const LANG_COOKIE: &str = "versus_lang";
 
 pub async fn script() -> Response {
     (
@@ -38,6 +45,128 @@ pub async fn stylesheet() -> Response {
         STYLE,
     )
         .into_response()
+}
+
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        FAVICON,
+    )
+        .into_response()
+}
+
+/// An answer as the pages show it (also each streamed update of it).
+pub(crate) fn answer_html(text: &str) -> String {
+    rendered_answer(text).into_string()
+}
+
+/// An answer rendered, in a `lang` wrapper when its language is clear (Chinese text then gets
+/// Chinese glyph forms on an English page).
+fn rendered_answer(text: &str) -> SafeHtml {
+    render_markdown(text).with_lang(crate::categories::lang_tag(text))
+}
+
+/// The visitor's language: the switch's cookie, else `Accept-Language`.
+pub(crate) fn page_lang(headers: &HeaderMap) -> Lang {
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|s| s.split(';'))
+        .find_map(|part| {
+            part.trim()
+                .strip_prefix(LANG_COOKIE)
+                .and_then(|v| v.strip_prefix('='))
+        });
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(cookie, accept)
+}
+
+/// One entry of the language switch.
+pub(crate) struct LangLink {
+    pub tag: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+/// What every arena page shares: the catalogue of its language and the language switch.
+pub(crate) struct Chrome {
+    pub ui: &'static Ui,
+    pub switch: Vec<LangLink>,
+    /// The page's body exists in English only (its `<main>` says `lang="en"`).
+    pub english_body: bool,
+}
+
+impl Chrome {
+    /// The chrome in `lang` for the page at `here` (a local path, where the switch returns).
+    pub(crate) fn new(lang: Lang, here: &str) -> Chrome {
+        let next = percent_encoding::utf8_percent_encode(here, percent_encoding::NON_ALPHANUMERIC);
+        Chrome {
+            ui: lang.ui(),
+            switch: Lang::ALL
+                .iter()
+                .map(|l| LangLink {
+                    tag: l.tag(),
+                    name: l.native_name(),
+                    href: format!("/lang/{}?next={next}", l.tag()),
+                    current: *l == lang,
+                })
+                .collect(),
+            english_body: false,
+        }
+    }
+
+    /// For pages whose content is English only (the race views): the header follows the
+    /// visitor's language, the body is marked English.
+    pub(crate) fn english_body(lang: Lang, here: &str) -> Chrome {
+        Chrome {
+            english_body: lang != Lang::En,
+            ..Chrome::new(lang, here)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `GET /lang/{tag}?next=/path`: remembers the language in a cookie and goes back to `next`
+/// (a local path only; anything else goes to `/`).
+pub async fn set_language(Path(tag): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    let Some(lang) = Lang::from_tag(&tag) else {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    };
+    let next = q
+        .next
+        .filter(|n| {
+            n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control)
+        })
+        .unwrap_or_else(|| "/".to_string());
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&next) {
+        h.insert(header::LOCATION, v);
+    } else {
+        h.insert(header::LOCATION, HeaderValue::from_static("/"));
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.tag()
+    )) {
+        h.append(header::SET_COOKIE, v);
+    }
+    response
 }
 
 /// A page as HTML, or a 500 naming no detail (the template error is logged).
@@ -85,12 +214,39 @@ fn view_of(v: &serde_json::Value) -> View {
     }
 }
 
-/// One side of a battle: its label, the model's name once voted, and (prompt, answer) turns.
+/// Public facts of a model, shown once the vote reveals it.
+struct Facts {
+    organisation: String,
+    country: String,
+    licence: String,
+    open_weights: &'static str,
+}
+
+fn facts_of(state: &Shared, ui: &Ui, name: &str) -> Facts {
+    let models = state.model_list();
+    let cfg = models.iter().find(|m| m.name() == name).map(|m| &m.config);
+    let text = |v: Option<&String>| v.map_or_else(|| ui.unknown.to_string(), Clone::clone);
+    Facts {
+        organisation: text(cfg.and_then(|c| c.organization.as_ref())),
+        country: text(cfg.and_then(|c| c.country.as_ref())),
+        licence: text(cfg.and_then(|c| c.license.as_ref())),
+        open_weights: match cfg.and_then(|c| c.open_weights) {
+            Some(true) => ui.yes,
+            Some(false) => ui.no,
+            None => ui.unknown,
+        },
+    }
+}
+
+/// One side of a battle: its label, the model's name and facts once voted, and (prompt,
+/// rendered answer) turns.
 struct Pane<'a> {
     key: &'static str,
     label: &'static str,
     name: &'a str,
-    turns: Vec<(&'a str, &'a str)>,
+    facts: Option<Facts>,
+    /// (prompt, the prompt's language tag or "", the rendered answer).
+    turns: Vec<(&'a str, &'static str, SafeHtml)>,
 }
 
 /// `templates/battle.html`: the prompt box, the two panes, the vote and follow-up controls.
@@ -98,11 +254,13 @@ struct Pane<'a> {
 #[template(path = "battle.html")]
 struct BattlePage<'a> {
     title: &'static str,
+    chrome: Chrome,
     battle_id: &'a str,
     free: bool,
     prompt_id: String,
     status: &'a str,
     hint: &'static str,
+    prompt_label: &'static str,
     /// A battle is shown, so the prompt box is hidden.
     shown: bool,
     max_prompt_chars: usize,
@@ -115,13 +273,17 @@ struct BattlePage<'a> {
 #[template(path = "not_found.html")]
 struct NotFoundPage {
     title: &'static str,
+    chrome: Chrome,
 }
 
 fn battle_page_html(
     state: &Shared,
+    lang: Lang,
+    here: &str,
     view: Option<&View>,
     bundled: Option<&(i64, String)>,
 ) -> Response {
+    let ui = lang.ui();
     let free = state.accepts_free_prompts();
     let (prompt_text, prompt_id) = match (view, bundled) {
         (None, Some((id, text))) => (text.as_str(), id.to_string()),
@@ -129,36 +291,45 @@ fn battle_page_html(
     };
     let pane = |side: usize| -> Pane<'_> {
         let (key, label) = if side == 0 {
-            ("a", "Model A")
+            ("a", ui.model_a)
         } else {
-            ("b", "Model B")
+            ("b", ui.model_b)
         };
+        let name = view
+            .and_then(|v| v.names.as_ref())
+            .map_or("", |(a, b)| if side == 0 { a } else { b });
         Pane {
             key,
             label,
-            name: view
-                .and_then(|v| v.names.as_ref())
-                .map_or("", |(a, b)| if side == 0 { a } else { b }),
+            name,
+            facts: (!name.is_empty()).then(|| facts_of(state, ui, name)),
             turns: view.map_or_else(Vec::new, |v| {
                 v.turns
                     .iter()
-                    .map(|(p, a, b)| (p.as_str(), if side == 0 { a.as_str() } else { b.as_str() }))
+                    .map(|(p, a, b)| {
+                        (
+                            p.as_str(),
+                            crate::categories::lang_tag(p).unwrap_or(""),
+                            rendered_answer(if side == 0 { a } else { b }),
+                        )
+                    })
                     .collect()
             }),
         }
     };
-    let hint = if free {
-        "Write a prompt (or take a bundled one). Two anonymous models answer side by side; vote for the better answer to see who they are."
-    } else {
-        "Here is a prompt from the bundled set (ask for another if you like). Two anonymous models answer side by side; vote for the better answer to see who they are."
-    };
     html_page(&BattlePage {
-        title: "versus arena: battle",
+        title: ui.battle_title,
+        chrome: Chrome::new(lang, here),
         battle_id: view.map_or("", |v| v.id.as_str()),
         free,
         prompt_id,
         status: view.map_or("", |v| v.status.as_str()),
-        hint,
+        hint: if free { ui.hint_free } else { ui.hint_recorded },
+        prompt_label: if free {
+            ui.prompt_label_free
+        } else {
+            ui.prompt_label_recorded
+        },
         shown: view.is_some(),
         max_prompt_chars: state.settings.max_prompt_chars,
         prompt_text,
@@ -183,7 +354,13 @@ pub async fn index(
     let who = client(&state, &headers, addr, true);
     let chosen = q.prompt_id.and_then(|id| state.bundled_prompt(id));
     let bundled = chosen.or_else(|| state.random_prompt().map(|(_, id, text)| (id, text)));
-    with_cookie(battle_page_html(&state, None, bundled.as_ref()), &who)
+    let here = q
+        .prompt_id
+        .map_or_else(|| "/".to_string(), |id| format!("/?prompt_id={id}"));
+    with_cookie(
+        battle_page_html(&state, page_lang(&headers), &here, None, bundled.as_ref()),
+        &who,
+    )
 }
 
 /// `GET /battle/{id}`: a battle so far (names only after the vote).
@@ -194,6 +371,7 @@ pub async fn battle_page(
     Path(id): Path<String>,
 ) -> Response {
     let who = client(&state, &headers, addr, true);
+    let lang = page_lang(&headers);
     let value = match state.battle(&id) {
         Some(b) => {
             state.settle_from_store(&b).await;
@@ -205,10 +383,15 @@ pub async fn battle_page(
         },
     };
     let response = match value {
-        Some(v) => battle_page_html(&state, Some(&view_of(&v)), None),
+        Some(v) => {
+            let view = view_of(&v);
+            let here = format!("/battle/{}", view.id);
+            battle_page_html(&state, lang, &here, Some(&view), None)
+        }
         None => {
             let mut response = html_page(&NotFoundPage {
-                title: "versus arena: not found",
+                title: lang.ui().not_found_title,
+                chrome: Chrome::new(lang, "/"),
             });
             *response.status_mut() = StatusCode::NOT_FOUND;
             response
@@ -231,40 +414,45 @@ fn price(p: Option<f64>) -> String {
     p.map_or("—".to_string(), |v| format!("{v}"))
 }
 
-/// `templates/leaderboard.html`: the ranking table and interval plot, or why there is none.
+/// `templates/leaderboard.html`: the ranking table and interval plot (or why there is none
+/// yet), then the provisional models with why each is not ranked.
 #[derive(Template)]
 #[template(path = "leaderboard.html")]
 struct LeaderboardPage<'a> {
     title: &'static str,
+    chrome: Chrome,
     style: bool,
-    counted: usize,
+    counted: String,
     /// Set when the board includes recorded (public) answers: shown above the table.
-    demo: Option<&'static str>,
+    demo: bool,
     /// The table and the interval plot (SVG from [`crate::board::interval_svg`]), or why the
-    /// leaderboard cannot be computed yet.
-    board: Result<(HtmlTable<'a>, &'a str), &'a BoardError>,
+    /// leaderboard cannot be computed yet (in words of the page's language).
+    board: Result<(HtmlTable<'a>, &'a str), String>,
+    provisional: Option<HtmlTable<'a>>,
+    provisional_hint: String,
 }
 
 /// The ranking with each model's configured facts.
 fn leaderboard_table(
+    ui: &Ui,
     report: &versus_leaderboard::Report,
     models: &[std::sync::Arc<crate::state::ModelEntry>],
 ) -> Table {
     let mut table = Table::new(
         "",
         &[
-            "Rank",
-            "Model",
-            "Rating",
-            "95% interval",
-            "Battles",
-            "Organisation",
-            "Country",
-            "Licence",
-            "Open weights",
-            "Released",
-            "$/M in",
-            "$/M out",
+            ui.col_rank,
+            ui.col_model,
+            ui.col_rating,
+            ui.col_interval,
+            ui.col_battles,
+            ui.organisation,
+            ui.country,
+            ui.licence,
+            ui.open_weights,
+            ui.col_released,
+            ui.col_price_in,
+            ui.col_price_out,
         ],
     )
     .with_class(1, "model");
@@ -275,7 +463,7 @@ fn leaderboard_table(
             .map(|e| &e.config);
         let open_weights = cfg
             .and_then(|c| c.open_weights)
-            .map_or("—", |o| if o { "yes" } else { "no" });
+            .map_or("—", |o| if o { ui.yes } else { ui.no });
         table.rows.push(vec![
             m.rank.to_string(),
             m.model.clone(),
@@ -294,27 +482,94 @@ fn leaderboard_table(
     table
 }
 
+/// The models listed apart, with their tallies and why each is not ranked yet.
+fn provisional_table(ui: &Ui, snap: &crate::board::Snapshot) -> Table {
+    let min = snap.min_votes.to_string();
+    let mut table = Table::new(
+        "",
+        &[
+            ui.col_model,
+            ui.col_battles,
+            ui.col_wins,
+            ui.col_losses,
+            ui.col_ties,
+            ui.col_status,
+        ],
+    )
+    .with_class(0, "model");
+    for p in &snap.provisional {
+        let reason = match p.reason {
+            ProvisionalReason::FewVotes => fill(
+                ui.reason_few_votes,
+                &[("n", &p.battles.to_string()), ("min", &min)],
+            ),
+            ProvisionalReason::NotConnected => ui.reason_not_connected.to_string(),
+            ProvisionalReason::NeverLost => ui.reason_never_lost.to_string(),
+            ProvisionalReason::NeverWon => ui.reason_never_won.to_string(),
+            ProvisionalReason::NoFit => ui.reason_no_fit.to_string(),
+        };
+        table.rows.push(vec![
+            format!("{} ({})", p.model, ui.provisional),
+            p.battles.to_string(),
+            format!("{}", p.wins),
+            format!("{}", p.losses),
+            format!("{}", p.ties),
+            reason,
+        ]);
+    }
+    table
+}
+
 /// `GET /leaderboard`.
 pub async fn leaderboard_page(
     State(state): State<Shared>,
+    headers: HeaderMap,
     Query(q): Query<BoardQuery>,
 ) -> Response {
+    let lang = page_lang(&headers);
+    let ui = lang.ui();
     let style = want_style(&state, &q.style);
     let snap = state.leaderboard.snapshot();
     let models = state.model_list();
     let computed = snap
         .board(style)
         .as_ref()
-        .map(|board| (leaderboard_table(&board.report, &models), board));
+        .map(|board| (leaderboard_table(ui, &board.report, &models), board));
     let shown = computed
         .as_ref()
-        .map(|(table, board)| (HtmlTable::new(table), board.svg.as_str()))
-        .map_err(|error| *error);
+        .map(|(table, board)| (HtmlTable::new(table).with_id("ranked"), board.svg.as_str()))
+        .map_err(|error| match error {
+            BoardError::NoVotes => ui.board_no_votes.to_string(),
+            // Never the engine's own text (written for the command line): the provisional
+            // table below says per model why it is not rated.
+            BoardError::AllProvisional | BoardError::Report(_) | BoardError::Json(_) => {
+                ui.board_none_hint.to_string()
+            }
+        });
+    let provisional = provisional_table(ui, &snap);
+    let here = match q.style.as_deref() {
+        Some(s) => format!(
+            "/leaderboard?style={}",
+            if want_style(&state, &Some(s.to_string())) {
+                1
+            } else {
+                0
+            }
+        ),
+        None => "/leaderboard".to_string(),
+    };
     html_page(&LeaderboardPage {
-        title: "versus arena: leaderboard",
+        title: ui.board_title,
+        chrome: Chrome::new(lang, &here),
         style,
-        counted: snap.counted,
-        demo: state.demo_notice(),
+        counted: fill(ui.board_counted, &[("n", &snap.counted.to_string())]),
+        demo: state.demo_notice().is_some(),
         board: shown,
+        provisional: (!provisional.rows.is_empty())
+            .then(|| HtmlTable::new(&provisional).with_id("provisional")),
+        provisional_hint: fill(
+            ui.board_provisional_hint,
+            &[("min", &snap.min_votes.to_string())],
+        ),
     })
 }

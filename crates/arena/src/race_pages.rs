@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use askama::Template;
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 use versus_race::compute::{self, Cluster, ComputeSeries, ComputeShares, Measure, Period};
@@ -32,7 +32,8 @@ use versus_race::{report, svg};
 
 use versus_present::{HtmlTable, OutputFormat, Tabular};
 
-use crate::pages::html_page;
+use crate::pages::{Chrome, html_page, page_lang};
+use versus_present::Lang;
 
 /// The shipped registry, leaderboard history and GPU clusters.
 pub struct RaceData {
@@ -148,9 +149,10 @@ impl Problem {
             .into_response()
     }
 
-    fn page(&self, path: &str) -> Response {
+    fn page(&self, path: &str, lang: Lang) -> Response {
         let mut response = html_page(&ProblemPage {
             title: "versus: bad request",
+            chrome: Chrome::english_body(lang, path),
             message: self.message(),
             path,
         });
@@ -191,6 +193,8 @@ impl From<versus_race::Error> for Problem {
 struct Params {
     allowed: &'static [&'static str],
     values: BTreeMap<&'static str, String>,
+    /// The visitor's language, for the page's header (the views themselves are English).
+    lang: Lang,
 }
 
 impl Params {
@@ -212,7 +216,11 @@ impl Params {
                 return Err(Problem::param(name, "given more than once"));
             }
         }
-        Ok(Params { allowed, values })
+        Ok(Params {
+            allowed,
+            values,
+            lang: Lang::En,
+        })
     }
 
     fn text(&self, name: &str) -> Option<String> {
@@ -388,12 +396,13 @@ async fn answer(
     query: RawQuery,
     allowed: &'static [&'static str],
     path: &'static str,
-    page: bool,
+    page: Option<Lang>,
     compute: fn(&RaceData, &Params) -> Result<String, Problem>,
 ) -> Response {
     let result = match Params::parse(query, allowed) {
         Err(problem) => Err(problem),
-        Ok(params) => tokio::task::spawn_blocking(move || {
+        Ok(mut params) => tokio::task::spawn_blocking(move || {
+            params.lang = page.unwrap_or(Lang::En);
             let data = race_data()
                 .map_err(|e| Problem::Internal(format!("the shipped race data: {e}")))?;
             compute(data, &params)
@@ -402,21 +411,21 @@ async fn answer(
         .unwrap_or_else(|e| Err(Problem::Internal(format!("{path}: {e}")))),
     };
     match result {
-        Ok(body) if page => Html(body).into_response(),
+        Ok(body) if page.is_some() => Html(body).into_response(),
         Ok(body) => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],
             body,
         )
             .into_response(),
-        Err(problem) if page => problem.page(path),
+        Err(problem) if page.is_some() => problem.page(path, page.unwrap_or(Lang::En)),
         Err(problem) => problem.json(),
     }
 }
 
 /// `GET /api/race/gap`: `versus race gap --output json`.
 pub async fn api_gap(query: RawQuery) -> Response {
-    answer(query, GAP_PARAMS, "/race", false, |data, p| {
+    answer(query, GAP_PARAMS, "/race", None, |data, p| {
         Ok(gap_report(data, p)?.render(OutputFormat::Json)?)
     })
     .await
@@ -424,7 +433,7 @@ pub async fn api_gap(query: RawQuery) -> Response {
 
 /// `GET /api/race/value`: `versus race value --output json`.
 pub async fn api_value(query: RawQuery) -> Response {
-    answer(query, VALUE_PARAMS, "/value", false, |data, p| {
+    answer(query, VALUE_PARAMS, "/value", None, |data, p| {
         Ok(value_report(data, p)?.render(OutputFormat::Json)?)
     })
     .await
@@ -433,7 +442,7 @@ pub async fn api_value(query: RawQuery) -> Response {
 /// `GET /api/race/compute`: `versus race compute --output json` (shares at a date, or a series
 /// with `every`).
 pub async fn api_compute(query: RawQuery) -> Response {
-    answer(query, COMPUTE_PARAMS, "/compute", false, |data, p| {
+    answer(query, COMPUTE_PARAMS, "/compute", None, |data, p| {
         Ok(compute_options(p)?
             .compute(&data.clusters)?
             .render(OutputFormat::Json)?)
@@ -442,51 +451,65 @@ pub async fn api_compute(query: RawQuery) -> Response {
 }
 
 /// `GET /race`.
-pub async fn gap_page(query: RawQuery) -> Response {
-    answer(query, GAP_PARAMS, "/race", true, |data, p| {
-        gap_html(&gap_report(data, p)?, p)
-    })
+pub async fn gap_page(headers: HeaderMap, query: RawQuery) -> Response {
+    answer(
+        query,
+        GAP_PARAMS,
+        "/race",
+        Some(page_lang(&headers)),
+        |data, p| gap_html(&gap_report(data, p)?, p),
+    )
     .await
 }
 
 /// `GET /value`.
-pub async fn value_page(query: RawQuery) -> Response {
-    answer(query, VALUE_PARAMS, "/value", true, |data, p| {
-        value_html(&value_report(data, p)?, p)
-    })
+pub async fn value_page(headers: HeaderMap, query: RawQuery) -> Response {
+    answer(
+        query,
+        VALUE_PARAMS,
+        "/value",
+        Some(page_lang(&headers)),
+        |data, p| value_html(&value_report(data, p)?, p),
+    )
     .await
 }
 
 /// `GET /compute`.
-pub async fn compute_page(query: RawQuery) -> Response {
-    answer(query, COMPUTE_PARAMS, "/compute", true, |data, p| {
-        let options = compute_options(p)?;
-        // Checked and computed as the command would; the page adds the shares at the date and,
-        // without `every`, a yearly series for the chart.
-        let requested = options.compute(&data.clusters)?;
-        let shares = compute::shares_at(
-            &data.clusters,
-            options.query(),
-            options.as_of(&data.clusters)?,
-        );
-        let series = match requested {
-            ComputeOutput::Series(series) => series,
-            ComputeOutput::Shares(_) => match (ComputeOptions {
-                every: Some(Period::Year),
-                ..options.clone()
-            })
-            .compute(&data.clusters)?
-            {
+pub async fn compute_page(headers: HeaderMap, query: RawQuery) -> Response {
+    answer(
+        query,
+        COMPUTE_PARAMS,
+        "/compute",
+        Some(page_lang(&headers)),
+        |data, p| {
+            let options = compute_options(p)?;
+            // Checked and computed as the command would; the page adds the shares at the date and,
+            // without `every`, a yearly series for the chart.
+            let requested = options.compute(&data.clusters)?;
+            let shares = compute::shares_at(
+                &data.clusters,
+                options.query(),
+                options.as_of(&data.clusters)?,
+            );
+            let series = match requested {
                 ComputeOutput::Series(series) => series,
-                ComputeOutput::Shares(_) => {
-                    return Err(Problem::Internal(
-                        "a yearly series came back as shares".into(),
-                    ));
-                }
-            },
-        };
-        compute_html(&shares, &series, options.every.is_some(), p)
-    })
+                ComputeOutput::Shares(_) => match (ComputeOptions {
+                    every: Some(Period::Year),
+                    ..options.clone()
+                })
+                .compute(&data.clusters)?
+                {
+                    ComputeOutput::Series(series) => series,
+                    ComputeOutput::Shares(_) => {
+                        return Err(Problem::Internal(
+                            "a yearly series came back as shares".into(),
+                        ));
+                    }
+                },
+            };
+            compute_html(&shares, &series, options.every.is_some(), p)
+        },
+    )
     .await
 }
 
@@ -497,6 +520,7 @@ pub async fn compute_page(query: RawQuery) -> Response {
 #[template(path = "race_problem.html")]
 struct ProblemPage<'a> {
     title: &'static str,
+    chrome: Chrome,
     message: String,
     path: &'a str,
 }
@@ -638,6 +662,7 @@ fn rating(rating: f64, lower: Option<f64>, upper: Option<f64>) -> String {
 #[template(path = "race_gap.html")]
 struct GapPage<'a> {
     title: String,
+    chrome: Chrome,
     report: &'a GapReport,
     form: Form,
     latest: Option<&'a GapPoint>,
@@ -674,8 +699,33 @@ fn gap_html(report: &GapReport, p: &Params) -> Result<String, Problem> {
     ];
     fields.extend(leaderboard_fields(p));
     let latest = report.points.last();
-    let table = report.to_table();
+    let mut table = report.to_table();
+    let (a, b) = (report.a.to_string(), report.b.to_string());
+    human_headers(
+        &mut table,
+        &[
+            ("date", "Date".into()),
+            ("snapshot", "Snapshot".into()),
+            ("source", "Source".into()),
+            ("a_model", format!("{a} leader")),
+            ("a_rating", format!("{a} rating (points)")),
+            ("a_lower", format!("{a} 95% low (points)")),
+            ("a_upper", format!("{a} 95% high (points)")),
+            ("b_model", format!("{b} leader")),
+            ("b_rating", format!("{b} rating (points)")),
+            ("b_lower", format!("{b} 95% low (points)")),
+            ("b_upper", format!("{b} 95% high (points)")),
+            ("gap", "Gap (rating points)".into()),
+            (
+                "win_probability",
+                format!("{a} leader preferred in a vote (probability)"),
+            ),
+            ("gap_percent", format!("Gap (% of {b} rating)")),
+            ("separable", "Intervals apart".into()),
+        ],
+    );
     let page = GapPage {
+        chrome: Chrome::english_body(p.lang, "/race"),
         title: format!("versus: best {} vs best {} model", report.a, report.b),
         report,
         form: Form {
@@ -697,6 +747,7 @@ fn gap_html(report: &GapReport, p: &Params) -> Result<String, Problem> {
 #[template(path = "race_value.html")]
 struct ValuePage<'a> {
     title: String,
+    chrome: Chrome,
     report: &'a ValueReport,
     form: Form,
     /// " at or below … USD/Mtok" when B's price is bounded.
@@ -732,8 +783,26 @@ fn value_html(report: &ValueReport, p: &Params) -> Result<String, Problem> {
     ];
     fields.extend(leaderboard_fields(p));
     let comparison = report.comparison.as_ref();
-    let table = report.to_table();
+    let mut table = report.to_table();
+    human_headers(
+        &mut table,
+        &[
+            ("model", "Model".into()),
+            ("organization", "Organisation".into()),
+            ("group", "Group".into()),
+            ("rating", "Rating (points)".into()),
+            (
+                "price_usd_per_mtok",
+                "Blended price (USD per million tokens)".into(),
+            ),
+            ("input", "Input (USD per million tokens)".into()),
+            ("output", "Output (USD per million tokens)".into()),
+            ("price_date", "Price as of".into()),
+            ("frontier", "On the price–rating frontier".into()),
+        ],
+    );
     let page = ValuePage {
+        chrome: Chrome::english_body(p.lang, "/value"),
         title: format!("versus: rating against price, {}", report.snapshot),
         report,
         form: Form {
@@ -771,6 +840,7 @@ fn value_html(report: &ValueReport, p: &Params) -> Result<String, Problem> {
 #[template(path = "race_compute.html")]
 struct ComputePage<'a> {
     title: String,
+    chrome: Chrome,
     shares: &'a ComputeShares,
     show_series: bool,
     form: Form,
@@ -819,8 +889,17 @@ fn compute_html(
         .take(4)
         .map(|s| format!("{} {:.2}%", s.country, s.share))
         .collect();
-    let table = shares.to_table();
-    let series_table = series.to_table();
+    let mut table = shares.to_table();
+    let mut series_table = series.to_table();
+    let compute_names = [
+        ("as_of", "As of".to_string()),
+        ("country", "Country".into()),
+        ("share_percent", "Share (%)".into()),
+        ("value", format!("Compute ({})", shares.measure.name())),
+        ("clusters", "Clusters (count)".into()),
+    ];
+    human_headers(&mut table, &compute_names);
+    human_headers(&mut series_table, &compute_names);
     // The coverage caveat is listed with the caveats, not again with the notes.
     let notes: Vec<String> = table
         .notes
@@ -829,6 +908,7 @@ fn compute_html(
         .cloned()
         .collect();
     let page = ComputePage {
+        chrome: Chrome::english_body(p.lang, "/compute"),
         title: format!("versus: compute share by country, {}", shares.as_of),
         shares,
         show_series,
@@ -849,6 +929,16 @@ fn compute_html(
         ),
     };
     Ok(page.render()?)
+}
+
+/// The pages' column headers: words and units instead of the CSV field names (the JSON and
+/// CSV outputs keep the field names).
+fn human_headers(table: &mut versus_present::Table, names: &[(&str, String)]) {
+    for column in &mut table.columns {
+        if let Some((_, human)) = names.iter().find(|(field, _)| *field == column.header) {
+            column.header = human.clone();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -436,7 +436,11 @@ impl AppState {
             .vote_rows()
             .await
             .map_err(StartError::store("reading the votes"))?;
-        let leaderboard = Arc::new(Leaderboard::new(&rows, config.arena.style_control));
+        let leaderboard = Arc::new(Leaderboard::new(
+            &rows,
+            config.arena.style_control,
+            config.arena.board_min_votes,
+        ));
         let admin_token = std::env::var(&config.arena.admin_token_env)
             .ok()
             .filter(|t| !t.is_empty());

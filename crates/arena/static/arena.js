@@ -1,8 +1,12 @@
-// The battle page: one EventSource per battle feeds both panes. Model output is inserted with
-// textContent only (never as markup), so answers render as text whatever they contain.
+// The battle page: one EventSource per battle feeds both panes. Each update carries the whole
+// answer so far as HTML from the server's one Markdown renderer (versus-present, which lets no
+// markup of the model's text through); the page inserts that and nothing else as markup, so
+// what is shown while streaming is what is shown at the end. Prompts are set as text.
+// UI messages come from the page's data-msg-* attributes (the catalogue of its language).
 "use strict";
 const $ = (s) => document.querySelector(s);
 const root = $("#arena");
+const msg = (k) => root.dataset["msg" + k.charAt(0).toUpperCase() + k.slice(1)] || "";
 let battle = root.dataset.battle ? { id: root.dataset.battle } : null;
 let source = null;
 let bundled = root.dataset.promptId ? { id: Number(root.dataset.promptId), text: $("#prompt").value } : null;
@@ -16,51 +20,30 @@ async function call(method, url, body) {
   return [r, j];
 }
 
-// Markdown, rendered safely once an answer is complete: the text is split into blocks and
-// inline spans and every piece becomes a DOM node whose content is set with textContent. No
-// markup from the model is ever parsed, so nothing in it can run or style the page.
-function el(tag, text) { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; }
-function inline(parent, text) {
-  const parts = text.split(/(\*\*[^*\n]+\*\*|__[^_\n]+__|`[^`\n]+`)/);
-  for (const p of parts) {
-    if (!p) continue;
-    if ((p.startsWith("**") && p.endsWith("**") || p.startsWith("__") && p.endsWith("__")) && p.length > 4) parent.append(el("strong", p.slice(2, -2)));
-    else if (p.startsWith("`") && p.endsWith("`") && p.length > 2) parent.append(el("code", p.slice(1, -1)));
-    else parent.append(document.createTextNode(p));
+// A copy button on each code block (the renderer wraps each in <pre class="code">).
+async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(text); return; }
+  const t = document.createElement("textarea");
+  t.value = text; t.setAttribute("readonly", ""); t.className = "offscreen";
+  document.body.append(t); t.select();
+  try { document.execCommand("copy"); } finally { t.remove(); }
+}
+function decorate(box) {
+  for (const pre of box.querySelectorAll("pre.code")) {
+    if (pre.parentElement.classList.contains("codeblock")) continue;
+    const wrap = document.createElement("div");
+    wrap.className = "codeblock";
+    pre.replaceWith(wrap);
+    const b = document.createElement("button");
+    b.type = "button"; b.className = "copy"; b.textContent = msg("copy");
+    b.addEventListener("click", async () => {
+      await copyText(pre.textContent);
+      b.textContent = msg("copied");
+      setTimeout(() => { b.textContent = msg("copy"); }, 1500);
+    });
+    wrap.append(b, pre);
   }
 }
-function renderMarkdown(box) {
-  const text = box.textContent;
-  const out = document.createDocumentFragment();
-  const lines = text.split("\n");
-  let list = null, para = null;
-  const close = () => { list = null; para = null; };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trimStart().startsWith("```")) {
-      const code = [];
-      for (i++; i < lines.length && !lines[i].trimStart().startsWith("```"); i++) code.push(lines[i]);
-      const pre = el("pre"); pre.append(el("code", code.join("\n"))); out.append(pre); close();
-      continue;
-    }
-    let m;
-    if ((m = /^(#{1,6})\s+(.*)$/.exec(line))) { const h = el("h" + Math.min(6, m[1].length + 2)); inline(h, m[2]); out.append(h); close(); continue; }
-    if ((m = /^\s*(\d+\.|[-*+])\s+(.*)$/.exec(line))) {
-      const ordered = /\d/.test(m[1]);
-      if (!list || (list.tagName === "OL") !== ordered) { list = el(ordered ? "ol" : "ul"); out.append(list); para = null; }
-      if (ordered) list.start = list.children.length ? list.start : parseInt(m[1], 10);
-      const li = el("li"); inline(li, m[2]); list.append(li);
-      continue;
-    }
-    if (!line.trim()) { close(); continue; }
-    if (!para) { para = el("p"); out.append(para); list = null; } else para.append(el("br"));
-    inline(para, line);
-  }
-  box.textContent = "";
-  box.append(out);
-  box.classList.add("md");
-}
-function renderAll() { for (const b of document.querySelectorAll(".answer:not(.md)")) renderMarkdown(b); }
 
 function answerBox(side, turn, prompt) {
   const box = $("#turns-" + side);
@@ -72,7 +55,7 @@ function answerBox(side, turn, prompt) {
     const p = document.createElement("p");
     p.className = "user";
     const a = document.createElement("div");
-    a.className = "answer";
+    a.className = "answer md";
     div.append(p, a);
     box.append(div);
   }
@@ -80,30 +63,52 @@ function answerBox(side, turn, prompt) {
   return div.querySelector(".answer");
 }
 
+// The server's rendering of the answer so far (see the comment at the top).
+function setAnswer(box, html) {
+  box.innerHTML = html;
+  decorate(box);
+}
+
 function listen() {
   if (source) source.close();
   source = new EventSource("/api/battles/" + battle.id + "/stream");
   source.addEventListener("reset", () => { $("#turns-a").textContent = ""; $("#turns-b").textContent = ""; });
   source.addEventListener("turn", (e) => { const d = JSON.parse(e.data); answerBox("a", d.turn, d.prompt); answerBox("b", d.turn, d.prompt); });
-  source.addEventListener("delta", (e) => { const d = JSON.parse(e.data); answerBox(d.side, d.turn).textContent += d.text; });
-  source.addEventListener("complete", (e) => { source.close(); renderAll(); ready(JSON.parse(e.data).followups); });
-  source.addEventListener("voted", () => { source.close(); renderAll(); refresh(); });
+  source.addEventListener("delta", (e) => { const d = JSON.parse(e.data); setAnswer(answerBox(d.side, d.turn), d.html); });
+  source.addEventListener("complete", (e) => { source.close(); ready(JSON.parse(e.data).followups); });
+  source.addEventListener("voted", () => { source.close(); refresh(); });
   source.addEventListener("failed", (e) => { source.close(); notice(JSON.parse(e.data).message); show("#after", true); });
 }
 
 function ready(followups) {
   show("#vote", !!(battle && battle.vote_token));
   show("#followup", !!followups && !!(battle && battle.vote_token));
-  notice(battle && battle.vote_token ? "Both answers are complete. Which one is better?" : "This battle is waiting for its vote.");
+  notice(battle && battle.vote_token ? msg("complete") : msg("waiting"));
+}
+
+// The revealed models' public facts, from /api/models.
+async function facts(names) {
+  const [r, j] = await call("GET", "/api/models");
+  const list = r.ok && Array.isArray(j.models) ? j.models : [];
+  names.forEach((name, i) => {
+    const side = i === 0 ? "a" : "b";
+    const m = list.find((x) => x.name === name) || {};
+    const dl = $("#facts-" + side);
+    for (const dd of dl.querySelectorAll("dd")) {
+      const v = m[dd.dataset.fact];
+      dd.textContent = v === true ? msg("yes") : v === false ? msg("no") : (v == null || v === "" ? msg("unknown") : String(v));
+    }
+    dl.hidden = false;
+  });
 }
 
 function reveal(v) {
   $("#name-a").textContent = v.model_a;
   $("#name-b").textContent = v.model_b;
   show("#vote", false); show("#followup", false); show("#after", true);
-  notice(v.anonymous === false
-    ? "Thanks! An answer revealed a model's identity, so this vote is kept but not ranked."
-    : "Thanks for voting! The names are revealed above.");
+  notice(v.anonymous === false ? msg("thanksUnranked") : msg("thanks"));
+  facts([v.model_a, v.model_b]);
+  $("#new").focus({ preventScroll: true });
 }
 
 async function refresh() {
@@ -111,7 +116,7 @@ async function refresh() {
   if (!r.ok) { notice(j.error); return; }
   battle = j;
   show("#ask", false);
-  if (j.vote) { renderAll(); reveal(j.vote); }
+  if (j.vote) { reveal(j.vote); }
   else if (j.error) { notice(j.error); show("#after", true); }
   else listen();
 }
@@ -119,24 +124,25 @@ async function refresh() {
 async function start() {
   show("#vote", false); show("#after", false); show("#followup", false);
   $("#name-a").textContent = ""; $("#name-b").textContent = "";
+  $("#facts-a").hidden = true; $("#facts-b").hidden = true;
   const text = $("#prompt").value.trim();
   const body = {};
   if (bundled && text === bundled.text.trim()) body.prompt_id = bundled.id;
   else if (text) body.prompt = text;
-  notice("Starting a battle…");
+  notice(msg("starting"));
   const [r, j] = await call("POST", "/api/battles", body);
-  if (!r.ok) { notice(j.error || "Could not start a battle."); return; }
+  if (!r.ok) { notice(j.error || msg("couldNotStart")); return; }
   battle = j;
   history.replaceState(null, "", "/battle/" + j.id);
   show("#ask", false);
-  notice("The two models are answering…");
+  notice(msg("answering"));
   listen();
 }
 
 async function vote(winner) {
   show("#vote", false);
   const [r, j] = await call("POST", "/api/battles/" + battle.id + "/vote", { winner, vote_token: battle.vote_token });
-  if (!r.ok) { notice(j.error || "The vote was not recorded."); show("#vote", r.status !== 409); return; }
+  if (!r.ok) { notice(j.error || msg("voteFailed")); show("#vote", r.status !== 409); return; }
   reveal(j);
 }
 
@@ -147,7 +153,7 @@ async function followUp() {
   if (!r.ok) { notice(j.error); return; }
   $("#followup-text").value = "";
   show("#vote", false); show("#followup", false);
-  notice("The two models are answering…");
+  notice(msg("answering"));
   listen();
 }
 
@@ -163,5 +169,18 @@ $("#another").addEventListener("click", another);
 $("#send").addEventListener("click", followUp);
 $("#new").addEventListener("click", () => { window.location.assign("/"); });
 for (const b of document.querySelectorAll("#vote button")) b.addEventListener("click", () => vote(b.dataset.winner));
+// Keys shown on the buttons: A, B, T, X to vote, N for a new battle (not while typing).
+document.addEventListener("keydown", (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+  const t = e.target;
+  if (t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT" || t.isContentEditable)) return;
+  const key = e.key.toLowerCase();
+  for (const bar of ["#vote", "#after"]) {
+    if ($(bar).hidden) continue;
+    const b = $(bar).querySelector('[data-key="' + key + '"]');
+    if (b) { e.preventDefault(); b.click(); return; }
+  }
+});
+for (const box of document.querySelectorAll(".answer")) decorate(box);
 if (!root.dataset.promptId) show("#another", false);
 if (battle) refresh();

@@ -211,21 +211,16 @@ async fn hostile_answers_are_escaped_everywhere() {
         csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
         "{csp}"
     );
-    // The answer is on the page, escaped: no tag of it survives.
+    // The answer is on the page, rendered as Markdown by versus-present's one renderer: raw
+    // HTML in it is escaped text, no tag of it survives.
     assert!(
         page.text
-            .contains("&#60;script&#62;alert(&#34;pwned&#34;)&#60;/script&#62;"),
+            .contains("&lt;script&gt;alert(\"pwned\")&lt;/script&gt;"),
         "{}",
         page.text
     );
-    assert!(
-        page.text
-            .contains("&#60;img src=x onerror=&#34;alert(1)&#34;&#62;")
-    );
-    assert!(
-        page.text
-            .contains("&#60;/textarea&#62;&#60;b&#62;x&#60;/b&#62;")
-    );
+    assert!(page.text.contains("&lt;img src=x onerror=\"alert(1)\"&gt;"));
+    assert!(page.text.contains("&lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;"));
     assert!(!page.text.contains("<script>alert"));
     assert!(!page.text.contains("<img"));
     assert!(!page.text.contains("<b>x</b>"));
@@ -244,10 +239,34 @@ async fn hostile_answers_are_escaped_everywhere() {
             .starts_with("application/json")
     );
     assert_eq!(api.json()["answers"]["a"], HOSTILE);
-    // The script inserts model output as text only.
+    // The stream sends each update rendered by the same renderer: no tag of the answer in it.
+    let stream = t.stream_text(&id).await;
+    let htmls: Vec<String> = stream
+        .lines()
+        .filter_map(|l| l.strip_prefix("data:"))
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d.trim()).ok())
+        .filter_map(|v| v["html"].as_str().map(str::to_string))
+        .collect();
+    assert!(!htmls.is_empty(), "{stream}");
+    for h in &htmls {
+        assert!(
+            !h.contains("<script")
+                && !h.contains("<img")
+                && !h.contains("<b>x")
+                && !h.contains("href=\"javascript"),
+            "{h}"
+        );
+    }
+    // The last update is what the page shows.
+    let last = htmls.last().unwrap();
+    assert!(page.text.contains(last.as_str()), "{last}");
+    // The script inserts markup in one place only: the server's rendering sent with each
+    // streamed update.
     let js = t.get("/static/arena.js", None).await.text;
+    assert_eq!(js.matches("innerHTML").count(), 1, "{js}");
     assert!(
-        !js.contains("innerHTML")
+        js.contains("box.innerHTML = html;")
+            && js.contains("setAnswer(answerBox(d.side, d.turn), d.html)")
             && !js.contains("insertAdjacentHTML")
             && !js.contains("document.write")
     );

@@ -51,6 +51,7 @@ const KEYS: &[Key] = &[
     key("max_body_bytes", 1024.0, 67_108_864.0, false),
     key("max_connections_per_address", 1.0, 1e6, false),
     key("max_connections", 1.0, 1e6, false),
+    key("board_min_votes", 1.0, 1e6, false),
 ];
 
 /// A value inside the range: a bound, or log-uniform between them. Connection caps start at

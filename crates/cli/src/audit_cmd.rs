@@ -166,46 +166,53 @@ pub fn run(args: AuditArgs) -> Result<()> {
     };
 
     // The gap as fitted, then with each side's most-sampled provider at the median share.
-    let mut gaps = vec![gap_of(
+    // Votes with no registered model of a side have no gap: the rest of the audit stands.
+    let (gaps, gap_note) = match gap_of(
         &registry,
         &battles,
         &full,
         &args,
         "all battles as sampled".into(),
-    )?];
-    let top_org = |country: &str| {
-        audit::battle_shares(&registry, GroupBy::Organisation, &cols)
-            .into_iter()
-            .find(|s| {
-                registry
-                    .models()
-                    .iter()
-                    .any(|m| m.organization == s.group && m.country == country)
-            })
-            .map(|s| s.group)
+    ) {
+        Err(e) => (Vec::new(), Some(format!("no gap: {e:#}"))),
+        Ok(as_sampled) => {
+            let mut gaps = vec![as_sampled];
+            let top_org = |country: &str| {
+                audit::battle_shares(&registry, GroupBy::Organisation, &cols)
+                    .into_iter()
+                    .find(|s| {
+                        registry
+                            .models()
+                            .iter()
+                            .any(|m| m.organization == s.group && m.country == country)
+                    })
+                    .map(|s| s.group)
+            };
+            let orgs: Vec<String> = [top_org(&args.a), top_org(&args.b)]
+                .into_iter()
+                .flatten()
+                .collect();
+            if !orgs.is_empty() {
+                let names: Vec<&str> = orgs.iter().map(String::as_str).collect();
+                let (weights, median) = audit::downweight_to_median(&registry, &cols, &names);
+                let mut weighted = battles.clone();
+                weighted.weight = weights;
+                let refit = fit(&weighted, args.rounds, args.seed)?;
+                gaps.push(gap_of(
+                    &registry,
+                    &weighted,
+                    &refit,
+                    &args,
+                    format!(
+                        "{} down-weighted to the median share ({:.1}%)",
+                        orgs.join(" and "),
+                        100.0 * median
+                    ),
+                )?);
+            }
+            (gaps, None)
+        }
     };
-    let orgs: Vec<String> = [top_org(&args.a), top_org(&args.b)]
-        .into_iter()
-        .flatten()
-        .collect();
-    if !orgs.is_empty() {
-        let names: Vec<&str> = orgs.iter().map(String::as_str).collect();
-        let (weights, median) = audit::downweight_to_median(&registry, &cols, &names);
-        let mut weighted = battles.clone();
-        weighted.weight = weights;
-        let refit = fit(&weighted, args.rounds, args.seed)?;
-        gaps.push(gap_of(
-            &registry,
-            &weighted,
-            &refit,
-            &args,
-            format!(
-                "{} down-weighted to the median share ({:.1}%)",
-                orgs.join(" and "),
-                100.0 * median
-            ),
-        )?);
-    }
     let report = AuditReport {
         votes: args.votes.iter().map(|p| p.display().to_string()).collect(),
         battles: battles.total_battles(),
@@ -216,6 +223,7 @@ pub fn run(args: AuditArgs) -> Result<()> {
         deprecated,
         deprecation_changes,
         gaps,
+        gap_note,
         top: args.top,
     };
     crate::render::write_stdout(&report.render(OutputFormat::resolve(args.output))?)

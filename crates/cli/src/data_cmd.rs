@@ -23,7 +23,7 @@ pub struct DataArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
-    /// Take in LMArena leaderboard snapshots (arena-catalog JSON) from local files.
+    /// Take in LMArena leaderboard snapshots (arena-catalog JSON) from local files or URLs.
     Add(AddArgs),
     /// The bundled data sets and those added, with the newest date of each.
     List(ListArgs),
@@ -31,7 +31,8 @@ pub enum DataCommand {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
-    #[arg(required = true, value_name = "FILE")]
+    /// Files, or https:// (http://) URLs.
+    #[arg(required = true, value_name = "FILE|URL")]
     pub files: Vec<PathBuf>,
     /// The snapshot's publication date (default: the date in the file name).
     #[arg(long)]
@@ -42,6 +43,9 @@ pub struct AddArgs {
     /// Keep models the registry does not know, as "unknown" (assigned to no side).
     #[arg(long)]
     pub allow_unresolved: bool,
+    /// Longest wait for a download (files given as https:// or http:// URLs).
+    #[arg(long, default_value_t = 120)]
+    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Args)]
@@ -137,14 +141,102 @@ fn write_atomically(path: &Path, text: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
 }
 
+/// Downloads `url` whole (system roots, `HTTPS_PROXY`/`HTTP_PROXY` honoured), showing bytes
+/// and rate on a terminal; refuses HTML pages, error statuses and truncated bodies.
+fn download(url: &str, timeout_secs: u64) -> Result<Vec<u8>> {
+    use futures_util::StreamExt;
+    use std::io::{IsTerminal, Write};
+    versus_arena::state::install_crypto_provider();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .timeout(std::time::Duration::from_secs(timeout_secs))
+            .build()
+            .context("building the HTTP client")?;
+        let fail = |what: String| input_error(format!("{url}: {what}"));
+        let describe = |e: reqwest::Error| {
+            if e.is_timeout() {
+                format!("no complete answer within {timeout_secs} s (--timeout-secs)")
+            } else if e.is_connect() {
+                "could not connect (check the address, and HTTPS_PROXY if you need a proxy)".into()
+            } else {
+                // The error chain in one line (reqwest's own text names no cause).
+                let mut text = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    text.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                text
+            }
+        };
+        let response = client.get(url).send().await.map_err(|e| fail(describe(e)))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(fail(format!("the server answered HTTP {status}")));
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if content_type.starts_with("text/html") {
+            return Err(fail(
+                "the server sent an HTML page (Content-Type: text/html), not a data file: use the file's raw URL".into(),
+            ));
+        }
+        let expected = response.content_length();
+        let progress = std::io::stderr().is_terminal();
+        let started = std::time::Instant::now();
+        let mut body = Vec::with_capacity(expected.unwrap_or(0).min(1 << 30) as usize);
+        let mut stream = response.bytes_stream();
+        let mut last = std::time::Instant::now();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| {
+                let of = expected.map_or_else(String::new, |n| format!(" of {n}"));
+                fail(format!(
+                    "the download ended after {}{of} bytes: {}",
+                    body.len(),
+                    describe(e)
+                ))
+            })?;
+            body.extend_from_slice(&chunk);
+            if progress && last.elapsed().as_millis() >= 250 {
+                last = std::time::Instant::now();
+                let rate = body.len() as f64 / started.elapsed().as_secs_f64().max(1e-3) / 1e6;
+                let total = expected.map_or_else(String::new, |n| format!(" of {:.1} MB", n as f64 / 1e6));
+                eprint!("\r{:.1} MB{total} at {rate:.1} MB/s", body.len() as f64 / 1e6);
+                let _ = std::io::stderr().flush();
+            }
+        }
+        if progress {
+            eprintln!();
+        }
+        if let Some(n) = expected
+            && body.len() as u64 != n
+        {
+            return Err(fail(format!(
+                "the download ended after {} of {n} bytes",
+                body.len()
+            )));
+        }
+        Ok(body)
+    })
+}
+
 fn add(args: &AddArgs, file: &Path, dir: &Path) -> Result<()> {
     let name = file.display().to_string();
-    if name.starts_with("http://") || name.starts_with("https://") {
-        return Err(input_error(format!(
-            "{name}: downloads are not supported yet: download the file and add it from disk"
-        )));
-    }
-    let bytes = std::fs::read(file).map_err(|e| input_error(format!("{name}: {e}")))?;
+    let is_url = name.starts_with("http://") || name.starts_with("https://");
+    let bytes = if is_url {
+        download(&name, args.timeout_secs)?
+    } else {
+        std::fs::read(file).map_err(|e| input_error(format!("{name}: {e}")))?
+    };
     let sha256 = sha256_hex(&bytes);
     let mut manifest = read_manifest(dir)?;
     if let Some(e) = manifest.by_hash(&sha256) {
@@ -161,10 +253,20 @@ fn add(args: &AddArgs, file: &Path, dir: &Path) -> Result<()> {
             "{name}: not a kind versus can add: expected LMArena's leaderboard JSON (arena-catalog: category → model → {{\"rating\", \"rating_q025\", \"rating_q975\"}})"
         ))
     })?;
-    let base = file.file_name().map_or_else(
-        || "snapshot.json".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    // The last path segment of a URL (without its query), or the file's name.
+    let base = if is_url {
+        name.split(['?', '#'])
+            .next()
+            .and_then(|u| u.rsplit('/').next())
+            .filter(|s| !s.is_empty())
+            .unwrap_or("snapshot.json")
+            .to_string()
+    } else {
+        file.file_name().map_or_else(
+            || "snapshot.json".into(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
     let date = match &args.date {
         Some(d) => versus_race::Date::parse(d)
             .ok_or_else(|| input_error(format!("--date {d:?}: expected YYYY-MM-DD")))?,
@@ -218,7 +320,11 @@ fn add(args: &AddArgs, file: &Path, dir: &Path) -> Result<()> {
             .with_context(|| format!("creating {}", parent.display()))?;
     }
     write_atomically(&target, &bytes)?;
-    let origin = std::fs::canonicalize(file).map_or(name.clone(), |p| p.display().to_string());
+    let origin = if is_url {
+        name.clone()
+    } else {
+        std::fs::canonicalize(file).map_or(name.clone(), |p| p.display().to_string())
+    };
     manifest.entries.push(Added {
         file: stored.clone(),
         kind,

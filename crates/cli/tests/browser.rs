@@ -43,9 +43,17 @@ fn free_port() -> u16 {
 }
 
 fn start_server(db: &Path) -> (Killed, String) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--log", "warn", "--db"])
-        .arg(db)
+    start_server_with(db, None)
+}
+
+fn start_server_with(db: &Path, config: Option<&Path>) -> (Killed, String) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["serve", "--port", "0", "--log", "warn", "--db"])
+        .arg(db);
+    if let Some(c) = config {
+        cmd.arg("--config").arg(c);
+    }
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -121,13 +129,41 @@ fn start_driver() -> (Killed, u16) {
 
 /// A headless Chromium session through the chromedriver on `port`, with a window of this size.
 async fn chromium(port: u16, window: (u32, u32)) -> fantoccini::Client {
+    browser(port, window, false, "en-US,en").await
+}
+
+/// A phone or desktop session (see [`browser_with`]) in the light colour scheme.
+async fn browser(
+    port: u16,
+    window: (u32, u32),
+    phone: bool,
+    accept_language: &str,
+) -> fantoccini::Client {
+    browser_with(port, window, phone, accept_language, false).await
+}
+
+/// A headless Chromium session: a desktop window of this size, or a phone of this size
+/// (Chromium's mobile emulation: touch, device pixel ratio 3), sending this Accept-Language,
+/// with `prefers-color-scheme: dark` when `dark`.
+async fn browser_with(
+    port: u16,
+    window: (u32, u32),
+    phone: bool,
+    accept_language: &str,
+    dark: bool,
+) -> fantoccini::Client {
     let webdriver = format!("http://127.0.0.1:{port}");
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({"binary": CHROMIUM, "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", format!("--window-size={},{}", window.0, window.1), "--hide-scrollbars"]}),
-    );
+    let mut options = json!({"binary": CHROMIUM, "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", format!("--window-size={},{}", window.0, window.1), "--hide-scrollbars"],
+        "prefs": {"intl.accept_languages": accept_language}});
+    if dark && let Some(args) = options["args"].as_array_mut() {
+        args.push(json!("--force-dark-mode"));
+    }
+    if phone {
+        options["mobileEmulation"] = json!({"deviceMetrics": {"width": window.0, "height": window.1, "pixelRatio": 3.0, "touch": true}});
+    }
+    caps.insert("goog:chromeOptions".into(), options);
     let started = Instant::now();
     loop {
         match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -179,9 +215,13 @@ fn a_person_battles_votes_and_sees_the_leaderboard_change() {
         .block_on(async {
             let c = chromium(port, (1280, 1000)).await;
 
-            // Before any vote there is no leaderboard.
+            // Before any vote there are no ratings.
             c.goto(&format!("{base}/leaderboard")).await.unwrap();
-            assert!(c.source().await.unwrap().contains("No leaderboard yet"));
+            let s = c.source().await.unwrap();
+            assert!(
+                s.contains("id=\"no-ratings\"") && s.contains("No vote counts yet"),
+                "{s}"
+            );
 
             // A battle: a bundled prompt, two anonymous answers streaming side by side.
             c.goto(&format!("{base}/?prompt_id={prompt_id}"))
@@ -282,11 +322,12 @@ fn a_person_battles_votes_and_sees_the_leaderboard_change() {
             c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
             save_shot("battle-voted.png", c.screenshot().await.unwrap());
 
-            // The leaderboard now ranks the two models (recomputed in the background).
+            // The leaderboard now lists the two models (recomputed in the background), as
+            // provisional: one vote is fewer than the minimum.
             wait_until("the leaderboard", Duration::from_secs(20), || async {
                 c.goto(&format!("{base}/leaderboard")).await.unwrap();
                 let s = c.source().await.unwrap();
-                s.contains(&name_a) && s.contains(&name_b) && s.contains("<svg")
+                s.contains(&name_a) && s.contains(&name_b) && s.contains("id=\"provisional\"")
             })
             .await;
             save_shot("leaderboard-first-vote.png", c.screenshot().await.unwrap());
@@ -351,6 +392,14 @@ fn the_race_page_draws_the_gap_and_names_the_leaders() {
         assert!(latest.contains(&format!("Gap {:.1} points", last.gap)) && latest.contains(&last.snapshot.to_string()), "{latest}");
         let rows = "return document.querySelectorAll('#points tbody tr').length";
         assert_eq!(c.execute(rows, vec![]).await.unwrap(), json!(by_snapshot.points.len()));
+        // Column headers in words with units, and a tooltip (<title>) on every chart point.
+        let headers = c.execute("return [...document.querySelectorAll('#points thead th')].map((t) => t.textContent)", vec![]).await.unwrap();
+        let headers: Vec<&str> = headers.as_array().unwrap().iter().filter_map(|h| h.as_str()).collect();
+        assert!(headers.contains(&"Gap (rating points)") && !headers.iter().any(|h| h.contains('_')), "{headers:?}");
+        let tips = c.execute("return [...document.querySelectorAll('#chart svg g > title')].map((t) => t.textContent)", vec![]).await.unwrap();
+        let tips = tips.as_array().unwrap();
+        assert_eq!(tips.len(), 3 * by_snapshot.points.len(), "one tooltip per marker");
+        assert!(tips.iter().any(|t| t.as_str().unwrap().contains(last.a.name.as_str())), "{:?}", &tips[..3]);
         c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
         save_shot("race.png", c.screenshot().await.unwrap());
 
@@ -366,4 +415,378 @@ fn the_race_page_draws_the_gap_and_names_the_leaders() {
         assert_eq!(c.find(Locator::Css("#latest .leader-a")).await.unwrap().text().await.unwrap(), month_last.a.name);
         c.close().await.unwrap();
     });
+}
+
+/// Models of the fixture set (models.csv with their public facts).
+const FIXTURE_MODELS: [&str; 4] = ["model-one", "model-two", "model-three", "model-four"];
+
+/// The answer to prompt 1: a table and math first (so they show while the rest streams), then
+/// a code block with a 300-character line, then a long tail of text.
+fn rich_answer(k: usize) -> String {
+    let long_line = format!(
+        "values = [{}]",
+        (0..60)
+            .map(|i| format!("{i:03}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    format!(
+        "## Answer {k}\n\n| Language | Typing | Year | Notes |\n|---|---|---|---|\n| Rust | static | 2015 | ownership |\n| Python | dynamic | 1991 | batteries included |\n\nEnergy is $E = mc^2$ and\n\n$$\\int_0^1 x^2\\,dx = \\frac{{1}}{{3}}$$\n\n```python\n{long_line}\nprint(sum(values))\n```\n\n{}",
+        "This paragraph is here so that the answer keeps streaming for a few seconds. ".repeat(30)
+    )
+}
+
+/// Model output and a prompt that try to run script: none of it may run or become markup.
+const XSS: &str = "<script>window.__xss = 1</script>\n\n<img src=x onerror=\"window.__xss = 2\">\n\n[click me](javascript:window.__xss=3) <iframe src=\"javascript:window.__xss=4\"></iframe> <a href=\"javascript:window.__xss=5\">link</a>";
+
+/// A recorded set for the browser tests and an arena configuration that serves it, in `dir`.
+fn rich_fixture(dir: &Path) -> PathBuf {
+    let set = dir.join("rich-set");
+    std::fs::create_dir_all(&set).unwrap();
+    let prompts = [
+        (
+            1,
+            "Compare two languages in a table, give a formula, and show a long line of code."
+                .to_string(),
+        ),
+        (2, format!("Please repeat this: {XSS}")),
+        (3, "Name a colour.".to_string()),
+        (4, "Name a fruit.".to_string()),
+    ];
+    let mut p = String::new();
+    let mut a = String::new();
+    for (id, text) in &prompts {
+        p.push_str(&format!("{}\n", json!({"prompt_id": id, "prompt": text})));
+        for (k, m) in FIXTURE_MODELS.iter().enumerate() {
+            let answer = match id {
+                1 => rich_answer(k),
+                2 => format!("Sure: {XSS}"),
+                _ => format!("Answer number {k}: **blue**."),
+            };
+            a.push_str(&format!(
+                "{}\n",
+                json!({"prompt_id": id, "model": m, "answer": answer})
+            ));
+        }
+    }
+    std::fs::write(set.join("prompts.jsonl"), p).unwrap();
+    std::fs::write(set.join("answers.jsonl"), a).unwrap();
+    std::fs::write(
+        set.join("models.csv"),
+        "model,organization,country,license,open_weights\nmodel-one,Org One,United States,Apache-2.0,true\nmodel-two,Org Two,China,Proprietary,false\nmodel-three,Org Three,France,MIT,true\nmodel-four,Org Four,China,Proprietary,false\n",
+    )
+    .unwrap();
+    let config = dir.join("arena.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[arena]\nstream_chunk_chars = 24\nstream_chunk_ms = 40\nstream_max_ms = 6000\nleaderboard_delay_ms = 10\n\n[[recorded]]\nname = \"rich\"\npath = \"{}\"\n",
+            set.display()
+        ),
+    )
+    .unwrap();
+    config
+}
+
+/// A JSON number as f64 (panics, naming `what`, on anything else).
+fn num(v: &serde_json::Value, what: &str) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("{what}: {v}"))
+}
+
+/// Starts the battle for prompt `prompt_id` and waits until both answers are complete. Returns
+/// whether a rendered table and MathML were seen in pane A while it was still streaming.
+async fn run_battle(c: &fantoccini::Client, base: &str, prompt_id: i64) -> bool {
+    c.goto(&format!("{base}/?prompt_id={prompt_id}"))
+        .await
+        .unwrap();
+    c.find(Locator::Id("start"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let probe = "const a = document.querySelector('#turns-a .answer'); return [a !== null && a.querySelector('table') !== null && a.querySelector('math') !== null, !document.querySelector('#vote').hidden]";
+    let started = Instant::now();
+    let mut seen_streaming = false;
+    loop {
+        let v = c.execute(probe, vec![]).await.unwrap();
+        let (rendered, done) = (v[0] == json!(true), v[1] == json!(true));
+        if rendered && !done {
+            seen_streaming = true;
+        }
+        if done {
+            return seen_streaming;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the answers never completed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Layout figures of the battle page: [pane A width, pane B width, scrollWidth, innerWidth,
+/// the code block's scrollWidth, its clientWidth].
+const LAYOUT: &str = "const w = (s) => document.querySelector(s).getBoundingClientRect().width; const pre = document.querySelector('#turns-a pre'); return [w('#pane-a'), w('#pane-b'), document.documentElement.scrollWidth, window.innerWidth, pre.scrollWidth, pre.clientWidth]";
+
+/// For each vote button after scrolling it into view: inside the viewport?
+const BUTTONS_IN_VIEW: &str = "return [...document.querySelectorAll('#vote button')].map((b) => { b.scrollIntoView({block: 'nearest', inline: 'nearest'}); const r = b.getBoundingClientRect(); return r.left >= 0 && r.top >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight; })";
+
+#[test]
+#[ignore = "needs chromium and chromedriver; .ci/run runs it with --ignored"]
+fn fair_panes_rendered_answers_and_no_script_at_phone_and_desktop_widths() {
+    require_chromium();
+    let dir = std::env::temp_dir().join(format!("versus-browser-panes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = rich_fixture(&dir);
+    let (_server, base) = start_server_with(&dir.join("arena.db"), Some(&config));
+    let (_driver, port) = start_driver();
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        for (width, height, phone) in [(390u32, 844u32, true), (1280, 800, false)] {
+            let c = browser(port, (width, height), phone, "en-US,en").await;
+            let streamed = run_battle(&c, &base, 1).await;
+            assert!(streamed, "{width}px: no rendered table and MathML while streaming");
+            // And after: a real <table> and <math> in both panes, no raw fence or dollar.
+            for side in ["a", "b"] {
+                let q = format!("const a = document.querySelector('#turns-{side} .answer'); return [a.querySelectorAll('table').length, a.querySelectorAll('math').length, a.querySelectorAll('pre.code').length, a.textContent.includes('```'), a.textContent.includes('$$'), a.querySelectorAll('button.copy').length]");
+                let v = c.execute(&q, vec![]).await.unwrap();
+                assert_eq!(v, json!([1, 2, 1, false, false, 1]), "{width}px pane {side}");
+            }
+            let v = c.execute(LAYOUT, vec![]).await.unwrap();
+            let (pa, pb, sw, iw, pre_sw, pre_cw) = (num(&v[0], "pane a"), num(&v[1], "pane b"), num(&v[2], "scrollWidth"), num(&v[3], "innerWidth"), num(&v[4], "pre scrollWidth"), num(&v[5], "pre clientWidth"));
+            eprintln!("{width}px: panes {pa:.1} / {pb:.1} px, scrollWidth {sw} (viewport {iw}), code block {pre_sw} in {pre_cw} px");
+            assert!((pa - pb).abs() <= 1.0, "{width}px: panes {pa} vs {pb}");
+            assert!(sw <= f64::from(width) && iw == f64::from(width), "{width}px: the page is {sw} px wide in a {iw} px viewport");
+            assert!(pre_sw > pre_cw && pre_cw < pa, "{width}px: the long code line must scroll inside its block");
+            if phone {
+                // Stacked: B below A, same width.
+                let stacked = c.execute("return document.querySelector('#pane-b').getBoundingClientRect().top >= document.querySelector('#pane-a').getBoundingClientRect().bottom", vec![]).await.unwrap();
+                assert_eq!(stacked, json!(true));
+            }
+            // The vote bar stays reachable: on screen at the top of the page (sticky), and each
+            // button inside the viewport once scrolled to.
+            c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+            let bar = c.execute("const r = document.querySelector('#vote').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight + 0.5", vec![]).await.unwrap();
+            assert_eq!(bar, json!(true), "{width}px: the vote bar is off-screen");
+            let inside = c.execute(BUTTONS_IN_VIEW, vec![]).await.unwrap();
+            assert_eq!(inside, json!([true, true, true, true]), "{width}px");
+            let keys = c.execute("return [...document.querySelectorAll('#vote kbd')].map((k) => k.textContent).join('')", vec![]).await.unwrap();
+            assert_eq!(keys, json!("ABTX"));
+            c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+            save_shot(&format!("battle-{width}-en.png"), c.screenshot().await.unwrap());
+            // Vote with the key shown on the button; the names and facts appear.
+            c.execute("document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 't', bubbles: true}))", vec![]).await.unwrap();
+            wait_until("the names", Duration::from_secs(10), || async {
+                c.execute("return document.querySelector('#name-a').textContent !== '' && !document.querySelector('#facts-b').hidden && document.querySelector('#facts-b [data-fact=organization]').textContent.startsWith('Org ')", vec![]).await.unwrap() == json!(true)
+            })
+            .await;
+            let name_a = c.find(Locator::Id("name-a")).await.unwrap().text().await.unwrap();
+            assert!(FIXTURE_MODELS.contains(&name_a.as_str()), "{name_a}");
+            let licence = c.find(Locator::Css("#facts-a [data-fact=license]")).await.unwrap().text().await.unwrap();
+            assert!(["Apache-2.0", "Proprietary", "MIT"].contains(&licence.as_str()), "{licence}");
+            c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+            save_shot(&format!("battle-{width}-en-voted.png"), c.screenshot().await.unwrap());
+            // "New battle" is one key away.
+            c.execute("document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'n', bubbles: true}))", vec![]).await.unwrap();
+            wait_until("a new battle page", Duration::from_secs(10), || async {
+                c.current_url().await.unwrap().path() == "/"
+            })
+            .await;
+            c.close().await.unwrap();
+        }
+
+        // Script in a prompt and in the answers: shown as text, never run, never markup.
+        let c = browser(port, (1280, 800), false, "en").await;
+        let _ = run_battle(&c, &base, 2).await;
+        let check = "return [window.__xss === undefined, document.querySelectorAll('script').length, document.querySelectorAll('#arena img, #arena iframe, #arena a[href^=\"javascript\" i]').length, document.querySelector('#turns-a .user').textContent.includes('<script>window.__xss = 1</script>'), document.querySelector('#turns-a .answer').textContent.includes('<img src=x onerror=')]";
+        assert_eq!(c.execute(check, vec![]).await.unwrap(), json!([true, 1, 0, true, true]));
+        c.find(Locator::Css("#vote button[data-winner='model_a']")).await.unwrap().click().await.unwrap();
+        wait_until("the names", Duration::from_secs(10), || async {
+            !c.find(Locator::Id("name-a")).await.unwrap().text().await.unwrap().is_empty()
+        })
+        .await;
+        // The reloaded page (server-rendered answers) is as clean.
+        c.refresh().await.unwrap();
+        wait_until("the revealed battle", Duration::from_secs(10), || async {
+            !c.find(Locator::Id("name-a")).await.unwrap().text().await.unwrap().is_empty()
+        })
+        .await;
+        assert_eq!(c.execute(check, vec![]).await.unwrap(), json!([true, 1, 0, true, true]));
+
+        // Three votes: the leaderboard is a table of provisional models with the reason in words,
+        // never the rating engine's command-line error.
+        wait_until("the provisional table", Duration::from_secs(20), || async {
+            c.goto(&format!("{base}/leaderboard")).await.unwrap();
+            c.source().await.unwrap().contains("3 counted votes")
+        })
+        .await;
+        // Every model met in the three votes (two to four of them) is listed, none rated.
+        let rows = c.execute("return [...document.querySelectorAll('#provisional tbody tr')].map((r) => r.textContent)", vec![]).await.unwrap();
+        let rows = rows.as_array().unwrap();
+        assert!((2..=4).contains(&rows.len()), "{rows:?}");
+        assert!(rows.iter().all(|r| r.as_str().unwrap().contains("(provisional)")), "{rows:?}");
+        assert!(c.find(Locator::Id("ranked")).await.is_err());
+        let page = c.source().await.unwrap();
+        assert!(page.contains("3 counted votes") && page.contains("of the 5 votes needed") && page.contains("(provisional)"), "{page}");
+        assert!(!page.contains("disconnected") && !page.contains("--exclude"), "{page}");
+        let sw = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap();
+        assert_eq!(sw, json!(true));
+        save_shot("leaderboard-provisional-en.png", c.screenshot().await.unwrap());
+        c.close().await.unwrap();
+    });
+}
+
+#[test]
+#[ignore = "needs chromium and chromedriver; .ci/run runs it with --ignored"]
+fn chinese_from_accept_language_and_the_switch_remembers_a_choice() {
+    require_chromium();
+    let dir = std::env::temp_dir().join(format!("versus-browser-zh-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = rich_fixture(&dir);
+    let (_server, base) = start_server_with(&dir.join("arena.db"), Some(&config));
+    let (_driver, port) = start_driver();
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        let ui = "return [document.documentElement.lang, document.querySelector('#start').textContent, document.querySelector('#prompt').placeholder, document.querySelector('label[for=prompt]').textContent]";
+        for (width, phone) in [(390u32, true), (1280, false)] {
+            let c = browser(port, (width, if phone { 844 } else { 800 }), phone, "zh-TW,zh;q=0.9,en;q=0.5").await;
+            c.goto(&format!("{base}/?prompt_id=1")).await.unwrap();
+            let v = c.execute(ui, vec![]).await.unwrap();
+            assert_eq!(v, json!(["zh-Hant", "開始對戰", "", "來自錄製問題集的問題（唯讀）"]), "{width}px");
+            let _ = run_battle(&c, &base, 1).await;
+            let v = c.execute(LAYOUT, vec![]).await.unwrap();
+            assert!((num(&v[0], "a") - num(&v[1], "b")).abs() <= 1.0 && num(&v[2], "sw") <= f64::from(width), "{width}px: {v}");
+            c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+            save_shot(&format!("battle-{width}-zh-Hant.png"), c.screenshot().await.unwrap());
+            if !phone {
+                // The switch: Simplified Chinese, remembered in a cookie across pages.
+                c.find(Locator::Css("nav.langs a[lang='zh-Hans']")).await.unwrap().click().await.unwrap();
+                wait_until("the Simplified page", Duration::from_secs(10), || async {
+                    c.execute("return document.documentElement.lang", vec![]).await.unwrap() == json!("zh-Hans")
+                })
+                .await;
+                let start = c.execute("return document.querySelector('#start') && document.querySelector('#start').textContent", vec![]).await.unwrap();
+                let nav = c.find(Locator::Css("header nav a[href='/leaderboard']")).await.unwrap().text().await.unwrap();
+                assert!(start == json!("开始对战") || start == json!(null), "{start}");
+                assert_eq!(nav, "排行榜");
+                c.goto(&format!("{base}/leaderboard")).await.unwrap();
+                let v = c.execute("return [document.documentElement.lang, document.querySelector('h1').textContent]", vec![]).await.unwrap();
+                assert_eq!(v, json!(["zh-Hans", "排行榜（风格控制）"]));
+                save_shot("leaderboard-zh-Hans.png", c.screenshot().await.unwrap());
+                // And back to English.
+                c.find(Locator::Css("nav.langs a[lang='en']")).await.unwrap().click().await.unwrap();
+                wait_until("the English page", Duration::from_secs(10), || async {
+                    c.execute("return document.documentElement.lang", vec![]).await.unwrap() == json!("en")
+                })
+                .await;
+                assert!(c.source().await.unwrap().contains("Leaderboard"));
+            }
+            c.close().await.unwrap();
+        }
+    });
+}
+
+/// axe-core's browser build: `$VERSUS_AXE_JS`, else where `.ci/run` installs it from npm.
+fn axe_source() -> String {
+    let path = std::env::var_os("VERSUS_AXE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/versus-npm/node_modules/axe-core/axe.min.js")
+        });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is needed at {} ({e}); .ci/run installs it with npm (or set VERSUS_AXE_JS)",
+            path.display()
+        )
+    })
+}
+
+/// The serious and critical axe-core violations of the page shown (WebDriver scripts are not
+/// subject to the page's Content-Security-Policy, so axe is injected as the test's own script).
+async fn axe_violations(c: &fantoccini::Client, axe: &str) -> Vec<serde_json::Value> {
+    c.execute(&format!("{axe}\n;return typeof window.axe;"), vec![])
+        .await
+        .unwrap();
+    let run = "const done = arguments[arguments.length - 1]; window.axe.run(document, {resultTypes: ['violations']}).then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.html)})))).catch((e) => done([{error: String(e)}]))";
+    let v = c.execute_async(run, vec![]).await.unwrap();
+    v.as_array().cloned().unwrap_or_else(|| panic!("axe: {v}"))
+}
+
+#[test]
+#[ignore = "needs chromium, chromedriver and axe-core; .ci/run runs it with --ignored"]
+fn no_serious_accessibility_violations_in_english_and_chinese() {
+    require_chromium();
+    let axe = axe_source();
+    let dir = std::env::temp_dir().join(format!("versus-browser-axe-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = rich_fixture(&dir);
+    let (_server, base) = start_server_with(&dir.join("arena.db"), Some(&config));
+    let (_driver, port) = start_driver();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let mut report = Vec::new();
+            for (lang, dark) in [("en", false), ("zh-CN", false), ("en", true)] {
+                let c = browser_with(port, (1280, 900), false, lang, dark).await;
+                let scheme = c
+                    .execute(
+                        "return matchMedia('(prefers-color-scheme: dark)').matches",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(scheme, json!(dark));
+                let lang = if dark { "en (dark)" } else { lang };
+                c.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                    Some(Duration::from_secs(120)),
+                    None,
+                    None,
+                ))
+                .await
+                .unwrap();
+                // A battle with rendered answers (table, math, code with its copy button).
+                let _ = run_battle(&c, &base, 1).await;
+                let mut pages = vec![("battle".to_string(), axe_violations(&c, &axe).await)];
+                c.find(Locator::Css("#vote button[data-winner='model_b']"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+                wait_until("the leaderboard vote", Duration::from_secs(10), || async {
+                    !c.find(Locator::Id("name-a"))
+                        .await
+                        .unwrap()
+                        .text()
+                        .await
+                        .unwrap()
+                        .is_empty()
+                })
+                .await;
+                pages.push((
+                    "battle after the vote".to_string(),
+                    axe_violations(&c, &axe).await,
+                ));
+                for path in ["/leaderboard", "/race", "/value", "/compute"] {
+                    c.goto(&format!("{base}{path}")).await.unwrap();
+                    pages.push((path.to_string(), axe_violations(&c, &axe).await));
+                }
+                for (page, violations) in pages {
+                    eprintln!("axe {lang} {page}: {} serious/critical", violations.len());
+                    if !violations.is_empty() {
+                        report.push(format!(
+                            "{lang} {page}: {}",
+                            serde_json::to_string_pretty(&violations).unwrap()
+                        ));
+                    }
+                }
+                c.close().await.unwrap();
+            }
+            assert!(report.is_empty(), "{}", report.join("\n"));
+        });
 }

@@ -190,3 +190,118 @@ fn bundled_snapshots_and_other_files_are_refused_by_name() {
     assert_eq!(code, 0, "{err}");
     assert!(!dir.join("data/manifest.csv.tmp").exists());
 }
+
+/// A one-thread HTTP server on loopback answering each path with a canned response; returns
+/// its base URL.
+fn serve(responses: Vec<(&'static str, Vec<u8>)>) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_string();
+            let answer = responses
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, r)| r.clone())
+                .unwrap_or_else(|| {
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .to_vec()
+                });
+            let _ = stream.write_all(&answer);
+        }
+    });
+    base
+}
+
+fn http(content_type: &str, body: &[u8], declared: usize) -> Vec<u8> {
+    let mut r = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {declared}\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes();
+    r.extend_from_slice(body);
+    r
+}
+
+#[test]
+fn downloads_are_validated_like_files() {
+    let dir = tmp("download");
+    let file = snapshot(&dir, "2026-11-25", |_| {});
+    let good = std::fs::read(&file).unwrap();
+    let base = serve(vec![
+        (
+            "/lb/leaderboard-text_2026-11-25T1200.json",
+            http("application/json", &good, good.len()),
+        ),
+        (
+            "/lb/cut_2026-11-26.json",
+            http("application/json", &good[..good.len() / 2], good.len()),
+        ),
+        (
+            "/lb/page_2026-11-27.json",
+            http("text/html; charset=utf-8", b"<html>sign in</html>", 20),
+        ),
+        (
+            "/lb/votes_2026-11-28.csv",
+            http("text/csv", b"model_a,model_b,winner\n", 23),
+        ),
+    ]);
+    let url = |p: &str| format!("{base}/lb/{p}");
+    for (path, expected) in [
+        ("cut_2026-11-26.json", "the download ended after"),
+        ("page_2026-11-27.json", "sent an HTML page"),
+        ("votes_2026-11-28.csv", "not a kind versus can add"),
+        ("missing.json", "HTTP 404 Not Found"),
+    ] {
+        let (code, _, err) = run(&dir, &["data", "add", &url(path)]);
+        assert_eq!(code, 2, "{path}: {err}");
+        assert!(
+            err.contains(expected) && err.contains(&url(path)),
+            "{path}: {err}"
+        );
+        assert!(
+            !dir.join("data/manifest.csv").exists(),
+            "{path} wrote something"
+        );
+    }
+    let good_url = url("leaderboard-text_2026-11-25T1200.json");
+    let (code, out, err) = run(&dir, &["data", "add", &good_url]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("leaderboards/") && out.contains("2026-11-25"),
+        "{out}"
+    );
+    let manifest = std::fs::read_to_string(dir.join("data/manifest.csv")).unwrap();
+    assert!(
+        manifest.contains(&good_url),
+        "the origin is the URL: {manifest}"
+    );
+    assert_eq!(last_gap_point(&dir)["date"], "2026-11-25");
+    // Nothing listens here: a clear connection error, not a hang.
+    let (code, _, err) = run(
+        &dir,
+        &[
+            "data",
+            "add",
+            "--timeout-secs",
+            "5",
+            "http://127.0.0.1:9/x_2026-01-01.json",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("could not connect"), "{err}");
+}

@@ -16,9 +16,13 @@
 mod error;
 mod format;
 pub mod html;
+pub mod i18n;
+pub mod markdown;
 pub mod table;
 
 pub use error::{Error, Result};
 pub use format::OutputFormat;
 pub use html::HtmlTable;
+pub use i18n::{Lang, Ui};
+pub use markdown::{SafeHtml, render_markdown};
 pub use table::{Align, MISSING, Table, Tabular, cell, round, to_json};

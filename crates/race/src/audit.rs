@@ -392,6 +392,8 @@ pub struct AuditReport {
     pub deprecated: Vec<String>,
     pub deprecation_changes: Vec<RankChange>,
     pub gaps: Vec<GapCheck>,
+    /// Why there is no gap (no registered model of a side in the votes).
+    pub gap_note: Option<String>,
     /// How many rows each table shows in text output.
     #[serde(skip)]
     pub top: usize,

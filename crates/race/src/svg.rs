@@ -316,9 +316,32 @@ pub fn gap_scene(report: &GapReport) -> Scene {
     let a_ratings: Vec<f64> = points.iter().map(|p| p.a.rating).collect();
     let b_ratings: Vec<f64> = points.iter().map(|p| p.b.rating).collect();
     let gaps: Vec<f64> = points.iter().map(|p| p.gap).collect();
-    scales.segments(&mut scene, &a_ratings, &scales.y, COLOR_A);
-    scales.segments(&mut scene, &b_ratings, &scales.y, COLOR_B);
-    scales.segments(&mut scene, &gaps, &scales.gap, COLOR_GAP);
+    // Each marker's tooltip (SVG <title>): the snapshot, the model and its number.
+    let tips = |f: &dyn Fn(&GapPoint) -> String| -> Vec<String> { points.iter().map(f).collect() };
+    let a_tips = tips(&|p| {
+        format!(
+            "{}: {} ({}), rating {:.1}",
+            p.date, p.a.name, report.a, p.a.rating
+        )
+    });
+    let b_tips = tips(&|p| {
+        format!(
+            "{}: {} ({}), rating {:.1}",
+            p.date, p.b.name, report.b, p.b.rating
+        )
+    });
+    let gap_tips = tips(&|p| {
+        format!(
+            "{}: gap {:.1} rating points ({} leader wins a vote with probability {:.0}%)",
+            p.date,
+            p.gap,
+            report.a,
+            p.win_probability * 100.0
+        )
+    });
+    scales.segments(&mut scene, &a_ratings, &a_tips, &scales.y, COLOR_A);
+    scales.segments(&mut scene, &b_ratings, &b_tips, &scales.y, COLOR_B);
+    scales.segments(&mut scene, &gaps, &gap_tips, &scales.gap, COLOR_GAP);
 
     if let (Some(p), Some(&px)) = (points.last(), scales.xs.last()) {
         label_latest_leaders(&mut scene, p, px, &scales, &panels);
@@ -458,7 +481,14 @@ impl GapScales {
     }
 
     /// A line per run of snapshots without a hole, and a marker at every snapshot.
-    fn segments(&self, scene: &mut Scene, values: &[f64], scale: &Linear, color: Color) {
+    fn segments(
+        &self,
+        scene: &mut Scene,
+        values: &[f64],
+        tips: &[String],
+        scale: &Linear,
+        color: Color,
+    ) {
         let mut edges: Vec<usize> = (0..values.len())
             .filter(|&i| i == 0 || self.breaks[i])
             .collect();
@@ -469,8 +499,10 @@ impl GapScales {
                 .collect();
             scene.polyline(line, Stroke::new(color, 2.0));
         }
-        for (px, value) in self.xs.iter().zip(values) {
-            scene.circle((*px, scale.at(*value)), 2.5, Some(Fill::new(color)), None);
+        for ((px, value), tip) in self.xs.iter().zip(values).zip(tips) {
+            scene.group(Some(tip.clone()), |g| {
+                g.circle((*px, scale.at(*value)), 2.5, Some(Fill::new(color)), None);
+            });
         }
     }
 }
@@ -1056,12 +1088,18 @@ fn draw_value_dots(
     };
     order.sort_by(|p, q| side_rank(p).cmp(&side_rank(q)).then(p.model.cmp(&q.model)));
     for m in order {
-        scene.circle(
-            scales.at(m),
-            3.8,
-            Some(Fill::new(color_of(&m.group)).opacity(0.8)),
-            Some(Stroke::new(Color::WHITE, 0.6)),
+        let tip = format!(
+            "{} ({}, {}): rating {:.0}, {:.2} USD per million tokens (blended)",
+            m.name, m.organization, m.group, m.rating, m.price
         );
+        scene.group(Some(tip), |g| {
+            g.circle(
+                scales.at(m),
+                3.8,
+                Some(Fill::new(color_of(&m.group)).opacity(0.8)),
+                Some(Stroke::new(Color::WHITE, 0.6)),
+            );
+        });
     }
 }
 

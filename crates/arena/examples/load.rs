@@ -2,8 +2,12 @@
 //! against recorded backends. Prints votes/s, p50/p99 latency and errors.
 //!
 //! ```text
-//! cargo run --release -p versus-arena --example load -- [--voters 64] [--battles 20000] [--durability normal|full] [--url http://127.0.0.1:8080]
+//! cargo run --release -p versus-arena --example load -- [--voters 64] [--battles 20000] [--durability normal|full] [--url http://127.0.0.1:8080[,http://127.0.0.1:8081…]]
 //! ```
+//!
+//! With several comma-separated `--url`s (servers sharing one PostgreSQL database), voter `k`
+//! starts its battles on server `k mod n` and votes through server `k+1 mod n`: every vote
+//! crosses servers.
 //!
 //! Without `--url` it starts an arena in-process (built-in recorded set, answers revealed at
 //! once, rate limits off) on a temporary database, on its own runtime, and the voters run on
@@ -45,7 +49,7 @@ fn main() {
         Some(u) => u,
         None => {
             let config = ArenaConfig::from_toml(
-                "[arena]\nstream_chunk_ms = 0\nvotes_per_minute = 1e9\nvote_burst = 1e9\nbattles_per_minute = 1e9\nbattle_burst = 1e9\nip_votes_per_minute = 1e9\nip_vote_burst = 1e9\nleaderboard_delay_ms = 1000\n",
+                "[arena]\nstream_chunk_ms = 0\nvotes_per_minute = 1e6\nvote_burst = 1e6\nbattles_per_minute = 1e6\nbattle_burst = 1e6\nip_votes_per_minute = 1e6\nip_vote_burst = 1e6\nleaderboard_delay_ms = 1000\n",
             )
             .unwrap();
             let db = dir.join("load.db");
@@ -64,12 +68,13 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    client_rt.block_on(run(base, voters, battles, durability));
+    let bases: Vec<String> = base.split(',').map(str::to_string).collect();
+    client_rt.block_on(run(bases, voters, battles, durability));
     drop(server_rt);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-async fn run(base: String, voters: usize, battles: usize, durability: Durability) {
+async fn run(bases: Vec<String>, voters: usize, battles: usize, durability: Durability) {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(voters * 2)
         .build()
@@ -79,7 +84,7 @@ async fn run(base: String, voters: usize, battles: usize, durability: Durability
     let started = Instant::now();
     let mut tasks = Vec::new();
     for v in 0..voters {
-        let (http, base) = (http.clone(), base.clone());
+        let (http, base) = (http.clone(), bases[v % bases.len()].clone());
         tasks.push(tokio::spawn(async move {
             let cookie = format!("versus_voter={:032x}", v + 1);
             let mut mine = Vec::with_capacity(per_voter);
@@ -87,6 +92,7 @@ async fn run(base: String, voters: usize, battles: usize, durability: Durability
                 let r = http
                     .post(format!("{base}/api/battles"))
                     .header("cookie", &cookie)
+                    .header("content-type", "application/json")
                     .body("{}")
                     .send()
                     .await
@@ -114,7 +120,7 @@ async fn run(base: String, voters: usize, battles: usize, durability: Durability
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (k, (cookie, mine)) in plans.into_iter().enumerate() {
-        let (http, base) = (http.clone(), base.clone());
+        let (http, base) = (http.clone(), bases[(k + 1) % bases.len()].clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(mine.len());
             let mut errors = 0usize;
@@ -125,6 +131,7 @@ async fn run(base: String, voters: usize, battles: usize, durability: Durability
                 let ok = match http
                     .post(format!("{base}/api/battles/{id}/vote"))
                     .header("cookie", &cookie)
+                    .header("content-type", "application/json")
                     .body(body)
                     .send()
                     .await
@@ -156,7 +163,8 @@ async fn run(base: String, voters: usize, battles: usize, durability: Durability
     let q =
         |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0;
     println!(
-        "arena load benchmark: {voters} concurrent voters, {created} battles, durability {durability:?}"
+        "arena load benchmark: {voters} concurrent voters, {created} battles, {} server(s), durability {durability:?} (in-process server only)",
+        bases.len()
     );
     println!(
         "battles started: {:.0}/s ({created} in {create_secs:.2} s)",

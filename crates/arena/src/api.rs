@@ -58,9 +58,14 @@ fn error_status(e: &FlowError) -> StatusCode {
         | NotContinuable => StatusCode::CONFLICT,
         TooFewModels | BundledPromptsOnly => StatusCode::UNPROCESSABLE_ENTITY,
         RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        // The database is down or restarting: nothing was recorded, the client may retry.
+        Store { source, .. } if source.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
         Store { .. } | Encode { .. } | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
+
+/// Retry-After of a 503 while the database is unreachable (a restart takes seconds).
+const UNAVAILABLE_RETRY_SECS: u64 = 2;
 
 /// `{"error": message}` with the error's status; the server's own failures are logged and
 /// answered with a generic message.
@@ -76,6 +81,18 @@ fn error_response(e: FlowError) -> Response {
         return r;
     }
     let status = error_status(&e);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        tracing::warn!("database unavailable: {e}");
+        let mut r = json_response(
+            status,
+            json!({"error": "the database is unavailable; try again shortly", "retry_after_secs": UNAVAILABLE_RETRY_SECS}),
+        );
+        r.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(UNAVAILABLE_RETRY_SECS),
+        );
+        return r;
+    }
     let msg = if status.is_server_error() {
         tracing::error!("internal error: {e}");
         "internal error".to_string()
@@ -336,6 +353,7 @@ async fn get_battle(
 ) -> Response {
     let who = client(&state, &headers, addr, false);
     if let Some(b) = state.battle(&id) {
+        state.settle_from_store(&b).await;
         let owner = constant_time_eq(who.voter.as_bytes(), b.owner.as_bytes());
         return json_response(StatusCode::OK, public_view(&b, owner));
     }

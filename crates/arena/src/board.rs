@@ -2,13 +2,13 @@
 //! (the same report as `versus rank --output json`), recomputed in the background after votes
 //! so voting never waits for it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use versus_battles::{BattleSet, StyleCounts, Winner};
 use versus_leaderboard::{Provenance, Report, ReportError, ReportOptions};
-use versus_store::VoteRow;
+use versus_store::{Store, StoreError, VoteRow};
 
 /// One vote that counts: anonymous and within the dedup cap.
 #[derive(Clone, Debug)]
@@ -402,6 +402,12 @@ pub fn compute(votes: &[CountedVote], style_default: bool, min_votes: usize) -> 
 /// Shared leaderboard state: counted votes and the latest snapshot.
 pub struct Leaderboard {
     votes: Mutex<Vec<CountedVote>>,
+    /// Seqs of every vote taken in (counted or not): a vote recorded here and also read back
+    /// by [`Leaderboard::sync`] is added once.
+    seen: Mutex<HashSet<i64>>,
+    /// Where the next [`Leaderboard::sync`] starts reading (the highest seq known when the
+    /// previous one started).
+    sync_low: Mutex<i64>,
     names: Mutex<HashMap<String, Arc<str>>>,
     snapshot: RwLock<Arc<Snapshot>>,
     dirty: tokio::sync::Notify,
@@ -421,6 +427,8 @@ impl Leaderboard {
         let snapshot = compute(&votes, style_default, min_votes);
         Leaderboard {
             votes: Mutex::new(votes),
+            seen: Mutex::new(rows.iter().map(|r| r.seq).collect()),
+            sync_low: Mutex::new(rows.iter().map(|r| r.seq).max().unwrap_or(0)),
             names: Mutex::new(names),
             snapshot: RwLock::new(Arc::new(snapshot)),
             dirty: tokio::sync::Notify::new(),
@@ -437,8 +445,16 @@ impl Leaderboard {
             .clone()
     }
 
-    /// Adds a committed vote (if it counts) and schedules a recomputation.
+    /// Adds a committed vote (if it counts and is new) and schedules a recomputation.
     pub fn add(&self, row: &VoteRow) {
+        if !self
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(row.seq)
+        {
+            return;
+        }
         let vote = {
             let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
             CountedVote::from_row(row, &mut names)
@@ -447,6 +463,39 @@ impl Leaderboard {
             self.votes.lock().unwrap_or_else(|e| e.into_inner()).push(v);
             self.dirty.notify_one();
         }
+    }
+
+    /// Takes in the votes other servers recorded in a shared database; returns how many were
+    /// new. Seqs are handed out before commit, so a vote can become visible after one with a
+    /// higher seq: each pass re-reads from the highest seq known at the start of the previous
+    /// pass (one interval back; duplicates are skipped by seq), and if the database still
+    /// holds more votes than are known (a vote in flight for longer than that), reads them all.
+    pub async fn sync(&self, store: &dyn Store) -> Result<usize, StoreError> {
+        let seen_now = || self.seen.lock().unwrap_or_else(|e| e.into_inner()).len();
+        let high = self
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0);
+        let low = std::mem::replace(
+            &mut *self.sync_low.lock().unwrap_or_else(|e| e.into_inner()),
+            high,
+        );
+        let before = seen_now();
+        // Counted first: every vote committed before the count is in the rows read after it.
+        let (_, stored) = store.counts().await?;
+        for row in &store.vote_rows_after(low).await? {
+            self.add(row);
+        }
+        if (seen_now() as i64) < stored {
+            for row in &store.vote_rows().await? {
+                self.add(row);
+            }
+        }
+        Ok(seen_now() - before)
     }
 
     pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
@@ -565,6 +614,71 @@ mod tests {
         assert_eq!(BoardError::NoVotes.to_string(), "no votes yet");
         let refused = BoardError::from(ReportError("every model must both win and lose".into()));
         assert_eq!(refused.to_string(), "every model must both win and lose");
+    }
+
+    /// A voted battle with an explicit seq, as another server would have committed it.
+    fn voted(seq: i64) -> versus_store::BattleRecord {
+        versus_store::BattleRecord {
+            id: format!("b{seq}"),
+            created_ms: 1,
+            updated_ms: 2,
+            model_a: "m1".into(),
+            model_b: "m2".into(),
+            vote_token: "t".into(),
+            voter: "v".into(),
+            origin: versus_store::PromptOrigin::Bundled,
+            prompt_id: Some(seq),
+            prompt_key: None,
+            status: versus_store::BattleStatus::Complete,
+            anony: true,
+            turns: 1,
+            conversation_a: "[]".into(),
+            conversation_b: "[]".into(),
+            conv_metadata: "{}".into(),
+            style: Default::default(),
+            error: None,
+            vote: Some(versus_store::VoteRecord {
+                seq,
+                winner: if seq % 2 == 0 { "model_a" } else { "model_b" }.into(),
+                voter: "v".into(),
+                voted_ms: 3,
+                counted: true,
+            }),
+        }
+    }
+
+    #[tokio::test]
+    async fn sync_takes_in_other_servers_votes_once_even_when_they_commit_out_of_seq_order() {
+        let dir = std::env::temp_dir().join(format!("versus-board-sync-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = versus_store::SqliteStore::open(&dir.join("a.db"), Default::default())
+            .await
+            .unwrap();
+        let board = Leaderboard::new(&[], false, 1);
+        store.import(&[voted(1), voted(3)]).await.unwrap();
+        assert_eq!(board.sync(&store).await.unwrap(), 2);
+        assert_eq!(
+            board.sync(&store).await.unwrap(),
+            0,
+            "nothing new, nothing added twice"
+        );
+        // Seq 2 commits late, after 3 was read: found (here by the count check).
+        store.import(&[voted(2)]).await.unwrap();
+        assert_eq!(board.sync(&store).await.unwrap(), 1);
+        store.import(&[voted(4), voted(5)]).await.unwrap();
+        assert_eq!(board.sync(&store).await.unwrap(), 2);
+        // A vote this server recorded itself and then read back is counted once.
+        board.add(&store.vote_rows_after(4).await.unwrap()[0]);
+        assert_eq!(board.sync(&store).await.unwrap(), 0);
+        let counted: Vec<i64> = {
+            let mut v: Vec<i64> = board.votes.lock().unwrap().iter().map(|v| v.seq).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(counted, [1, 2, 3, 4, 5]);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     fn vote(seq: i64, a: &str, b: &str, winner: Winner) -> CountedVote {

@@ -192,6 +192,10 @@ pub struct Settings {
     pub allowed_base_urls: Vec<String>,
     /// Leaderboard recomputation waits this long after a vote, to batch bursts of votes.
     pub leaderboard_delay_ms: u64,
+    /// On a database shared by several servers (PostgreSQL), every this many milliseconds
+    /// each server reads the votes the others recorded, so all serve the same leaderboard
+    /// within about this interval (plus `leaderboard_delay_ms`).
+    pub leaderboard_sync_ms: u64,
     /// The default leaderboard is style-controlled (LMArena's default view).
     pub style_control: bool,
     /// Reverse proxies in front of this server (0: forwarded headers are ignored). With N, the
@@ -245,6 +249,7 @@ impl Default for Settings {
             allowed_key_envs: Vec::new(),
             allowed_base_urls: Vec::new(),
             leaderboard_delay_ms: 300,
+            leaderboard_sync_ms: 2000,
             style_control: true,
             trusted_proxies: 0,
             proxy_header: ProxyHeader::XForwardedFor,
@@ -346,6 +351,15 @@ impl Settings {
         check("ip_votes_per_minute", self.ip_votes_per_minute, RATE)?;
         check("ip_vote_burst", self.ip_vote_burst, BURST)?;
         check("leaderboard_delay_ms", self.leaderboard_delay_ms, MILLIS)?;
+        check(
+            "leaderboard_sync_ms",
+            self.leaderboard_sync_ms,
+            Range {
+                low: 50,
+                high: 600_000,
+                name: "milliseconds from 50 to 600000 (10 minutes)",
+            },
+        )?;
         check(
             "max_prompt_chars",
             self.max_prompt_chars,

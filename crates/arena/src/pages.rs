@@ -386,7 +386,10 @@ pub async fn battle_page(
     let who = client(&state, &headers, addr, true);
     let lang = page_lang(&headers);
     let value = match state.battle(&id) {
-        Some(b) => Some(public_view(&b, false)),
+        Some(b) => {
+            state.settle_from_store(&b).await;
+            Some(public_view(&b, false))
+        }
         None => match state.stored_battle(&id).await {
             Ok(Some(rec)) => Some(public_view_stored(&rec, false)),
             _ => None,

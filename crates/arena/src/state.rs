@@ -343,6 +343,19 @@ fn configured_models(
     Ok((sets, model_configs))
 }
 
+/// On a shared database, a battle counts as left behind by a dead server once it has been
+/// generating this long without an update (no turn takes that long).
+const SHARED_IDLE_MS: i64 = 15 * 60 * 1000;
+
+/// Battles generating since before this are closed at start (see [`Store::close_unfinished`]).
+fn unfinished_cutoff(store: &dyn Store, now: i64) -> i64 {
+    if store.shared() {
+        now - SHARED_IDLE_MS
+    } else {
+        now + 1
+    }
+}
+
 /// Models the operator added or changed at run time (stored in the database) replace the
 /// config file's entries of the same name; an unreadable stored entry is logged and skipped.
 async fn overlay_stored_models(
@@ -411,7 +424,7 @@ impl AppState {
             .map_err(StartError::store("reading the database's secret"))?;
         let client_key = client_key(&secret)?;
         let closed = store
-            .close_unfinished(now_ms())
+            .close_unfinished(now_ms(), unfinished_cutoff(store.as_ref(), now_ms()))
             .await
             .map_err(StartError::store("closing unfinished battles"))?;
         if closed > 0 {
@@ -467,6 +480,22 @@ impl AppState {
     pub fn spawn_background(self: &Arc<Self>) {
         let lb = self.leaderboard.clone();
         tokio::spawn(lb.run(Duration::from_millis(self.settings.leaderboard_delay_ms)));
+        // Several servers on one database: each catches up with the others' votes (each
+        // recomputes its own leaderboard from the same rows, so all converge on the same
+        // numbers; no coordination between servers is needed).
+        if self.store.shared() {
+            let weak = Arc::downgrade(self);
+            let every = Duration::from_millis(self.settings.leaderboard_sync_ms);
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(every).await;
+                    let Some(state) = weak.upgrade() else { return };
+                    if let Err(e) = state.leaderboard.sync(state.store.as_ref()).await {
+                        tracing::warn!("reading other servers' votes: {e}");
+                    }
+                }
+            });
+        }
         let weak = Arc::downgrade(self);
         tokio::spawn(async move {
             loop {
@@ -1072,6 +1101,30 @@ impl AppState {
             counted,
             style,
         }))
+    }
+
+    /// On a database shared with other servers, a battle this server holds as complete may
+    /// have been voted through another server: the stored vote settles it here too (one read,
+    /// only for complete battles on a shared database).
+    pub async fn settle_from_store(&self, battle: &Battle) {
+        if !self.store.shared() || battle.lock().phase != Phase::Complete {
+            return;
+        }
+        match self.store.battle(&battle.id).await {
+            Ok(Some(BattleRecord {
+                vote: Some(vote), ..
+            })) => {
+                let mut inner = battle.lock();
+                if inner.phase == Phase::Complete {
+                    inner.phase = Phase::Voted {
+                        winner: vote.winner,
+                        counted: vote.counted,
+                    };
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("reading battle {}: {e}", battle.id),
+        }
     }
 
     /// A battle as stored, for battles no longer in memory.

@@ -41,6 +41,7 @@ const KEYS: &[Key] = &[
     key("ip_votes_per_minute", 0.001, 1e6, true),
     key("ip_vote_burst", 1.0, 1e6, true),
     key("leaderboard_delay_ms", 0.0, 600_000.0, false),
+    key("leaderboard_sync_ms", 50.0, 600_000.0, false),
     key("max_prompt_chars", 1.0, 1e6, false),
     key("max_turns", 1.0, 100.0, false),
     key("battle_ttl_secs", 60.0, 604_800.0, false),

@@ -72,6 +72,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Write the arena's voted battles as LMArena battle-log JSON, JSONL or CSV.
     Export(serve::ExportArgs),
+    /// The arena's database: apply migrations, copy an arena between SQLite and PostgreSQL.
+    Db(serve::DbArgs),
 }
 
 fn main() -> ExitCode {
@@ -94,6 +96,7 @@ fn main() -> ExitCode {
         Command::Data(args) => data_cmd::run(args),
         Command::Serve(args) => serve::run_serve(args),
         Command::Export(args) => serve::run_export(args),
+        Command::Db(args) => serve::run_db(args),
     };
     report_peak_memory();
     match result {

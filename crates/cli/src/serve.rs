@@ -1,4 +1,5 @@
-//! `versus serve` (the arena) and `versus export` (its votes as files).
+//! `versus serve` (the arena), `versus export` (its votes as files) and `versus db` (schema
+//! migration, copying an arena between SQLite and PostgreSQL).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -7,7 +8,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use versus_arena::export::{ExportFormat, render};
 use versus_arena::{Arena, ArenaConfig};
-use versus_store::{Durability, SqliteStore, Store};
+use versus_store::{Durability, Location, ServerLock, SqliteStore, Store};
 
 use crate::input_error;
 
@@ -21,9 +22,10 @@ pub enum DurabilityArg {
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
-    /// The SQLite database (created and migrated on start).
+    /// The database (created and migrated on start): a SQLite file path (one server), or
+    /// postgres://USER@HOST:PORT/DB for several servers sharing one arena.
     #[arg(long, default_value = "versus-arena.db", env = "VERSUS_DB")]
-    pub db: PathBuf,
+    pub db: String,
     /// Arena configuration (TOML; see config/arena.example.toml). Default: the built-in
     /// recorded answers of 24 models to 805 AlpacaEval prompts, no network needed.
     #[arg(long, env = "VERSUS_CONFIG")]
@@ -32,7 +34,8 @@ pub struct ServeArgs {
     pub host: String,
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
-    /// How hard each vote's commit tries to reach the disk.
+    /// How hard each vote's commit tries to reach the disk (SQLite; PostgreSQL commits are
+    /// flushed to its WAL by default).
     #[arg(long, value_enum, default_value_t = DurabilityArg::Normal)]
     pub durability: DurabilityArg,
     /// Reverse proxies in front of this server (overrides `[arena] trusted_proxies`): the
@@ -58,9 +61,9 @@ pub enum ExportFormatArg {
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// The arena's SQLite database.
+    /// The arena's database: a SQLite file path or postgres://USER@HOST:PORT/DB.
     #[arg(long, default_value = "versus-arena.db", env = "VERSUS_DB")]
-    pub db: PathBuf,
+    pub db: String,
     #[arg(long, value_enum, default_value_t = ExportFormatArg::Json)]
     pub format: ExportFormatArg,
     /// Output file (default: standard output).
@@ -135,14 +138,16 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         DurabilityArg::Normal => Durability::Normal,
         DurabilityArg::Full => Durability::Full,
     };
-    // Before anything else touches the file: a second server exits here.
-    let _lock = SqliteStore::lock_for_server(&args.db).map_err(|e| input_error(e.to_string()))?;
+    let location = parse_location(&args.db)?;
+    // Before anything else touches the file: a second server on one SQLite file exits here
+    // (servers sharing a PostgreSQL database need no lock).
+    let _lock = lock_if_sqlite(&location)?;
     runtime()?.block_on(async move {
-        let store = SqliteStore::open(&args.db, durability)
+        let store = versus_store::open(&location, durability)
             .await
-            .with_context(|| format!("opening the database {}", args.db.display()))?;
+            .with_context(|| format!("opening the database {location}"))?;
         let store_handle = store.clone();
-        let arena = Arena::new(config, Arc::new(store))
+        let arena = Arena::new(config, store)
             .await
             .map_err(|e| input_error(e.to_string()))?;
         let addr = format!("{}:{}", args.host, args.port);
@@ -150,34 +155,53 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("listening on {addr}"))?;
         let local = listener.local_addr()?;
-        tracing::info!("database {}", args.db.display());
+        tracing::info!("database {location}");
         // The line scripts and tests wait for.
         eprintln!("versus: arena listening on http://{local}");
         arena.serve(listener, shutdown_signal()).await?;
-        store_handle.close().await;
+        store_handle.close().await?;
         Ok(())
     })
 }
 
-pub fn run_export(args: ExportArgs) -> anyhow::Result<()> {
-    if !args.db.exists() {
+/// The exclusive hold on a SQLite database (none for PostgreSQL, which many servers share).
+fn lock_if_sqlite(location: &Location) -> anyhow::Result<Option<ServerLock>> {
+    match location {
+        Location::Sqlite(path) => Ok(Some(
+            SqliteStore::lock_for_server(path).map_err(|e| input_error(e.to_string()))?,
+        )),
+        Location::Postgres(_) => Ok(None),
+    }
+}
+
+/// The `--db` value, or an input error naming it.
+fn parse_location(value: &str) -> anyhow::Result<Location> {
+    Location::parse(value).map_err(|e| input_error(e.to_string()))
+}
+
+/// Opens an existing database (never creates a SQLite file by mistake).
+async fn open_existing(location: &Location) -> anyhow::Result<Arc<dyn Store>> {
+    if location.is_missing_file() {
         return Err(input_error(format!(
-            "{}: no such database (run `versus serve --db {}` first)",
-            args.db.display(),
-            args.db.display()
+            "{location}: no such database (run `versus serve --db {location}` first)"
         )));
     }
+    versus_store::open(location, Durability::Normal)
+        .await
+        .with_context(|| format!("opening the database {location}"))
+}
+
+pub fn run_export(args: ExportArgs) -> anyhow::Result<()> {
+    let location = parse_location(&args.db)?;
     let format = match args.format {
         ExportFormatArg::Json => ExportFormat::Json,
         ExportFormatArg::Jsonl => ExportFormat::Jsonl,
         ExportFormatArg::Csv => ExportFormat::Csv,
     };
     let text = runtime()?.block_on(async {
-        let store = SqliteStore::open(&args.db, Durability::Normal)
-            .await
-            .with_context(|| format!("opening the database {}", args.db.display()))?;
+        let store = open_existing(&location).await?;
         let records = store.voted_battles().await?;
-        store.close().await;
+        store.close().await?;
         render(&records, format).map_err(anyhow::Error::from)
     })?;
     match &args.output {
@@ -186,4 +210,115 @@ pub fn run_export(args: ExportArgs) -> anyhow::Result<()> {
         }
         None => crate::render::write_stdout(&text),
     }
+}
+
+#[derive(Args, Debug)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum DbCommand {
+    /// Apply the schema migrations this build knows (servers also do it at start) and print
+    /// the schema version.
+    Migrate {
+        /// A SQLite file path or postgres://USER@HOST:PORT/DB (created if missing).
+        #[arg(long, default_value = "versus-arena.db", env = "VERSUS_DB")]
+        db: String,
+    },
+    /// Copy an arena (battles, votes with their order, run-time models, the voter-hash secret)
+    /// to an empty database of either backend, then compare the counts.
+    Copy {
+        /// The source: a SQLite file path, sqlite:PATH or postgres://…
+        #[arg(long)]
+        from: String,
+        /// The destination (must hold no battle): a SQLite file path, sqlite:PATH or postgres://…
+        #[arg(long)]
+        to: String,
+        /// Battles per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: i64,
+    },
+}
+
+pub fn run_db(args: DbArgs) -> anyhow::Result<()> {
+    match args.command {
+        DbCommand::Migrate { db } => {
+            let location = parse_location(&db)?;
+            runtime()?.block_on(async {
+                let store = versus_store::open(&location, Durability::Normal)
+                    .await
+                    .with_context(|| format!("opening the database {location}"))?;
+                let version = store.schema_version().await?;
+                let (battles, votes) = store.counts().await?;
+                store.close().await?;
+                println!(
+                    "{location}: {} schema version {version} (battles {battles}, votes {votes})",
+                    store.backend()
+                );
+                Ok(())
+            })
+        }
+        DbCommand::Copy { from, to, batch } => {
+            if batch < 1 {
+                return Err(input_error(format!(
+                    "--batch {batch}: expected a positive number of battles"
+                )));
+            }
+            let (from, to) = (parse_location(&from)?, parse_location(&to)?);
+            if from == to {
+                return Err(input_error(format!(
+                    "--from and --to are the same database ({from})"
+                )));
+            }
+            runtime()?.block_on(copy(from, to, batch))
+        }
+    }
+}
+
+async fn copy(from: Location, to: Location, batch: i64) -> anyhow::Result<()> {
+    // A SQLite end must not be in use by a server (votes cast during the copy would be lost).
+    if from.is_missing_file() {
+        return Err(input_error(format!(
+            "{from}: no such database (run `versus serve --db {from}` first)"
+        )));
+    }
+    let _locks = (lock_if_sqlite(&from)?, lock_if_sqlite(&to)?);
+    let source = open_existing(&from).await?;
+    let dest = versus_store::open(&to, Durability::Normal)
+        .await
+        .with_context(|| format!("opening the database {to}"))?;
+    let (src_battles, src_votes) = source.counts().await?;
+    let (dst_battles, dst_votes) = dest.counts().await?;
+    if dst_battles != 0 || dst_votes != 0 {
+        return Err(input_error(format!(
+            "--to {to}: not empty ({dst_battles} battles, {dst_votes} votes); copy only into a new database"
+        )));
+    }
+    let mut after = String::new();
+    loop {
+        let page = source.battles_after(&after, batch).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id.clone();
+        dest.import(&page)
+            .await
+            .with_context(|| format!("writing battles up to {after} to {to}"))?;
+    }
+    for model in source.models().await? {
+        dest.upsert_model(&model).await?;
+    }
+    dest.set_secret(&source.secret().await?).await?;
+    let (out_battles, out_votes) = dest.counts().await?;
+    source.close().await?;
+    dest.close().await?;
+    println!("source      {from}: battles {src_battles}, votes {src_votes}");
+    println!("destination {to}: battles {out_battles}, votes {out_votes}");
+    if (out_battles, out_votes) != (src_battles, src_votes) {
+        anyhow::bail!(
+            "the counts differ: source battles {src_battles}, votes {src_votes}; destination battles {out_battles}, votes {out_votes}"
+        );
+    }
+    println!("counts match");
+    Ok(())
 }

@@ -1,7 +1,13 @@
 //! Battles, votes and models of the versus arena.
 //!
 //! [`Store`] is the narrow, async interface the arena uses; [`SqliteStore`] implements it on an
-//! embedded SQLite file (the default). This crate is the only place in versus that speaks SQL.
+//! embedded SQLite file (the default, one server process), [`PostgresStore`] on a PostgreSQL
+//! database that several server processes share. [`open`] picks one from a `--db` value
+//! ([`Location`]). This crate is the only place in versus that speaks SQL.
+//!
+//! Both backends number their schema migrations alike (version N is the same tables), apply
+//! the missing ones when a store is opened, and refuse a database whose version is newer than
+//! the build.
 //!
 //! # Durability
 //!
@@ -23,6 +29,12 @@
 //! never block writers (WAL readers see the last committed snapshot).
 
 #![forbid(unsafe_code)]
+
+mod location;
+mod postgres;
+
+pub use location::{Location, open};
+pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresStore, fresh_schema_url};
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -69,6 +81,38 @@ fn database_message(e: &sqlx::Error) -> String {
         other => other.to_string(),
     }
     .replace('\n', " ")
+}
+
+impl StoreError {
+    /// True when the database could not be reached (down, restarting, pool exhausted) rather
+    /// than refusing the request: the caller may retry later.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(e) => match e {
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(d) => d.code().is_some_and(|c| {
+                    // 08xxx connection exception, 57P0x shutdown / cannot connect now,
+                    // 53xxx insufficient resources (too many connections).
+                    c.starts_with("08") || c.starts_with("57P") || c.starts_with("53")
+                }),
+                _ => false,
+            },
+            StoreError::Other(_) | StoreError::Locked { .. } | StoreError::Lock { .. } => false,
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch (0 if the clock is before it).
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -268,6 +312,13 @@ pub struct ModelRecord {
 
 /// The storage the arena needs, and nothing more.
 pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`, for messages.
+    fn backend(&self) -> &'static str;
+    /// True when other processes may write to the same database (so a server must reload
+    /// votes it did not record itself).
+    fn shared(&self) -> bool {
+        false
+    }
     /// Stores a new battle (status `generating`).
     fn create_battle<'a>(&'a self, battle: &'a NewBattle) -> BoxFuture<'a, ()>;
     /// Stores the answers and status after a turn.
@@ -279,10 +330,28 @@ pub trait Store: Send + Sync {
     fn record_vote<'a>(&'a self, vote: &'a NewVote) -> BoxFuture<'a, VoteOutcome>;
     /// Every vote in commit order, for the leaderboard.
     fn vote_rows(&self) -> BoxFuture<'_, Vec<VoteRow>>;
+    /// The votes with `seq` greater than `seq`, in seq order (the leaderboard's catch-up with
+    /// votes other processes recorded).
+    fn vote_rows_after(&self, seq: i64) -> BoxFuture<'_, Vec<VoteRow>>;
+    /// Up to `limit` battles (voted or not) with ids greater than `after`, in id order: a
+    /// paged walk over every battle, for `versus db copy`.
+    fn battles_after<'a>(&'a self, after: &'a str, limit: i64) -> BoxFuture<'a, Vec<BattleRecord>>;
+    /// Inserts complete records (battles and their votes, keeping each vote's seq) in one
+    /// transaction, for `versus db copy`.
+    fn import<'a>(&'a self, battles: &'a [BattleRecord]) -> BoxFuture<'a, ()>;
+    /// Replaces the voter-hash secret (a copied arena keeps hashing voters the same way).
+    fn set_secret<'a>(&'a self, secret: &'a [u8]) -> BoxFuture<'a, ()>;
+    /// The schema version applied (the number of migrations).
+    fn schema_version(&self) -> BoxFuture<'_, i64>;
+    /// Closes the connections (SQLite: checkpoints the WAL into the database file).
+    fn close(&self) -> BoxFuture<'_, ()>;
     /// Every voted battle in commit order of the votes, for export.
     fn voted_battles(&self) -> BoxFuture<'_, Vec<BattleRecord>>;
-    /// Marks battles still `generating` as `interrupted` (at start-up); returns how many.
-    fn close_unfinished(&self, now_ms: i64) -> BoxFuture<'_, u64>;
+    /// Marks battles still `generating` whose last update is older than `idle_before_ms` as
+    /// `interrupted` (at start-up); returns how many. A lone server passes its start time
+    /// (every such battle died with the previous run); on a shared database other servers may
+    /// be generating right now, so only long-idle battles are closed.
+    fn close_unfinished(&self, now_ms: i64, idle_before_ms: i64) -> BoxFuture<'_, u64>;
     /// Models added or changed at run time.
     fn models(&self) -> BoxFuture<'_, Vec<ModelRecord>>;
     fn upsert_model<'a>(&'a self, model: &'a ModelRecord) -> BoxFuture<'a, ()>;
@@ -290,7 +359,7 @@ pub trait Store: Send + Sync {
     fn secret(&self) -> BoxFuture<'_, Vec<u8>>;
     /// Counts: (battles, votes).
     fn counts(&self) -> BoxFuture<'_, (i64, i64)>;
-    /// `PRAGMA integrity_check`: "ok" when the database is intact.
+    /// "ok" when the database is intact (SQLite: `PRAGMA integrity_check`).
     fn integrity_check(&self) -> BoxFuture<'_, String>;
 }
 
@@ -303,6 +372,9 @@ pub enum Durability {
     /// WAL + `synchronous=FULL`: an fsync per commit; survives power loss.
     Full,
 }
+
+/// The schema version this build writes (the number of SQLite migrations).
+pub const SQLITE_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` is the number applied.
 const MIGRATIONS: &[&str] = &[
@@ -535,6 +607,10 @@ fn battle_of(row: &sqlx::sqlite::SqliteRow) -> Result<BattleRecord, sqlx::Error>
 }
 
 impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
     fn create_battle<'a>(&'a self, b: &'a NewBattle) -> BoxFuture<'a, ()> {
         Box::pin(async move {
             sqlx::query(
@@ -643,11 +719,17 @@ impl Store for SqliteStore {
     }
 
     fn vote_rows(&self) -> BoxFuture<'_, Vec<VoteRow>> {
+        self.vote_rows_after(i64::MIN)
+    }
+
+    fn vote_rows_after(&self, seq: i64) -> BoxFuture<'_, Vec<VoteRow>> {
         Box::pin(async move {
             let rows = sqlx::query(
                 "SELECT v.seq, b.model_a, b.model_b, v.winner, v.voted_ms, b.anony, v.counted, b.tokens_a, b.tokens_b, b.header_a, \
-                 b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b FROM votes v JOIN battles b ON b.id = v.battle_id ORDER BY v.seq",
+                 b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b FROM votes v JOIN battles b ON b.id = v.battle_id \
+                 WHERE v.seq > $1 ORDER BY v.seq",
             )
+            .bind(seq)
             .fetch_all(&self.reader)
             .await?;
             let mut out = Vec::with_capacity(rows.len());
@@ -667,6 +749,110 @@ impl Store for SqliteStore {
         })
     }
 
+    fn battles_after<'a>(&'a self, after: &'a str, limit: i64) -> BoxFuture<'a, Vec<BattleRecord>> {
+        Box::pin(async move {
+            let sql = concat!(
+                "SELECT ",
+                battle_columns!(),
+                " FROM battles b LEFT JOIN votes v ON v.battle_id = b.id WHERE b.id > $1 ORDER BY b.id LIMIT $2"
+            );
+            let rows = sqlx::query(sql)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.reader)
+                .await?;
+            Ok(rows.iter().map(battle_of).collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn import<'a>(&'a self, battles: &'a [BattleRecord]) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let mut tx = self.writer.begin().await?;
+            for b in battles {
+                let s = &b.style;
+                sqlx::query(
+                    "INSERT INTO battles (id, created_ms, updated_ms, model_a, model_b, vote_token, voter, prompt_origin, prompt_id, \
+                     prompt_key, status, anony, turns, conversation_a, conversation_b, conv_metadata, tokens_a, tokens_b, header_a, \
+                     header_b, list_a, list_b, bold_a, bold_b, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+                     $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
+                )
+                .bind(&b.id)
+                .bind(b.created_ms)
+                .bind(b.updated_ms)
+                .bind(&b.model_a)
+                .bind(&b.model_b)
+                .bind(&b.vote_token)
+                .bind(&b.voter)
+                .bind(b.origin.as_str())
+                .bind(b.prompt_id)
+                .bind(&b.prompt_key)
+                .bind(b.status.as_str())
+                .bind(b.anony as i64)
+                .bind(b.turns)
+                .bind(&b.conversation_a)
+                .bind(&b.conversation_b)
+                .bind(&b.conv_metadata)
+                .bind(s.tokens[0])
+                .bind(s.tokens[1])
+                .bind(s.header[0])
+                .bind(s.header[1])
+                .bind(s.list[0])
+                .bind(s.list[1])
+                .bind(s.bold[0])
+                .bind(s.bold[1])
+                .bind(&b.error)
+                .execute(&mut *tx)
+                .await?;
+                if let Some(v) = &b.vote {
+                    sqlx::query(
+                        "INSERT INTO votes (seq, battle_id, winner, voter, voted_ms, prompt_key, counted) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(v.seq)
+                    .bind(&b.id)
+                    .bind(&v.winner)
+                    .bind(&v.voter)
+                    .bind(v.voted_ms)
+                    .bind(&b.prompt_key)
+                    .bind(v.counted as i64)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn set_secret<'a>(&'a self, secret: &'a [u8]) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO meta (key, value) VALUES ('voter_secret', $1) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(secret)
+            .execute(&self.writer)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn schema_version(&self) -> BoxFuture<'_, i64> {
+        Box::pin(async move {
+            let v: i64 = sqlx::query_scalar("PRAGMA user_version")
+                .fetch_one(&self.reader)
+                .await?;
+            Ok(v)
+        })
+    }
+
+    fn close(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            SqliteStore::close(self).await;
+            Ok(())
+        })
+    }
+
     fn voted_battles(&self) -> BoxFuture<'_, Vec<BattleRecord>> {
         Box::pin(async move {
             let sql = concat!(
@@ -679,10 +865,11 @@ impl Store for SqliteStore {
         })
     }
 
-    fn close_unfinished(&self, now_ms: i64) -> BoxFuture<'_, u64> {
+    fn close_unfinished(&self, now_ms: i64, idle_before_ms: i64) -> BoxFuture<'_, u64> {
         Box::pin(async move {
-            let r = sqlx::query("UPDATE battles SET status = 'interrupted', updated_ms = $1 WHERE status = 'generating'")
+            let r = sqlx::query("UPDATE battles SET status = 'interrupted', updated_ms = $1 WHERE status = 'generating' AND updated_ms < $2")
                 .bind(now_ms)
+                .bind(idle_before_ms)
                 .execute(&self.writer)
                 .await?;
             Ok(r.rows_affected())

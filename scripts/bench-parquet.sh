@@ -2,8 +2,10 @@
 # Parquet vs CSV input for `versus rank`, measured in the same run on the same battles
 # (issue 13). The 1M-battle CSV is `versus bench`'s seeded synthetic file; pyarrow writes the
 # same table as Parquet twice: one row group (pyarrow's default for 1M rows) and 8 row groups
-# (decoded in parallel). Prints the median of N interleaved fresh processes per input and task,
-# and checks that the three inputs give the same leaderboard.
+# (decoded in parallel). Prints, per input and task (point fit, fit + sandwich), the median of
+# RUNS reads + fits in one release process (the `input_formats` example of versus-leaderboard:
+# the library calls of `versus rank`), then, when target/release/versus exists, the median of
+# RUNS interleaved fresh `versus rank` processes; checks the inputs give the same leaderboard.
 #
 #   scripts/bench-parquet.sh [BATTLES] [MODELS] [RUNS]   (needs a venv with pyarrow: PYTHON=…)
 set -euo pipefail
@@ -14,8 +16,10 @@ runs=${3:-5}
 python=${PYTHON:-$HOME/.cache/versus-py/bin/python}
 dir=${BENCH_DIR:-/tmp/versus-bench-parquet}
 mkdir -p "$dir"
-cargo build --release -q -p versus-cli
-versus=target/release/versus
+# Any build of the CLI can write the seeded file; the timings below are release builds.
+versus=${VERSUS_BIN:-target/release/versus}
+[ -x "$versus" ] || versus=target/debug/versus
+[ -x "$versus" ] || { cargo build -q -p versus-cli; versus=target/debug/versus; }
 csv="$dir/synthetic-$battles-m$models-s1.csv"
 if [ ! -f "$csv" ]; then
     # `versus bench` writes the file, then times a 2-round bootstrap on it (discarded here).
@@ -34,6 +38,10 @@ if not (os.path.exists(one) and os.path.exists(eight)):
     pq.write_table(t, eight, row_group_size=(n + 7) // 8)
 PY
 ls -l "$csv" "$one" "$eight" | awk '{print $5, $9}'
+
+# Read + fit in one process (release), median of $runs; the same library calls as `versus rank`.
+cargo run --release -q -p versus-leaderboard --example input_formats -- "$runs" "$csv" "$one" "$eight"
+[ "$versus" = target/release/versus ] || { echo "(no target/release/versus: fresh-process timings skipped)"; exit 0; }
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 time_one() { # FILE ARGS… → seconds of one fresh process

@@ -21,11 +21,14 @@ use versus_battles::arrow_array::{
 use versus_battles::arrow_schema::ArrowError;
 use versus_battles::{BattleSet, ReadOptions, read_file, read_record_batches};
 
+/// model_a, model_b, winner, weight, tstamp, anony.
+type Row = (String, String, &'static str, f64, i64, bool);
+
 const WINNERS: [&str; 5] = ["model_a", "model_b", "tie", "tie (bothbad)", "both_bad"];
 
 /// Seeded rows: (model_a, model_b, winner, weight, tstamp, anony). Models first appear in an
 /// order unrelated to their names, so interning order is visible.
-fn rows(n: usize) -> Vec<(String, String, &'static str, f64, i64, bool)> {
+fn rows(n: usize) -> Vec<Row> {
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move |m: u64| {
         x ^= x << 13;
@@ -49,7 +52,7 @@ fn rows(n: usize) -> Vec<(String, String, &'static str, f64, i64, bool)> {
         .collect()
 }
 
-fn write_jsonl(path: &Path, rows: &[(String, String, &str, f64, i64, bool)]) {
+fn write_jsonl(path: &Path, rows: &[Row]) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
     for (a, b, w, wt, t, an) in rows {
         writeln!(
@@ -61,8 +64,8 @@ fn write_jsonl(path: &Path, rows: &[(String, String, &str, f64, i64, bool)]) {
     f.flush().expect("flush");
 }
 
-fn batch(rows: &[(String, String, &str, f64, i64, bool)]) -> RecordBatch {
-    let col = |f: &dyn Fn(&(String, String, &str, f64, i64, bool)) -> String| -> ArrayRef {
+fn batch(rows: &[Row]) -> RecordBatch {
+    let col = |f: &dyn Fn(&Row) -> String| -> ArrayRef {
         Arc::new(StringArray::from_iter_values(rows.iter().map(f)))
     };
     RecordBatch::try_from_iter([

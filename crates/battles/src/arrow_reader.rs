@@ -388,19 +388,39 @@ impl<'a> Text<'a> {
     }
 }
 
-/// A dictionary-encoded text column: per-row keys into `values`.
+/// A dictionary-encoded text column: per-row keys into `values`, `NULL_KEY` for a null row
+/// (resolved once per batch, so a row costs one lookup).
 struct Dict<'a> {
     array: &'a dyn arrow_array::AnyDictionaryArray,
     keys: Vec<usize>,
     values: Text<'a>,
 }
 
-impl Dict<'_> {
+const NULL_KEY: usize = usize::MAX;
+
+impl<'a> Dict<'a> {
+    fn new(array: &'a dyn arrow_array::AnyDictionaryArray, values: Text<'a>) -> Dict<'a> {
+        let mut keys = array.normalized_keys();
+        let values_have_nulls = array.values().null_count() > 0;
+        if array.null_count() > 0 || values_have_nulls {
+            for (i, k) in keys.iter_mut().enumerate() {
+                if array.is_null(i) || (values_have_nulls && values.get(*k).is_none()) {
+                    *k = NULL_KEY;
+                }
+            }
+        }
+        Dict {
+            array,
+            keys,
+            values,
+        }
+    }
+
     /// The dictionary entry of row `i`, `None` if the row is null.
     #[inline]
     fn key(&self, i: usize) -> Option<usize> {
         let k = self.keys[i];
-        (self.array.is_valid(i) && self.values.get(k).is_some()).then_some(k)
+        (k != NULL_KEY).then_some(k)
     }
 }
 
@@ -408,17 +428,55 @@ impl Dict<'_> {
 enum Cells<'a> {
     Text(Text<'a>),
     Dict(Dict<'a>),
-    /// Numbers (any integer or float width), timestamps and dates, read as f64.
-    Num(&'a dyn Array, NumFn, bool),
+    /// Numbers (any integer or float width), timestamps and dates (`time`), converted to f64
+    /// column by column.
+    Num {
+        values: Vec<f64>,
+        /// Per row, whether it is null (`None`: no nulls).
+        nulls: Option<Vec<bool>>,
+        time: bool,
+    },
     Bool(&'a BooleanArray),
     Null,
     Nested(&'a dyn Array),
 }
 
 macro_rules! prim {
-    ($t:ty, $scale:expr) => {
-        |a: &dyn Array, i: usize| a.as_primitive::<$t>().value(i) as f64 * $scale
+    ($t:ty, $div:expr) => {
+        |a: &dyn Array, i: usize| a.as_primitive::<$t>().value(i) as f64 / $div
     };
+}
+
+/// A whole numeric column as f64 (seconds for times), in one tight loop per type; and whether
+/// it is a time. Null slots hold whatever the buffer holds.
+fn f64_column(a: &dyn Array) -> Option<(Vec<f64>, bool)> {
+    macro_rules! conv {
+        ($t:ty, $div:expr) => {
+            a.as_primitive::<$t>()
+                .values()
+                .iter()
+                .map(|&v| v as f64 / $div)
+                .collect()
+        };
+    }
+    let v: Vec<f64> = match a.data_type() {
+        DataType::Int8 => conv!(Int8Type, 1.0),
+        DataType::Int16 => conv!(Int16Type, 1.0),
+        DataType::Int32 => conv!(Int32Type, 1.0),
+        DataType::Int64 => conv!(Int64Type, 1.0),
+        DataType::UInt8 => conv!(UInt8Type, 1.0),
+        DataType::UInt16 => conv!(UInt16Type, 1.0),
+        DataType::UInt32 => conv!(UInt32Type, 1.0),
+        DataType::UInt64 => conv!(UInt64Type, 1.0),
+        DataType::Float32 => conv!(Float32Type, 1.0),
+        DataType::Float64 => conv!(Float64Type, 1.0),
+        DataType::Float16 | DataType::Timestamp(..) | DataType::Date32 | DataType::Date64 => {
+            let (f, time) = numeric(a.data_type())?;
+            return Some(((0..a.len()).map(|i| f(a, i)).collect(), time));
+        }
+        _ => return None,
+    };
+    Some((v, false))
 }
 
 /// Reads row `i` of a numeric column as f64 (seconds for times).
@@ -444,16 +502,19 @@ fn numeric(t: &DataType) -> Option<(NumFn, bool)> {
             return Some((prim!(TimestampSecondType, 1.0), true));
         }
         DataType::Timestamp(TimeUnit::Millisecond, _) => {
-            return Some((prim!(TimestampMillisecondType, 1e-3), true));
+            return Some((prim!(TimestampMillisecondType, 1e3), true));
         }
         DataType::Timestamp(TimeUnit::Microsecond, _) => {
-            return Some((prim!(TimestampMicrosecondType, 1e-6), true));
+            return Some((prim!(TimestampMicrosecondType, 1e6), true));
         }
         DataType::Timestamp(TimeUnit::Nanosecond, _) => {
-            return Some((prim!(TimestampNanosecondType, 1e-9), true));
+            return Some((prim!(TimestampNanosecondType, 1e9), true));
         }
-        DataType::Date32 => return Some((prim!(Date32Type, 86_400.0), true)),
-        DataType::Date64 => return Some((prim!(Date64Type, 1e-3), true)),
+        DataType::Date32 => {
+            let f: NumFn = |a, i| f64::from(a.as_primitive::<Date32Type>().value(i)) * 86_400.0;
+            return Some((f, true));
+        }
+        DataType::Date64 => return Some((prim!(Date64Type, 1e3), true)),
         _ => return None,
     };
     Some((f, false))
@@ -468,14 +529,15 @@ impl<'a> Cells<'a> {
         if let Some(d) = a.as_any_dictionary_opt()
             && let Some(values) = Text::new(d.values().as_ref())
         {
-            return Cells::Dict(Dict {
-                array: d,
-                keys: d.normalized_keys(),
-                values,
-            });
+            return Cells::Dict(Dict::new(d, values));
         }
-        if let Some((f, time)) = numeric(a.data_type()) {
-            return Cells::Num(a, f, time);
+        if let Some((values, time)) = f64_column(a) {
+            let nulls = (a.null_count() > 0).then(|| (0..a.len()).map(|i| a.is_null(i)).collect());
+            return Cells::Num {
+                values,
+                nulls,
+                time,
+            };
         }
         match a.data_type() {
             DataType::Boolean => Cells::Bool(a.as_boolean()),
@@ -492,13 +554,17 @@ impl<'a> Cells<'a> {
                 Some(k) => d.values.get(k).map_or(Cell::Null, Cell::Str),
                 None => Cell::Null,
             },
-            Cells::Num(a, f, time) => {
-                if a.is_null(i) {
+            Cells::Num {
+                values,
+                nulls,
+                time,
+            } => {
+                if nulls.as_ref().is_some_and(|n| n[i]) {
                     Cell::Null
                 } else if *time {
-                    Cell::Time(f(*a, i))
+                    Cell::Time(values[i])
                 } else {
-                    Cell::Num(f(*a, i))
+                    Cell::Num(values[i])
                 }
             }
             Cells::Bool(a) => {

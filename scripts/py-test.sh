@@ -22,7 +22,7 @@ fresh=target/py-fresh-venv
 rm -rf "$fresh"
 python3 -m venv "$fresh"
 "$fresh/bin/pip" install -q --no-deps --no-index "$wheel"
-(cd /tmp && "$OLDPWD/$fresh/bin/python" -c 'import versus; print("py-test: fresh venv imports versus", versus.__version__); print(versus.rank({"model_a": ["a", "b"], "model_b": ["b", "c"], "winner": ["model_a", "tie"]}))')
+(cd /tmp && "$OLDPWD/$fresh/bin/python" -c 'import versus; print("py-test: fresh venv imports versus", versus.__version__); print(versus.rank({"model_a": ["a", "b", "c", "a"], "model_b": ["b", "c", "a", "b"], "winner": ["model_a", "model_a", "model_a", "tie"]}))')
 
 "$venv/bin/pip" install -q --force-reinstall --no-deps "$wheel"
 cd crates/py && "$venv/bin/python" -m pytest -q tests

@@ -31,6 +31,8 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "arrow")]
+mod arrow_reader;
 mod csv_reader;
 mod detect;
 mod error;
@@ -52,10 +54,15 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+#[cfg(feature = "arrow")]
+pub use arrow_reader::read_record_batches;
 pub use detect::detect_format;
 pub use error::{Location, ReadError};
 pub use set::BattleSet;
 pub use time::parse_iso8601;
+/// The Arrow crates of [`read_record_batches`]' signature, for callers that build batches.
+#[cfg(feature = "arrow")]
+pub use {arrow_array, arrow_schema};
 
 /// Outcome of one battle, from model A's point of view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

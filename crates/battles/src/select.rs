@@ -11,6 +11,7 @@ use crate::error::{Location, ReadError};
 /// How many distinct values to quote when a requested language/category is absent.
 const LIST_MAX: usize = 12;
 
+#[derive(Clone)]
 pub(crate) struct Selector {
     pub include_named: bool,
     /// `(column, wanted value)` in option order.
@@ -169,6 +170,22 @@ impl Selector {
         false
     }
 
+    /// Take in what a copy of this selector saw over another part of the same file (row
+    /// groups read in parallel); `other` is the later part.
+    pub fn merge(&mut self, other: Selector) {
+        for (s, o) in self.column_seen.iter_mut().zip(other.column_seen) {
+            *s |= o;
+        }
+        self.language_matched |= other.language_matched;
+        self.category_seen |= other.category_seen;
+        for (k, n) in other.languages_seen {
+            add_tally(&mut self.languages_seen, k, n);
+        }
+        for (k, n) in other.category_keys {
+            add_tally(&mut self.category_keys, k, n);
+        }
+    }
+
     /// After the whole file: a filter, language or category that matched nothing because the
     /// file does not have it is an error.
     pub fn check_seen(&self, path: &Path, field_word: &str) -> Result<(), ReadError> {
@@ -225,6 +242,15 @@ fn tally(map: &mut BTreeMap<String, u64>, key: &str) {
         *n += 1;
     } else if map.len() < 4 * LIST_MAX {
         map.insert(key.to_owned(), 1);
+    }
+}
+
+/// Add `n` sightings of `key` to a capped tally.
+fn add_tally(map: &mut BTreeMap<String, u64>, key: String, n: u64) {
+    if let Some(m) = map.get_mut(&key) {
+        *m += n;
+    } else if map.len() < 4 * LIST_MAX {
+        map.insert(key, n);
     }
 }
 

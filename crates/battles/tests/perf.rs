@@ -90,3 +90,98 @@ fn jsonl_and_battle_log_million_rows() {
     assert!(a.style.is_some(), "style counts were read");
     assert_eq!(a.style, b.style);
 }
+
+/// Parquet against CSV on the same million rows (the 100k fixture ten times): one row group
+/// as pyarrow writes 1M rows by default, and eight row groups decoded in parallel. Prints the
+/// median of five reads of each and the ratios; checks the three sets are equal.
+#[test]
+#[ignore = "speed check"]
+fn parquet_and_csv_million_rows() {
+    use std::sync::Arc;
+
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+    use versus_battles::arrow_array::{
+        ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray,
+    };
+
+    let csv = million_csv();
+    let text = std::fs::read_to_string(&csv).expect("read");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let columns: Vec<(&str, ArrayRef)> = header
+        .iter()
+        .enumerate()
+        .map(|(j, name)| {
+            let a: ArrayRef = match *name {
+                "model_a" | "model_b" | "winner" => {
+                    Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r[j])))
+                }
+                "tstamp" => Arc::new(Float64Array::from_iter_values(
+                    rows.iter().map(|r| r[j].parse::<f64>().expect("number")),
+                )),
+                _ => Arc::new(Int64Array::from_iter_values(
+                    rows.iter().map(|r| r[j].parse::<i64>().expect("count")),
+                )),
+            };
+            (*name, a)
+        })
+        .collect();
+    let batch = RecordBatch::try_from_iter(columns).expect("batch");
+    let write = |name: &str, groups: usize| {
+        let p = common::tmp(name);
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(rows.len().div_ceil(groups)))
+            .build();
+        let mut w = ArrowWriter::try_new(
+            std::fs::File::create(&p).expect("create"),
+            batch.schema(),
+            Some(props),
+        )
+        .expect("writer");
+        w.write(&batch).expect("write");
+        w.close().expect("close");
+        p
+    };
+    let one = write("million-1rg.parquet", 1);
+    let eight = write("million-8rg.parquet", 8);
+    let time = |p: &std::path::Path| {
+        let mut t: Vec<f64> = (0..5)
+            .map(|_| {
+                let s = Instant::now();
+                let set = read_file(p, &ReadOptions::default()).expect("reads");
+                assert_eq!(set.len(), 1_000_000);
+                s.elapsed().as_secs_f64()
+            })
+            .collect();
+        t.sort_by(f64::total_cmp);
+        t[2]
+    };
+    let (c, o, e) = (time(&csv), time(&one), time(&eight));
+    let a = read_file(&csv, &ReadOptions::default()).expect("csv");
+    for p in [&one, &eight] {
+        let b = read_file(p, &ReadOptions::default()).expect("parquet");
+        assert_eq!(
+            (&a.models, &a.model_a, &a.model_b),
+            (&b.models, &b.model_a, &b.model_b)
+        );
+        assert_eq!(
+            (&a.winner, &a.tstamp, &a.style),
+            (&b.winner, &b.tstamp, &b.style)
+        );
+    }
+    println!(
+        "1M rows, median of 5 reads: CSV {c:.3} s; Parquet 1 row group {o:.3} s ({:.2}× CSV); 8 row groups {e:.3} s ({:.2}× CSV); {} threads",
+        o / c,
+        e / c,
+        rayon_threads()
+    );
+    for p in [csv, one, eight] {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+fn rayon_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}

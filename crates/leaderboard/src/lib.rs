@@ -4,6 +4,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod matrix;
+
 use serde::Serialize;
 use versus_battles::BattleSet;
 use versus_rank::elo::{EloBattles, EloConfig, OnlineEloOptions};

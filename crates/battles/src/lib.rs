@@ -58,7 +58,7 @@ use std::str::FromStr;
 pub use arrow_reader::read_record_batches;
 pub use detect::detect_format;
 pub use error::{Location, ReadError};
-pub use set::BattleSet;
+pub use set::{BattleSet, RemovedModels};
 pub use time::parse_iso8601;
 /// The Arrow crates of [`read_record_batches`]' signature, for callers that build batches.
 #[cfg(feature = "arrow")]

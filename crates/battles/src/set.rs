@@ -8,6 +8,17 @@ use crate::{StyleCounts, Winner};
 ///
 /// Columns rather than a `Vec` of structs because the rating engine scans them many times
 /// (bootstrap) and only ever needs a few at once.
+/// The models [`BattleSet::remove_models`] took out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RemovedModels {
+    /// Excluded names that were in the input.
+    pub excluded: Vec<String>,
+    /// Excluded names that were not (typos, worth a warning).
+    pub missing: Vec<String>,
+    /// Models dropped for too few battles, with their battle counts when dropped.
+    pub dropped: Vec<(String, f64)>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct BattleSet {
     /// Model names; `model_a`/`model_b` hold indices into this.
@@ -137,6 +148,35 @@ impl BattleSet {
         }
         self.compact();
         dropped
+    }
+
+    /// `--exclude` then `--min-battles`, as `versus rank` and the Python package apply them:
+    /// drops the named models, then repeats [`drop_models_below`](Self::drop_models_below)
+    /// until every model left has at least `min_battles` battles among the models left
+    /// (dropping a model lowers its opponents' counts). `min_battles = 0` keeps every model.
+    pub fn remove_models(&mut self, exclude: &[String], min_battles: f64) -> RemovedModels {
+        let missing = self.exclude_models(exclude);
+        let mut dropped = Vec::new();
+        if min_battles > 0.0 {
+            loop {
+                let round = self.drop_models_below(min_battles);
+                if round.is_empty() {
+                    break;
+                }
+                dropped.extend(round);
+            }
+        }
+        self.compact();
+        let excluded = exclude
+            .iter()
+            .filter(|e| !missing.contains(e))
+            .cloned()
+            .collect();
+        RemovedModels {
+            excluded,
+            missing,
+            dropped,
+        }
     }
 
     /// Keep the rows for which `keep(model_a, model_b)` holds.

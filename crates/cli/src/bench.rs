@@ -40,26 +40,49 @@ pub struct BenchArgs {
     /// Skip the arena-rank comparison.
     #[arg(long)]
     pub no_reference: bool,
+    /// Also time every task on the same battles as Parquet (and report Parquet/CSV).
+    #[arg(long)]
+    pub parquet: bool,
     /// Bootstrap rounds for arena-rank (its 100 rounds take minutes; fewer rounds are scaled
     /// linearly to 100 and marked as estimates).
     #[arg(long, default_value_t = 10)]
     pub reference_rounds: usize,
 }
 
-/// A synthetic LMArena-like battle file: Bradley–Terry outcomes with 15% ties, style counts
-/// with a genuine length effect, uniformly drawn pairs.
-fn generate(path: &Path, n: usize, models: usize, seed: u64) -> anyhow::Result<()> {
+/// One synthetic battle: models, outcome and the style counts of both answers.
+struct Battle {
+    tstamp: i64,
+    model_a: usize,
+    model_b: usize,
+    winner: &'static str,
+    /// sum_assistant_tokens, header_count, list_count, bold_count; each (a, b).
+    counts: [u32; 8],
+}
+
+/// The columns of the synthetic files, in order.
+const COLUMNS: [&str; 12] = [
+    "tstamp",
+    "model_a",
+    "model_b",
+    "winner",
+    "sum_assistant_tokens_a",
+    "sum_assistant_tokens_b",
+    "header_count_a",
+    "header_count_b",
+    "list_count_a",
+    "list_count_b",
+    "bold_count_a",
+    "bold_count_b",
+];
+
+/// LMArena-like battles: Bradley–Terry outcomes with 15% ties, style counts with a genuine
+/// length effect, uniformly drawn pairs; a function of (n, models, seed) only.
+fn synthetic(n: usize, models: usize, seed: u64) -> impl Iterator<Item = Battle> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let strength: Vec<f64> = (0..models)
         .map(|_| (rng.random::<f64>() - 0.5) * 3.0)
         .collect();
-    let tmp = path.with_extension("partial");
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-    writeln!(
-        w,
-        "tstamp,model_a,model_b,winner,sum_assistant_tokens_a,sum_assistant_tokens_b,header_count_a,header_count_b,list_count_a,list_count_b,bold_count_a,bold_count_b"
-    )?;
-    for r in 0..n {
+    (0..n).map(move |r| {
         let a = rng.random_range(0..models);
         let mut b = rng.random_range(0..models - 1);
         if b >= a {
@@ -76,22 +99,98 @@ fn generate(path: &Path, n: usize, models: usize, seed: u64) -> anyhow::Result<(
         } else {
             "model_b"
         };
-        writeln!(
-            w,
-            "{},model-{a:03},model-{b:03},{winner},{ta},{tb},{},{},{},{},{},{}",
-            1_700_000_000 + r,
-            rng.random_range(0..6u32),
-            rng.random_range(0..6u32),
-            rng.random_range(0..15u32),
-            rng.random_range(0..15u32),
-            rng.random_range(0..20u32),
-            rng.random_range(0..20u32)
-        )?;
-    }
-    w.flush()?;
-    drop(w);
+        let mut counts = [ta, tb, 0, 0, 0, 0, 0, 0];
+        for (k, hi) in [(2, 6u32), (3, 6), (4, 15), (5, 15), (6, 20), (7, 20)] {
+            counts[k] = rng.random_range(0..hi);
+        }
+        Battle {
+            tstamp: 1_700_000_000 + r as i64,
+            model_a: a,
+            model_b: b,
+            winner,
+            counts,
+        }
+    })
+}
+
+/// Writes to `path` through a `.partial` file, so an interrupted run leaves no half file.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(std::fs::File) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let tmp = path.with_extension("partial");
+    write(std::fs::File::create(&tmp)?)?;
     std::fs::rename(&tmp, path)?;
     Ok(())
+}
+
+fn generate(path: &Path, n: usize, models: usize, seed: u64) -> anyhow::Result<()> {
+    write_atomically(path, |file| {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        writeln!(w, "{}", COLUMNS.join(","))?;
+        for b in synthetic(n, models, seed) {
+            write!(
+                w,
+                "{},model-{:03},model-{:03},{}",
+                b.tstamp, b.model_a, b.model_b, b.winner
+            )?;
+            for c in b.counts {
+                write!(w, ",{c}")?;
+            }
+            writeln!(w)?;
+        }
+        w.flush()?;
+        Ok(())
+    })
+}
+
+/// The same battles as Parquet, written as pyarrow writes LMArena's releases: strings
+/// dictionary-encoded, one row group for up to 1M rows (arrow-rs' default row-group size).
+fn generate_parquet(path: &Path, n: usize, models: usize, seed: u64) -> anyhow::Result<()> {
+    use std::sync::Arc;
+    use versus_battles::arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+    use versus_battles::arrow_schema::{DataType, Field, Schema};
+    let schema = Arc::new(Schema::new(
+        COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let t = if (1..=3).contains(&i) {
+                    DataType::Utf8
+                } else {
+                    DataType::Int64
+                };
+                Field::new(*name, t, false)
+            })
+            .collect::<Vec<_>>(),
+    ));
+    let names: Vec<String> = (0..models).map(|m| format!("model-{m:03}")).collect();
+    write_atomically(path, |file| {
+        let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema.clone(), None)?;
+        let battles: Vec<Battle> = synthetic(n, models, seed).collect();
+        for chunk in battles.chunks(1 << 16) {
+            let mut columns: Vec<ArrayRef> = vec![
+                Arc::new(Int64Array::from_iter_values(chunk.iter().map(|b| b.tstamp))),
+                Arc::new(StringArray::from_iter_values(
+                    chunk.iter().map(|b| &names[b.model_a]),
+                )),
+                Arc::new(StringArray::from_iter_values(
+                    chunk.iter().map(|b| &names[b.model_b]),
+                )),
+                Arc::new(StringArray::from_iter_values(
+                    chunk.iter().map(|b| b.winner),
+                )),
+            ];
+            for k in 0..8 {
+                columns.push(Arc::new(Int64Array::from_iter_values(
+                    chunk.iter().map(|b| i64::from(b.counts[k])),
+                )));
+            }
+            writer.write(&RecordBatch::try_new(schema.clone(), columns)?)?;
+        }
+        writer.close()?;
+        Ok(())
+    })
 }
 
 struct Run {
@@ -224,7 +323,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     };
     let rounds = args.rounds.to_string();
     let mut table = String::from(
-        "| battles | task | versus (s) | peak RSS (MiB) | arena-rank (s) | ratio |\n|---:|---|---:|---:|---:|---:|\n",
+        "| battles | task | input | versus (s) | peak RSS (MiB) | Parquet/CSV | arena-rank (s) | versus is faster by |\n|---:|---|---|---:|---:|---:|---:|---:|\n",
     );
     for &n in &args.battles {
         let file = dir.join(format!("synthetic-{n}-m{}-s{}.csv", args.models, args.seed));
@@ -232,11 +331,20 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             eprintln!("bench: generating {} …", file.display());
             generate(&file, n, args.models, args.seed)?;
         }
-        let tasks: [(&str, Vec<&str>); 4] = [
+        let parquet = file.with_extension("parquet");
+        if args.parquet && !parquet.exists() {
+            eprintln!("bench: generating {} …", parquet.display());
+            generate_parquet(&parquet, n, args.models, args.seed)?;
+        }
+        let tasks: [(&str, Vec<&str>); 5] = [
             ("point", vec!["--ci", "none"]),
             ("sandwich", vec!["--ci", "sandwich"]),
             ("bootstrap", vec!["--ci", "bootstrap", "--rounds", &rounds]),
             ("style", vec!["--style", "--ci", "sandwich"]),
+            (
+                "style bootstrap",
+                vec!["--style", "--ci", "bootstrap", "--rounds", &rounds],
+            ),
         ];
         let reference = match &python {
             Some(py) => {
@@ -257,26 +365,19 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         for (name, task_args) in &tasks {
             eprintln!("bench: versus {name} on {n} battles …");
             let ours = time_versus(&file, task_args, args.repeat)?;
-            let theirs = reference
-                .as_ref()
-                .and_then(|r| r["seconds"][*name].as_f64())
-                .map(|s| {
-                    if *name == "bootstrap" && args.reference_rounds != args.rounds {
-                        // Scale the bootstrap part linearly to versus's round count; the fit is counted once.
-                        let point = reference
-                            .as_ref()
-                            .and_then(|r| r["seconds"]["point"].as_f64())
-                            .unwrap_or(0.0);
-                        (
-                            point
-                                + (s - point) * args.rounds as f64
-                                    / args.reference_rounds.max(1) as f64,
-                            true,
-                        )
-                    } else {
-                        (s, false)
-                    }
-                });
+            let theirs = reference.as_ref().and_then(|r| {
+                let seconds = |task: &str| r["seconds"][task].as_f64();
+                let s = seconds(name)?;
+                if *name == "bootstrap" && args.reference_rounds != args.rounds {
+                    // Scale the bootstrap part linearly to versus's round count; the fit is counted once.
+                    let point = seconds("point").unwrap_or(0.0);
+                    let scaled = point
+                        + (s - point) * args.rounds as f64 / args.reference_rounds.max(1) as f64;
+                    Some((scaled, true))
+                } else {
+                    Some((s, false))
+                }
+            });
             let (their_text, ratio) = match theirs {
                 Some((s, est)) => (
                     format!("{s:.2}{}", if est { " (est.)" } else { "" }),
@@ -285,9 +386,18 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
                 None => ("—".into(), "—".into()),
             };
             table.push_str(&format!(
-                "| {n} | {name} | {:.3} | {:.0} | {their_text} | {ratio} |\n",
+                "| {n} | {name} | CSV | {:.3} | {:.0} | | {their_text} | {ratio} |\n",
                 ours.seconds, ours.peak_mib
             ));
+            if args.parquet {
+                let pq = time_versus(&parquet, task_args, args.repeat)?;
+                table.push_str(&format!(
+                    "| {n} | {name} | Parquet | {:.3} | {:.0} | {:.2} | | |\n",
+                    pq.seconds,
+                    pq.peak_mib,
+                    pq.seconds / ours.seconds
+                ));
+            }
         }
     }
     println!("{table}");

@@ -67,22 +67,11 @@ impl InputArgs {
             language: self.language.clone(),
         };
         let mut battles = versus_battles::read_files(&self.files, &options)?;
-        let missing = battles.exclude_models(&self.exclude);
-        for name in &missing {
+        let removed = battles.remove_models(&self.exclude, self.min_battles);
+        for name in &removed.missing {
             eprintln!("versus: warning: --exclude {name}: no such model in the input");
         }
-        // Dropping a model lowers its opponents' counts, so repeat until every model left
-        // has at least --min-battles battles among the models left.
-        let mut dropped = Vec::new();
-        if self.min_battles > 0.0 {
-            loop {
-                let round = battles.drop_models_below(self.min_battles);
-                if round.is_empty() {
-                    break;
-                }
-                dropped.extend(round);
-            }
-        }
+        let dropped = removed.dropped;
         if !dropped.is_empty() {
             let list: Vec<String> = dropped.iter().map(|(m, n)| format!("{m} ({n})")).collect();
             eprintln!(
@@ -92,7 +81,6 @@ impl InputArgs {
                 list.join(", ")
             );
         }
-        battles.compact();
         if battles.is_empty() {
             return Err(input_error(format!(
                 "no battles left to rate in {} (after anonymity, --where, --category/--language, --exclude and --min-battles)",
@@ -104,12 +92,7 @@ impl InputArgs {
             )));
         }
         Ok(LoadedVotes {
-            excluded: self
-                .exclude
-                .iter()
-                .filter(|e| !missing.contains(e))
-                .cloned()
-                .collect(),
+            excluded: removed.excluded,
             battles,
             dropped,
         })

@@ -3,8 +3,10 @@
 //! versus-leaderboard out, as the JSON `versus rank --output json` prints. The Python layer
 //! (`python/versus`) turns that into a DataFrame.
 //!
-//! Built with the `python` feature only (maturin sets it): without it this crate is empty, so
-//! `cargo test --workspace` does not compile or link pyo3.
+//! The pyo3 layer is built with the `python` feature only (maturin sets it), so `cargo test
+//! --workspace` does not compile or link pyo3; the race calls (`race`) are plain Rust and
+//! tested there.
 
 #[cfg(feature = "python")]
 mod python;
+pub mod race;

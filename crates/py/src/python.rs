@@ -17,6 +17,7 @@ use versus_leaderboard::{CiKind, Method, ReportOptions, StyleFeature, Ties};
 fn _versus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(run_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(race, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
@@ -153,8 +154,42 @@ fn bad_choice(option: &str, got: &str, expected: &str) -> PyErr {
     PyValueError::new_err(format!("{option}: {got:?} is not one of {expected}"))
 }
 
-/// Reading options: anonymity, `where`, language, category.
-fn read_options(o: &Bound<'_, PyDict>) -> PyResult<ReadOptions> {
+/// What to read and which models to leave out: `versus rank`'s input options.
+struct Input {
+    read: ReadOptions,
+    exclude: Vec<String>,
+    min_battles: f64,
+}
+
+impl Input {
+    /// The battles of `battles` after `exclude=` and `min_battles=` (as `--exclude` and
+    /// `--min-battles`), and what that removed, for the report's meta and the warnings.
+    fn clean(&self, battles: &mut BattleSet) -> (Vec<String>, Vec<(String, f64)>, Vec<String>) {
+        let removed = battles.remove_models(&self.exclude, self.min_battles);
+        let mut notes: Vec<String> = removed
+            .missing
+            .iter()
+            .map(|m| format!("exclude {m}: no such model in the input"))
+            .collect();
+        if !removed.dropped.is_empty() {
+            let list: Vec<String> = removed
+                .dropped
+                .iter()
+                .map(|(m, n)| format!("{m} ({n})"))
+                .collect();
+            notes.push(format!(
+                "dropped {} models with fewer than {} battles: {}",
+                removed.dropped.len(),
+                self.min_battles,
+                list.join(", ")
+            ));
+        }
+        (removed.excluded, removed.dropped, notes)
+    }
+}
+
+/// Reading options: anonymity, `where`, language, category, exclude, min_battles.
+fn read_options(o: &Bound<'_, PyDict>) -> PyResult<Input> {
     let mut r = ReadOptions::default();
     if let Some(v) = o.get_item("include_named")? {
         r.include_named = v.extract()?;
@@ -170,7 +205,24 @@ fn read_options(o: &Bound<'_, PyDict>) -> PyResult<ReadOptions> {
     if let Some(v) = o.get_item("category")? {
         r.category = v.extract()?;
     }
-    Ok(r)
+    let exclude: Vec<String> = match o.get_item("exclude")? {
+        Some(v) if !v.is_none() => v.extract()?,
+        _ => Vec::new(),
+    };
+    let min_battles: f64 = match o.get_item("min_battles")? {
+        Some(v) if !v.is_none() => v.extract()?,
+        _ => 0.0,
+    };
+    if !(min_battles.is_finite() && min_battles >= 0.0) {
+        return Err(PyValueError::new_err(format!(
+            "min_battles must be a non-negative number, got {min_battles}"
+        )));
+    }
+    Ok(Input {
+        read: r,
+        exclude,
+        min_battles,
+    })
 }
 
 /// Battles from an object with `__arrow_c_stream__` (pyarrow, pandas ≥ 2.2, polars ≥ 1.2…).
@@ -207,21 +259,36 @@ impl Task {
     }
 
     /// The JSON the CLI prints for this task, and its notes and warnings for stderr.
-    fn run(&self, battles: &BattleSet, source: &str) -> Result<(String, Vec<String>), String> {
+    fn run(
+        &self,
+        mut battles: BattleSet,
+        input: &Input,
+        source: &str,
+    ) -> Result<(String, Vec<String>), String> {
+        let (excluded, dropped, mut notes) = input.clean(&mut battles);
         if battles.is_empty() {
             return Err(format!(
                 "no battles left to rate in {source} (after anonymity, --where, --category/--language, --exclude and --min-battles)"
             ));
         }
-        match self {
-            Task::Rank(options) => report(battles, source, options),
+        let (json, warnings) = match self {
+            Task::Rank(options) => {
+                let provenance = versus_leaderboard::Provenance {
+                    files: vec![source.to_owned()],
+                    excluded,
+                    dropped,
+                };
+                report(&battles, provenance, options)?
+            }
             Task::Matrix(top) => {
                 let (m, warning) =
-                    versus_leaderboard::matrix::compute(battles, *top).map_err(|e| e.0)?;
+                    versus_leaderboard::matrix::compute(&battles, *top).map_err(|e| e.0)?;
                 let json = serde_json::to_string(&m).map_err(|e| e.to_string())?;
-                Ok((json, warning.into_iter().collect()))
+                (json, warning.into_iter().collect())
             }
-        }
+        };
+        notes.extend(warnings);
+        Ok((json, notes))
     }
 }
 
@@ -239,7 +306,7 @@ fn run_arrow(
     options: &Bound<'_, PyDict>,
 ) -> PyResult<(String, Vec<String>)> {
     let names = Names::from_dict(columns)?;
-    let read = read_options(read)?;
+    let input = read_options(read)?;
     let task = Task::new(task, options)?;
     let reader = import_stream(data)?;
     py.detach(move || {
@@ -250,9 +317,9 @@ fn run_arrow(
             })
         });
         let battles =
-            versus_battles::read_record_batches(Path::new(&source), &schema, batches, &read)
+            versus_battles::read_record_batches(Path::new(&source), &schema, batches, &input.read)
                 .map_err(|e| e.to_string())?;
-        task.run(&battles, &source)
+        task.run(battles, &input, &source)
     })
     .map_err(PyValueError::new_err)
 }
@@ -273,7 +340,7 @@ fn run_columns(
     read: &Bound<'_, PyDict>,
     options: &Bound<'_, PyDict>,
 ) -> PyResult<(String, Vec<String>)> {
-    let read = read_options(read)?;
+    let input = read_options(read)?;
     let task = Task::new(task, options)?;
     let n = model_a.len();
     if model_b.len() != n || winner.len() != n || weight.as_ref().is_some_and(|w| w.len() != n) {
@@ -302,10 +369,10 @@ fn run_columns(
             Path::new(&source),
             &schema,
             [Ok::<_, ArrowError>(batch)],
-            &read,
+            &input.read,
         )
         .map_err(|e| e.to_string())?;
-        task.run(&battles, &source)
+        task.run(battles, &input, &source)
     })
     .map_err(PyValueError::new_err)
 }
@@ -313,15 +380,49 @@ fn run_columns(
 /// The leaderboard JSON and warnings; the same checks and messages as `versus rank`.
 fn report(
     battles: &BattleSet,
-    source: &str,
+    provenance: versus_leaderboard::Provenance,
     options: &ReportOptions,
 ) -> Result<(String, Vec<String>), String> {
-    let provenance = versus_leaderboard::Provenance {
-        files: vec![source.to_owned()],
-        ..Default::default()
-    };
     let computed =
         versus_leaderboard::compute(options, battles, provenance, &|| {}).map_err(|e| e.0)?;
     let json = serde_json::to_string(&computed.report).map_err(|e| e.to_string())?;
     Ok((json, computed.warnings))
+}
+
+/// `versus race gap|value --output json` on the bundled data; `options` holds the keywords of
+/// `versus.race.gap` / `versus.race.value`.
+#[pyfunction]
+fn race(py: Python<'_>, kind: &str, options: &Bound<'_, PyDict>) -> PyResult<String> {
+    fn get<'py, T: FromPyObjectOwned<'py>>(
+        o: &Bound<'py, PyDict>,
+        key: &str,
+    ) -> PyResult<Option<T>> {
+        match o.get_item(key)? {
+            Some(v) if !v.is_none() => Ok(Some(v.extract().map_err(Into::into)?)),
+            _ => Ok(None),
+        }
+    }
+    let call = crate::race::RaceCall {
+        by: get(options, "by")?,
+        a: get(options, "a")?,
+        b: get(options, "b")?,
+        from: get(options, "from")?,
+        to: get(options, "to")?,
+        snapshot: get(options, "snapshot")?,
+        every: get(options, "every")?,
+        max_price: get(options, "max_price")?,
+        max_price_fraction: get(options, "max_price_fraction")?,
+        category: get(options, "category")?,
+        style_control: get(options, "style_control")?.unwrap_or(false),
+    };
+    let run = match kind {
+        "gap" => crate::race::gap_json,
+        "value" => crate::race::value_json,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "unknown race figure {other:?}"
+            )));
+        }
+    };
+    py.detach(move || run(&call)).map_err(PyValueError::new_err)
 }

@@ -11,7 +11,7 @@ use crate::RankError;
 use crate::data::{PairIndex, PairStats, RowTable};
 use crate::graph::check_identifiable;
 use crate::linalg::{Cholesky, Matrix, sandwich_diagonal};
-use crate::newton::minimise;
+use crate::newton::{chord, minimise};
 use crate::stats::{sigmoid, softplus};
 
 /// A fitted Bradley–Terry model on the natural-logit scale, Σθ = 0.
@@ -32,6 +32,18 @@ fn loss(stats: &PairStats, theta: &[f64]) -> f64 {
         l += stats.total[k] * softplus(d) - stats.wins[k] * d;
     }
     l
+}
+
+/// Gradient of the negative log-likelihood.
+fn gradient(stats: &PairStats, theta: &[f64]) -> Vec<f64> {
+    let mut g = vec![0.0; theta.len()];
+    for (k, &(i, j)) in stats.pairs.iter().enumerate() {
+        let (i, j) = (i as usize, j as usize);
+        let r = stats.total[k] * sigmoid(theta[i] - theta[j]) - stats.wins[k];
+        g[i] += r;
+        g[j] -= r;
+    }
+    g
 }
 
 /// Gradient and Hessian of the negative log-likelihood.
@@ -74,6 +86,30 @@ pub(crate) fn newton(stats: &PairStats, start: &[f64], reference: usize) -> BtFi
         iterations: found.iterations,
         converged: found.converged,
     }
+}
+
+/// A bootstrap replicate's fit from the full data's optimum: chord steps with the full data's
+/// Hessian factor (`factor`, θ_ref removed), else the damped Newton method.
+fn refit(stats: &PairStats, full: &BtFit, reference: usize, factor: Option<&Cholesky>) -> BtFit {
+    let chorded = factor.and_then(|f| chord(&full.theta, reference, f, |t| gradient(stats, t)));
+    let Some((mut theta, iterations)) = chorded else {
+        return newton(stats, &full.theta, reference);
+    };
+    let mean = theta.iter().sum::<f64>() / theta.len() as f64;
+    theta.iter_mut().for_each(|x| *x -= mean);
+    let scale = stats.total.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+    BtFit {
+        loss: loss(stats, &theta) / scale,
+        theta,
+        iterations,
+        converged: true,
+    }
+}
+
+/// The Cholesky factor of the full data's Hessian at its optimum, θ_ref removed: the chord
+/// iteration's fixed matrix for every replicate.
+fn full_factor(stats: &PairStats, fit: &BtFit, reference: usize) -> Option<Cholesky> {
+    Cholesky::new(&gradient_hessian(stats, &fit.theta).1.without(reference))
 }
 
 /// The model with the most weight: the best-conditioned one to hold fixed.
@@ -201,13 +237,14 @@ pub fn bootstrap(
     let index = PairIndex::new(table);
     let full = PairStats::from_rows(table, &index, None);
     let reference = reference_model(&full, table.n_models);
+    let factor = full_factor(&full, fit, reference);
     let results: Vec<BtFit> = (0..rounds)
         .into_par_iter()
         .map(|r| {
             let mut rng = replicate_rng(seed, r);
             let counts = multinomial_counts(&table.count, &mut rng);
             let stats = PairStats::from_rows(table, &index, Some(&counts));
-            let refit = newton(&stats, &fit.theta, reference);
+            let refit = refit(&stats, fit, reference, factor.as_ref());
             on_replicate();
             refit
         })
@@ -225,19 +262,92 @@ pub fn bootstrap_with_counts(table: &RowTable, fit: &BtFit, counts: &[Vec<f64>])
     let index = PairIndex::new(table);
     let full = PairStats::from_rows(table, &index, None);
     let reference = reference_model(&full, table.n_models);
+    let factor = full_factor(&full, fit, reference);
     let results: Vec<BtFit> = counts
         .par_iter()
         .map(|c| {
-            newton(
-                &PairStats::from_rows(table, &index, Some(c)),
-                &fit.theta,
-                reference,
-            )
+            let stats = PairStats::from_rows(table, &index, Some(c));
+            refit(&stats, fit, reference, factor.as_ref())
         })
         .collect();
     Replicates {
         unconverged: results.iter().filter(|f| !f.converged).count(),
         theta: results.into_iter().map(|f| f.theta).collect(),
         beta: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::RngExt;
+
+    use super::*;
+    use crate::data::{Comparisons, TieHandling};
+
+    /// Simulated battles of `m` models with Elo-like strengths: (a, b, outcome).
+    fn battles(m: usize, n: usize, seed: u64) -> (Vec<u32>, Vec<u32>, Vec<f64>) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let strength: Vec<f64> = (0..m).map(|i| i as f64 * 2.0 / m as f64).collect();
+        let (mut a, mut b, mut o) = (Vec::new(), Vec::new(), Vec::new());
+        while a.len() < n {
+            let (i, j) = (rng.random_range(0..m), rng.random_range(0..m));
+            if i == j {
+                continue;
+            }
+            let u: f64 = rng.random();
+            let outcome = if u < 0.1 {
+                0.5
+            } else if rng.random::<f64>() < sigmoid(strength[i] - strength[j]) {
+                1.0
+            } else {
+                0.0
+            };
+            a.push(i as u32);
+            b.push(j as u32);
+            o.push(outcome);
+        }
+        (a, b, o)
+    }
+
+    #[test]
+    fn chord_replicates_are_the_newton_optimum() {
+        let (a, b, o) = battles(12, 20_000, 9);
+        let ones = vec![1.0; a.len()];
+        let c = Comparisons {
+            n_models: 12,
+            model_a: &a,
+            model_b: &b,
+            outcome: &o,
+            count: &ones,
+            weight: &ones,
+        };
+        let table = RowTable::build(&c, TieHandling::Half, None).expect("table");
+        let full = fit(&table).expect("fit");
+        let index = PairIndex::new(&table);
+        let stats = PairStats::from_rows(&table, &index, None);
+        let reference = reference_model(&stats, table.n_models);
+        let factor = full_factor(&stats, &full, reference).expect("positive definite");
+        let mut worst = 0.0f64;
+        for r in 0..20 {
+            let counts = multinomial_counts(&table.count, &mut replicate_rng(4, r));
+            let stats = PairStats::from_rows(&table, &index, Some(&counts));
+            assert!(
+                chord(&full.theta, reference, &factor, |t| gradient(&stats, t)).is_some(),
+                "the chord iteration contracts on replicate {r}"
+            );
+            let chorded = refit(&stats, &full, reference, Some(&factor));
+            let newtons = newton(&stats, &full.theta, reference);
+            assert!(chorded.converged && newtons.converged);
+            // Few chord steps: the resampling noise is small against the Hessian.
+            assert!(
+                chorded.iterations <= 12,
+                "{} chord steps",
+                chorded.iterations
+            );
+            for (x, y) in chorded.theta.iter().zip(&newtons.theta) {
+                worst = worst.max((x - y).abs());
+            }
+        }
+        assert!(worst < 1e-10, "chord vs Newton: max |Δθ| = {worst:e}");
     }
 }

@@ -10,7 +10,7 @@ use crate::RankError;
 use crate::bt::replicate_rng;
 use crate::data::TieHandling;
 use crate::linalg::{Cholesky, Matrix, sandwich_diagonal};
-use crate::newton::minimise;
+use crate::newton::{chord, minimise};
 use crate::stats::{sigmoid, softplus};
 
 /// The style features LMArena controls for, in arena-rank's order (METHODS §1.6).
@@ -331,6 +331,8 @@ impl Accumulator {
 enum Pass {
     /// Loss only.
     Loss,
+    /// Gradient only (the chord steps of a bootstrap replicate).
+    Gradient,
     /// Loss, gradient and Hessian (weights w·p(1−p)/n).
     Newton,
     /// The sandwich's meat: weights ((o−p)·w)²/n.
@@ -369,9 +371,11 @@ fn pass(
                 let x = &data.features[r * k..(r + 1) * k];
                 let z = theta[a] - theta[b] + x.iter().zip(beta).map(|(u, v)| u * v).sum::<f64>();
                 let o = data.outcome[r];
-                acc.loss += w * (softplus(z) - o * z);
-                if kind == Pass::Loss {
-                    continue;
+                if kind != Pass::Gradient {
+                    acc.loss += w * (softplus(z) - o * z);
+                    if kind == Pass::Loss {
+                        continue;
+                    }
                 }
                 let p = sigmoid(z);
                 let coef = match kind {
@@ -381,12 +385,15 @@ fn pass(
                     }
                     _ => w * p * (1.0 - p) * inv_n,
                 };
-                if kind == Pass::Newton {
+                if kind == Pass::Newton || kind == Pass::Gradient {
                     let g = w * (p - o) * inv_n;
                     acc.grad[a] += g;
                     acc.grad[b] -= g;
                     for f in 0..k {
                         acc.grad[m + f] += g * x[f];
+                    }
+                    if kind == Pass::Gradient {
+                        continue;
                     }
                 }
                 acc.pair[data.pair_of_row[r] as usize] += coef;
@@ -432,6 +439,43 @@ fn objective(data: &StyleData, params: &[f64], reg: f64, mult: Option<&[f64]>) -
         + 0.5 * reg * beta.iter().map(|b| b * b).sum::<f64>()
 }
 
+/// Gradient and Hessian of the objective (the ridge on β included).
+fn derivatives(
+    data: &StyleData,
+    params: &[f64],
+    reg: f64,
+    mult: Option<&[f64]>,
+) -> (Vec<f64>, Matrix) {
+    let (m, k) = (data.n_models, data.n_features);
+    let acc = pass(data, &params[..m], &params[m..], mult, Pass::Newton);
+    let mut h = acc.dense(data);
+    let mut g = acc.grad;
+    for f in 0..k {
+        g[m + f] += reg * params[m + f];
+        *h.at(m + f, m + f) += reg;
+    }
+    (g, h)
+}
+
+/// Gradient of the objective (the ridge on β included).
+fn gradient(data: &StyleData, params: &[f64], reg: f64, mult: Option<&[f64]>) -> Vec<f64> {
+    let m = data.n_models;
+    let mut g = pass(data, &params[..m], &params[m..], mult, Pass::Gradient).grad;
+    for (gf, b) in g[m..].iter_mut().zip(&params[m..]) {
+        *gf += reg * b;
+    }
+    g
+}
+
+/// θ re-centred to Σθ = 0, and β: the parameter vector split.
+fn centred(data: &StyleData, mut params: Vec<f64>) -> (Vec<f64>, Vec<f64>) {
+    let m = data.n_models;
+    let mean = params[..m].iter().sum::<f64>() / m as f64;
+    params[..m].iter_mut().for_each(|x| *x -= mean);
+    let beta = params.split_off(m);
+    (params, beta)
+}
+
 fn newton(
     data: &StyleData,
     start: &[f64],
@@ -439,30 +483,17 @@ fn newton(
     mult: Option<&[f64]>,
     reference: usize,
 ) -> StyleFit {
-    let (m, k) = (data.n_models, data.n_features);
-    let derivatives = |params: &[f64]| {
-        let acc = pass(data, &params[..m], &params[m..], mult, Pass::Newton);
-        let mut g = acc.grad.clone();
-        let mut h = acc.dense(data);
-        for f in 0..k {
-            g[m + f] += reg * params[m + f];
-            *h.at(m + f, m + f) += reg;
-        }
-        (g, h)
-    };
     let found = minimise(
         start,
         reference,
         1.0,
         |p| objective(data, p, reg, mult),
-        derivatives,
+        |p| derivatives(data, p, reg, mult),
     );
-    let mut params = found.params;
-    let mean = params[..m].iter().sum::<f64>() / m as f64;
-    params[..m].iter_mut().for_each(|x| *x -= mean);
+    let (theta, beta) = centred(data, found.params);
     StyleFit {
-        beta: params[m..].to_vec(),
-        theta: params[..m].to_vec(),
+        theta,
+        beta,
         loss: found.value,
         iterations: found.iterations,
         converged: found.converged,
@@ -530,7 +561,15 @@ pub fn bootstrap(
     let n = data.len();
     let reference = most_played(data);
     let start: Vec<f64> = fit.theta.iter().chain(&fit.beta).copied().collect();
-    let fits: Vec<StyleFit> = (0..rounds)
+    // The chord iteration's fixed matrix: the full data's Hessian at its optimum (see
+    // `newton::chord`); a replicate that does not contract with it gets the damped Newton method.
+    let factor = Cholesky::new(
+        &derivatives(data, &start, options.reg, None)
+            .1
+            .without(reference),
+    );
+    // Replicates keep θ and β (their loss is never read, so no loss pass is spent on it).
+    let fits: Vec<(Vec<f64>, Vec<f64>, bool)> = (0..rounds)
         .into_par_iter()
         .map(|r| {
             let mut rng = replicate_rng(seed, r);
@@ -538,14 +577,113 @@ pub fn bootstrap(
             for _ in 0..n {
                 mult[rng.random_range(0..n)] += 1.0;
             }
-            let refit = newton(data, &start, options.reg, Some(&mult), reference);
+            let mult = Some(mult.as_slice());
+            let chorded = factor.as_ref().and_then(|f| {
+                chord(&start, reference, f, |p| {
+                    gradient(data, p, options.reg, mult)
+                })
+            });
+            let refit = match chorded {
+                Some((params, _)) => {
+                    let (theta, beta) = centred(data, params);
+                    (theta, beta, true)
+                }
+                None => {
+                    let f = newton(data, &start, options.reg, mult, reference);
+                    (f.theta, f.beta, f.converged)
+                }
+            };
             on_replicate();
             refit
         })
         .collect();
     crate::bt::Replicates {
-        unconverged: fits.iter().filter(|f| !f.converged).count(),
-        beta: fits.iter().map(|f| f.beta.clone()).collect(),
-        theta: fits.into_iter().map(|f| f.theta).collect(),
+        unconverged: fits.iter().filter(|f| !f.2).count(),
+        beta: fits.iter().map(|f| f.1.clone()).collect(),
+        theta: fits.into_iter().map(|f| f.0).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+    use rand::rngs::ChaCha8Rng;
+
+    use super::*;
+
+    /// Battles of 10 models whose outcomes depend on strength and on a length difference.
+    fn data(n: usize, seed: u64) -> (StyleData, StyleOptions) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let (mut a, mut b, mut o) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut la, mut lb) = (Vec::new(), Vec::new());
+        while a.len() < n {
+            let (i, j) = (rng.random_range(0..10u32), rng.random_range(0..10u32));
+            if i == j {
+                continue;
+            }
+            let (x, y) = (
+                rng.random_range(50.0..1500.0),
+                rng.random_range(50.0..1500.0),
+            );
+            let z = (i as f64 - j as f64) * 0.2 + 0.6 * (x - y) / (x + y);
+            o.push(if rng.random::<f64>() < sigmoid(z) {
+                1.0
+            } else {
+                0.0
+            });
+            a.push(i);
+            b.push(j);
+            la.push(x);
+            lb.push(y);
+        }
+        let options = StyleOptions::default();
+        let ones = vec![1.0; n];
+        let d = StyleData::new(10, &a, &b, &o, &ones, &[(la, lb)], &options).expect("data");
+        (d, options)
+    }
+
+    #[test]
+    fn style_bootstrap_replicates_are_the_newton_optimum() {
+        let (d, options) = data(20_000, 3);
+        let full = fit(&d, &options).expect("fit");
+        let reps = bootstrap(&d, &full, &options, 6, 11, &|| {});
+        assert_eq!(reps.unconverged, 0);
+        let reference = most_played(&d);
+        let start: Vec<f64> = full.theta.iter().chain(&full.beta).copied().collect();
+        let factor = Cholesky::new(
+            &derivatives(&d, &start, options.reg, None)
+                .1
+                .without(reference),
+        )
+        .expect("positive definite");
+        let n = d.len();
+        for r in 0..6 {
+            // The replicate's multiplicities, drawn as `bootstrap` draws them.
+            let mut rng = replicate_rng(11, r);
+            let mut mult = vec![0.0; n];
+            for _ in 0..n {
+                mult[rng.random_range(0..n)] += 1.0;
+            }
+            let m = Some(mult.as_slice());
+            assert!(
+                chord(&start, reference, &factor, |p| gradient(
+                    &d,
+                    p,
+                    options.reg,
+                    m
+                ))
+                .is_some(),
+                "the chord iteration contracts on replicate {r}"
+            );
+            let newtons = newton(&d, &start, options.reg, m, reference);
+            assert!(newtons.converged);
+            let worst = reps.theta[r]
+                .iter()
+                .zip(&newtons.theta)
+                .chain(reps.beta[r].iter().zip(&newtons.beta))
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0, f64::max);
+            assert!(worst < 1e-10, "replicate {r}: max |Δ| = {worst:e}");
+        }
     }
 }

@@ -7,13 +7,15 @@ is needed at import; pandas, pyarrow and polars are used when present.
 
 import json
 import math
+import threading
 import warnings
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _versus
+from . import race
 
 __version__ = _versus.__version__
-__all__ = ["rank", "win_matrix", "LEADERBOARD_COLUMNS"]
+__all__ = ["rank", "win_matrix", "race", "LEADERBOARD_COLUMNS"]
 
 #: The columns of :func:`rank`'s result, as ``versus rank --output json`` names them.
 LEADERBOARD_COLUMNS = (
@@ -84,6 +86,8 @@ def rank(
     where: Optional[Mapping[str, Any]] = None,
     language: Optional[str] = None,
     category: Optional[str] = None,
+    exclude: Sequence[str] = (),
+    min_battles: float = 0.0,
     model_a: str = "model_a",
     model_b: str = "model_b",
     winner: str = "winner",
@@ -123,12 +127,7 @@ def rank(
         "style_reg": style_reg,
         "elo_k": elo_k,
     }
-    read = {
-        "include_named": include_named,
-        "where": None if where is None else [(str(k), str(v)) for k, v in where.items()],
-        "language": language,
-        "category": category,
-    }
+    read = _read_options(include_named, where, language, category, exclude, min_battles)
     columns = {"model_a": model_a, "model_b": model_b, "winner": winner, "weight": weight}
     text, notes = _run("rank", data, columns, read, options)
     for note in notes:
@@ -137,11 +136,47 @@ def rank(
     return out if report else _to_frame(out)
 
 
+def _read_options(include_named, where, language, category, exclude, min_battles):
+    """Which rows and models to keep: ``versus rank``'s ``--include-named``, ``--where``,
+    ``--language``, ``--category``, ``--exclude`` and ``--min-battles``."""
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    return {
+        "include_named": include_named,
+        "where": None if where is None else [(str(k), str(v)) for k, v in where.items()],
+        "language": language,
+        "category": category,
+        "exclude": [str(m) for m in exclude],
+        "min_battles": float(min_battles),
+    }
+
+
+def _interruptible(call, *args):
+    """Run a native call (which releases the GIL) on a worker thread so that Ctrl-C reaches the
+    caller at once: the main thread waits in short, interruptible joins. After an interrupt the
+    worker finishes in the background and its result is dropped."""
+    result: Dict[str, Any] = {}
+
+    def work():
+        try:
+            result["value"] = call(*args)
+        except BaseException as e:  # re-raised in the caller's thread
+            result["error"] = e
+
+    worker = threading.Thread(target=work, name="versus", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.05)
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
 def _run(task, data, columns, read, options):
     """Hand `data` to the native module by the fastest route it offers."""
     source = _source_label(data)
     if hasattr(data, "__arrow_c_stream__"):
-        return _versus.run_arrow(task, data, source, columns, read, options)
+        return _interruptible(_versus.run_arrow, task, data, source, columns, read, options)
     if _is_pandas(data):
         # pandas < 2.2 has no __arrow_c_stream__; pyarrow converts it without a row loop.
         try:
@@ -149,7 +184,7 @@ def _run(task, data, columns, read, options):
         except ImportError as e:
             raise TypeError("a pandas DataFrame needs pandas >= 2.2 or pyarrow") from e
         table = pa.Table.from_pandas(data, preserve_index=False)
-        return _versus.run_arrow(task, table, source, columns, read, options)
+        return _interruptible(_versus.run_arrow, task, table, source, columns, read, options)
     if isinstance(data, Mapping):
         return _run_mapping(task, data, source, columns, read, options)
     raise TypeError(
@@ -166,6 +201,8 @@ def win_matrix(
     where: Optional[Mapping[str, Any]] = None,
     language: Optional[str] = None,
     category: Optional[str] = None,
+    exclude: Sequence[str] = (),
+    min_battles: float = 0.0,
     model_a: str = "model_a",
     model_b: str = "model_b",
     winner: str = "winner",
@@ -179,12 +216,7 @@ def win_matrix(
     ``tables=True`` or without pandas, the dict ``versus matrix`` prints: ``models``,
     ``ratings``, ``win_fraction``, ``battles`` and ``predicted`` (Bradley–Terry) tables.
     """
-    read = {
-        "include_named": include_named,
-        "where": None if where is None else [(str(k), str(v)) for k, v in where.items()],
-        "language": language,
-        "category": category,
-    }
+    read = _read_options(include_named, where, language, category, exclude, min_battles)
     columns = {"model_a": model_a, "model_b": model_b, "winner": winner, "weight": weight}
     text, notes = _run("matrix", data, columns, read, {"top": top})
     for note in notes:
@@ -224,7 +256,8 @@ def _run_mapping(task, data, source, columns, read, options):
         if wname not in data:
             raise ValueError("%s: field \"weight\": no column %r" % (source, wname))
         weight = [None if v is None else float(v) for v in data[wname]]
-    return _versus.run_columns(
+    return _interruptible(
+        _versus.run_columns,
         task,
         column(columns["model_a"], "model_a"),
         column(columns["model_b"], "model_b"),

@@ -44,6 +44,7 @@ fn error_status(e: &FlowError) -> StatusCode {
         | PromptTooLong { .. }
         | NoBundledPrompts
         | UnknownWinner
+        | UnknownSide
         | InvalidModel(_)
         | UnusableModel(_) => StatusCode::BAD_REQUEST,
         NoSuchBattle | NoSuchModel => StatusCode::NOT_FOUND,
@@ -54,6 +55,7 @@ fn error_status(e: &FlowError) -> StatusCode {
         | NoAnswers
         | RecordedFollowUp
         | FollowUpNotReady
+        | NotGenerating
         | TooManyTurns { .. }
         | NotContinuable => StatusCode::CONFLICT,
         TooFewModels | BundledPromptsOnly => StatusCode::UNPROCESSABLE_ENTITY,
@@ -265,6 +267,7 @@ pub fn router(state: Shared) -> Router {
         .route("/api/battles/{id}/stream", get(stream_battle))
         .route("/api/battles/{id}/vote", post(vote))
         .route("/api/battles/{id}/turns", post(follow_up))
+        .route("/api/battles/{id}/stop", post(stop))
         .route("/api/leaderboard", get(api_leaderboard))
         .route("/api/leaderboard.svg", get(api_leaderboard_svg))
         .route("/api/models", get(api_models))
@@ -419,7 +422,7 @@ impl StreamState {
         match &inner.phase {
             Phase::Generating => false,
             Phase::Complete | Phase::Voting => {
-                self.queue.push_back(event("complete", json!({"turns": inner.prompts.len(), "followups": self.battle.followups_allowed()})));
+                self.queue.push_back(event("complete", json!({"turns": inner.prompts.len(), "followups": self.battle.followups_allowed(), "stopped": inner.stopped})));
                 true
             }
             Phase::Voted { .. } => {
@@ -546,6 +549,44 @@ async fn vote(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct StopBody {
+    vote_token: String,
+    /// "a", "b" or "both" (the default).
+    #[serde(default)]
+    side: Option<String>,
+}
+
+/// `POST /api/battles/{id}/stop`: stops one or both answers while they stream.
+async fn stop(State(state): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body: StopBody = match parse_json(&body) {
+        Ok(b) => b,
+        Err(e) => return error_response(e),
+    };
+    let sides: &[usize] = match body.side.as_deref().unwrap_or("both") {
+        "a" => &[0],
+        "b" => &[1],
+        "both" => &[0, 1],
+        _ => return error_response(FlowError::UnknownSide),
+    };
+    // Not in memory: the battle ended long ago (or the server restarted).
+    let Some(battle) = state.battle(&id) else {
+        return match state.stored_battle(&id).await {
+            Ok(Some(_)) => error_response(FlowError::NotGenerating),
+            Ok(None) => error_response(FlowError::NoSuchBattle),
+            Err(e) => error_response(e),
+        };
+    };
+    match state.stop(&battle, &body.vote_token, sides) {
+        Ok(()) => {
+            let stopped = battle.lock().stopped;
+            json_response(StatusCode::OK, json!({ "stopped": stopped }))
+        }
+        Err(e) => error_response(e),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct TurnBody {
     prompt: String,
     vote_token: String,
@@ -572,13 +613,41 @@ async fn follow_up(State(state): State<Shared>, Path(id): Path<String>, body: By
 }
 
 #[derive(Deserialize)]
-struct BoardQuery {
+pub(crate) struct BoardQuery {
     #[serde(default)]
-    style: Option<String>,
+    pub style: Option<String>,
+    /// A category board ([`crate::categories::BOARDS`]); absent or empty: the overall board.
+    #[serde(default)]
+    pub category: Option<String>,
+}
+
+/// The snapshot a `?category=` asks for: the overall one when absent or empty, else the
+/// category's (`Err` names the known categories).
+pub(crate) async fn board_snapshot(
+    state: &AppState,
+    category: Option<&str>,
+) -> Result<(Option<usize>, Arc<crate::board::Snapshot>), String> {
+    match category.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok((None, state.leaderboard.snapshot())),
+        Some(c) => match crate::categories::board_index(c) {
+            Some(i) => Ok((Some(i), state.leaderboard.category_snapshot(i).await)),
+            None => Err(format!(
+                "unknown category {c:?}; expected one of: {}",
+                crate::categories::BOARDS
+                    .iter()
+                    .map(|(id, _)| *id)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        },
+    }
 }
 
 async fn api_leaderboard(State(state): State<Shared>, Query(q): Query<BoardQuery>) -> Response {
-    let snap = state.leaderboard.snapshot();
+    let snap = match board_snapshot(&state, q.category.as_deref()).await {
+        Ok((_, snap)) => snap,
+        Err(e) => return json_response(StatusCode::BAD_REQUEST, json!({ "error": e })),
+    };
     let demo = state.demo_notice();
     match snap.board(want_style(&state, &q.style)) {
         Ok(b) if demo.is_none() => (
@@ -603,7 +672,10 @@ async fn api_leaderboard(State(state): State<Shared>, Query(q): Query<BoardQuery
 }
 
 async fn api_leaderboard_svg(State(state): State<Shared>, Query(q): Query<BoardQuery>) -> Response {
-    let snap = state.leaderboard.snapshot();
+    let snap = match board_snapshot(&state, q.category.as_deref()).await {
+        Ok((_, snap)) => snap,
+        Err(e) => return json_response(StatusCode::BAD_REQUEST, json!({ "error": e })),
+    };
     match snap.board(want_style(&state, &q.style)) {
         Ok(b) => (
             StatusCode::OK,

@@ -413,10 +413,50 @@ pub async fn battle_page(
     with_cookie(response, &who)
 }
 
-#[derive(Deserialize)]
-pub struct BoardQuery {
-    #[serde(default)]
-    style: Option<String>,
+pub(crate) use crate::api::BoardQuery;
+
+/// One link of the leaderboard's category selector.
+pub(crate) struct CategoryLink {
+    pub label: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+/// The label of a board of [`crate::categories::BOARDS`] in the page's language.
+fn category_label(ui: &Ui, id: &str) -> &'static str {
+    match id {
+        "coding" => ui.cat_coding,
+        "math" => ui.cat_math,
+        "long_query" => ui.cat_long_query,
+        "multi_turn" => ui.cat_multi_turn,
+        "zh" => ui.cat_zh,
+        "en" => ui.cat_en,
+        _ => ui.cat_overall,
+    }
+}
+
+/// The leaderboard's address with these settings (`style`: only when asked for explicitly).
+fn board_href(category: Option<&str>, style: Option<bool>) -> String {
+    let mut q = Vec::new();
+    if let Some(c) = category {
+        q.push(format!("category={c}"));
+    }
+    if let Some(s) = style {
+        q.push(format!("style={}", s as u8));
+    }
+    if q.is_empty() {
+        "/leaderboard".to_string()
+    } else {
+        format!("/leaderboard?{}", q.join("&"))
+    }
+}
+
+/// `ms` since the Unix epoch as `YYYY-MM-DD HH:MM UTC`.
+fn utc_minutes(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let date = versus_race::Date::from_days_since_epoch(secs.div_euclid(86_400));
+    let day = secs.rem_euclid(86_400);
+    format!("{date} {:02}:{:02} UTC", day / 3600, day % 3600 / 60)
 }
 
 fn or_dash(s: Option<&str>) -> String {
@@ -435,6 +475,16 @@ struct LeaderboardPage<'a> {
     title: &'static str,
     chrome: Chrome,
     style: bool,
+    /// The category selector: overall first, then each of [`crate::categories::BOARDS`].
+    categories: Vec<CategoryLink>,
+    /// The label of the category shown, when not the overall board.
+    category: Option<&'static str>,
+    /// The other view (with or without style control) of the same category.
+    style_toggle: String,
+    updated: String,
+    json_href: String,
+    /// The `versus rank` flag that selects the same votes from an export (` --category coding`).
+    rank_flag: String,
     counted: String,
     /// Set when the board includes recorded (public) answers: shown above the table.
     demo: bool,
@@ -542,7 +592,26 @@ pub async fn leaderboard_page(
     let lang = page_lang(&headers);
     let ui = lang.ui();
     let style = want_style(&state, &q.style);
-    let snap = state.leaderboard.snapshot();
+    let (board_index, snap) = match crate::api::board_snapshot(&state, q.category.as_deref()).await
+    {
+        Ok(x) => x,
+        // An unknown category (a mistyped address): the overall board, marked as such.
+        Err(_) => (None, state.leaderboard.snapshot()),
+    };
+    let category_id = board_index.map(|i| crate::categories::BOARDS[i].0);
+    let explicit_style = q.style.as_ref().map(|_| style);
+    let mut categories = vec![CategoryLink {
+        label: ui.cat_overall,
+        href: board_href(None, explicit_style),
+        current: category_id.is_none(),
+    }];
+    for (id, _) in crate::categories::BOARDS {
+        categories.push(CategoryLink {
+            label: category_label(ui, id),
+            href: board_href(Some(id), explicit_style),
+            current: category_id == Some(id),
+        });
+    }
     let models = state.model_list();
     let computed = snap
         .board(style)
@@ -560,21 +629,27 @@ pub async fn leaderboard_page(
             }
         });
     let provisional = provisional_table(ui, &snap);
-    let here = match q.style.as_deref() {
-        Some(s) => format!(
-            "/leaderboard?style={}",
-            if want_style(&state, &Some(s.to_string())) {
-                1
-            } else {
-                0
-            }
-        ),
-        None => "/leaderboard".to_string(),
-    };
+    let here = board_href(category_id, explicit_style);
     html_page(&LeaderboardPage {
         title: ui.board_title,
         chrome: Chrome::new(lang, &here),
         style,
+        categories,
+        category: category_id.map(|id| category_label(ui, id)),
+        style_toggle: board_href(category_id, Some(!style)),
+        updated: fill(
+            ui.board_updated,
+            &[("time", &utc_minutes(snap.computed_ms))],
+        ),
+        json_href: match category_id {
+            Some(c) => format!("/api/leaderboard?category={c}"),
+            None => "/api/leaderboard".to_string(),
+        },
+        rank_flag: match board_index.map(|i| crate::categories::BOARDS[i].1) {
+            Some(crate::categories::BoardFilter::Category(c)) => format!(" --category {c}"),
+            Some(crate::categories::BoardFilter::Language(l)) => format!(" --language {l}"),
+            None => String::new(),
+        },
         counted: fill(ui.board_counted, &[("n", &snap.counted.to_string())]),
         demo: state.demo_notice().is_some(),
         board: shown,

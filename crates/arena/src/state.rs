@@ -82,6 +82,9 @@ pub struct Inner {
     pub anony: bool,
     /// Style counts of the completed answers (set when a turn completes).
     pub style: StyleRow,
+    /// Per side: the person stopped this side's answer (in any turn). The partial answer is
+    /// kept and the vote allowed once both sides have ended; stored in `conv_metadata`.
+    pub stopped: [bool; 2],
 }
 
 /// A battle held in memory while people use it.
@@ -164,6 +167,10 @@ pub enum FlowError {
     RecordedFollowUp,
     #[error("a follow-up needs both answers complete and no vote yet")]
     FollowUpNotReady,
+    #[error("the answers have already ended")]
+    NotGenerating,
+    #[error("side must be \"a\", \"b\" or \"both\"")]
+    UnknownSide,
     #[error("at most {max} turns per battle")]
     TooManyTurns { max: usize },
     #[error("this battle can no longer be continued")]
@@ -723,6 +730,7 @@ impl AppState {
                 phase: Phase::Generating,
                 anony: true,
                 style: StyleRow::default(),
+                stopped: [false; 2],
             }),
             changed: tokio::sync::watch::channel(0).0,
             touched_ms: AtomicI64::new(now),
@@ -859,6 +867,26 @@ impl AppState {
         Ok(turn)
     }
 
+    /// Stops the answers of `sides` (0 = A, 1 = B) of a battle still answering: each stopped
+    /// side keeps what it has written so far and counts as ended. Only the person who
+    /// started the battle (the vote token) may stop it.
+    pub fn stop(&self, battle: &Battle, token: &str, sides: &[usize]) -> Result<(), FlowError> {
+        if !constant_time_eq(token.as_bytes(), battle.vote_token.as_bytes()) {
+            return Err(FlowError::WrongVoteToken);
+        }
+        {
+            let mut inner = battle.lock();
+            if inner.phase != Phase::Generating {
+                return Err(FlowError::NotGenerating);
+            }
+            for &side in sides {
+                inner.stopped[side] = true;
+            }
+        }
+        battle.bump();
+        Ok(())
+    }
+
     /// The stored form of a battle's current state (style counts, anonymity, metadata).
     fn battle_update(
         &self,
@@ -888,7 +916,12 @@ impl AppState {
         let a = text::side_counts(inner.answers[0].iter().map(String::as_str));
         let b = text::side_counts(inner.answers[1].iter().map(String::as_str));
         let user_tokens: u32 = inner.prompts.iter().map(|p| text::token_count(p)).sum();
-        let meta = text::conv_metadata(user_tokens, a, b, inner.prompts.len());
+        let mut meta = text::conv_metadata(user_tokens, a, b, inner.prompts.len());
+        if inner.stopped.iter().any(|s| *s)
+            && let Some(map) = meta.as_object_mut()
+        {
+            map.insert("stopped".into(), serde_json::json!(inner.stopped));
+        }
         let style = StyleRow {
             tokens: [a.0 as f64, b.0 as f64],
             header: [a.1.header_total() as f64, b.1.header_total() as f64],
@@ -897,6 +930,7 @@ impl AppState {
         };
         let prompt_key = (battle.origin == PromptOrigin::User)
             .then(|| text::prompt_key(inner.prompts.iter().map(String::as_str)));
+        let categories = categories_of(&inner);
         BattleUpdate {
             id: battle.id.clone(),
             updated_ms: now_ms(),
@@ -909,6 +943,7 @@ impl AppState {
             style,
             error,
             prompt_key,
+            categories,
         }
     }
 
@@ -1077,9 +1112,10 @@ impl AppState {
                 b.models[1].name().to_string(),
                 inner.anony,
                 inner.style,
+                categories_of(&inner),
             )
         });
-        let (model_a, model_b, anony, style) = match from_memory {
+        let (model_a, model_b, anony, style, categories) = match from_memory {
             Some(x) => x,
             None => {
                 let rec = self
@@ -1088,7 +1124,13 @@ impl AppState {
                     .await
                     .map_err(FlowError::store("reading the battle"))?;
                 let Some(rec) = rec else { return Ok(None) };
-                (rec.model_a, rec.model_b, rec.anony, rec.style)
+                (
+                    rec.model_a,
+                    rec.model_b,
+                    rec.anony,
+                    rec.style,
+                    rec.categories,
+                )
             }
         };
         Ok(Some(VoteRow {
@@ -1100,6 +1142,7 @@ impl AppState {
             anony,
             counted,
             style,
+            categories,
         }))
     }
 
@@ -1259,7 +1302,22 @@ fn build_model(
     })
 }
 
-/// Generates turn `turn` of both sides, then stores the battle as complete (or failed).
+/// Resolves once `side` of `battle` is asked to stop (see [`AppState::stop`]).
+async fn stop_requested(battle: &Battle, side: usize) {
+    let mut rx = battle.changed.subscribe();
+    loop {
+        rx.borrow_and_update();
+        if battle.lock().stopped[side] {
+            return;
+        }
+        if rx.changed().await.is_err() {
+            return std::future::pending().await;
+        }
+    }
+}
+
+/// Generates turn `turn` of both sides, then stores the battle as complete (or failed). A side
+/// the person stops ends there with its partial answer, as if its model had finished.
 async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
     let run_side = |side: usize| {
         let state = state.clone();
@@ -1287,10 +1345,16 @@ async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
                 b2.lock().answers[side][turn].push_str(chunk);
                 b2.bump();
             };
-            battle.models[side]
-                .backend
-                .stream(&messages, &battle.prompt_ref, &state.settings, &mut sink)
-                .await
+            let answer = battle.models[side].backend.stream(
+                &messages,
+                &battle.prompt_ref,
+                &state.settings,
+                &mut sink,
+            );
+            tokio::select! {
+                r = answer => r,
+                () = stop_requested(&battle, side) => Ok(()),
+            }
         }
     };
     let result = futures_util::future::try_join(run_side(0), run_side(1)).await;
@@ -1346,6 +1410,15 @@ async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
     battle.bump();
 }
 
+/// The stored category tags of a battle's conversation so far (prompts and answers).
+fn categories_of(inner: &Inner) -> String {
+    crate::categories::categorize_battle(
+        &inner.prompts,
+        inner.answers.iter().flatten().map(String::as_str),
+    )
+    .stored()
+}
+
 /// A battle's public view (no model names unless voted).
 pub fn public_view(battle: &Battle, include_token: bool) -> serde_json::Value {
     let inner = battle.lock();
@@ -1367,6 +1440,7 @@ pub fn public_view(battle: &Battle, include_token: bool) -> serde_json::Value {
         "complete": complete,
         "status": status,
         "followups": battle.followups_allowed() && inner.phase == Phase::Complete,
+        "stopped": inner.stopped,
     });
     if include_token && matches!(inner.phase, Phase::Complete | Phase::Generating) {
         v["vote_token"] = json!(battle.vote_token);

@@ -705,6 +705,69 @@ fn chinese_from_accept_language_and_the_switch_remembers_a_choice() {
     });
 }
 
+#[test]
+#[ignore = "needs chromium and chromedriver; .ci/run runs it with --ignored"]
+fn the_stop_button_ends_the_answers_and_category_boards_have_a_selector() {
+    require_chromium();
+    let dir = std::env::temp_dir().join(format!("versus-browser-stop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = rich_fixture(&dir);
+    let (_server, base) = start_server_with(&dir.join("arena.db"), Some(&config));
+    let (_driver, port) = start_driver();
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        let runs = [
+            (1280u32, 800u32, false, "en-US,en", "en", "Both answers have ended (stopped where you stopped them). Which one is better?", "Leaderboard: Coding (style control)"),
+            (390, 844, true, "zh-CN,zh;q=0.9", "zh-Hans", "两个回答都已结束（在你停止的位置截止）。哪一个更好？", "排行榜：编程（风格控制）"),
+        ];
+        for (width, height, phone, accept, tag, stopped, heading) in runs {
+            let c = browser(port, (width, height), phone, accept).await;
+            // Prompt 1's answers stream for about 4 s; stop both once each shows its code block
+            // (which makes the battle a coding one), before the paragraphs that follow it.
+            c.goto(&format!("{base}/?prompt_id=1")).await.unwrap();
+            c.find(Locator::Id("start")).await.unwrap().click().await.unwrap();
+            let streaming = "const a = document.querySelector('#turns-a .answer'), b = document.querySelector('#turns-b .answer'); return !document.querySelector('#stop').hidden && document.querySelector('#vote').hidden && a !== null && b !== null && a.querySelector('pre.code') !== null && b.querySelector('pre.code') !== null";
+            wait_until("the stop bar while streaming", Duration::from_secs(20), || async {
+                c.execute(streaming, vec![]).await.unwrap() == json!(true)
+            })
+            .await;
+            save_shot(&format!("battle-stop-{width}-{tag}.png"), c.screenshot().await.unwrap());
+            c.find(Locator::Css("#stop button[data-side='both']")).await.unwrap().click().await.unwrap();
+            wait_until("the vote bar after the stop", Duration::from_secs(10), || async {
+                c.execute("return !document.querySelector('#vote').hidden", vec![]).await.unwrap() == json!(true)
+            })
+            .await;
+            // The stop bar is gone, the notice is the catalogue's, and the answers are partial:
+            // the full answer repeats its last paragraph 30 times.
+            let v = c.execute("const n = (s) => document.querySelector('#turns-' + s + ' .answer').textContent.split('This paragraph is here').length - 1; return [document.querySelector('#stop').hidden, document.querySelector('#notice').textContent, n('a'), n('b')]", vec![]).await.unwrap();
+            assert_eq!(v[0], json!(true), "{width}px: {v}");
+            assert_eq!(v[1], json!(stopped), "{width}px: {v}");
+            assert!(num(&v[2], "a") < 30.0 && num(&v[3], "b") < 30.0, "{width}px: the answers were not stopped: {v}");
+            let sw = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap();
+            assert_eq!(sw, json!(true), "{width}px");
+            c.find(Locator::Css("#vote button[data-winner='model_a']")).await.unwrap().click().await.unwrap();
+            wait_until("the names", Duration::from_secs(10), || async {
+                !c.find(Locator::Id("name-a")).await.unwrap().text().await.unwrap().is_empty()
+            })
+            .await;
+            // The answers hold code blocks: the battle is on the coding board, reached by the
+            // selector; the overall link and the current category are marked.
+            c.goto(&format!("{base}/leaderboard")).await.unwrap();
+            c.find(Locator::Css("nav.categories a[href='/leaderboard?category=coding']")).await.unwrap().click().await.unwrap();
+            wait_until("the coding board", Duration::from_secs(10), || async {
+                c.current_url().await.unwrap().query() == Some("category=coding")
+            })
+            .await;
+            let v = c.execute("return [document.documentElement.lang, document.querySelector('h1').textContent, document.querySelector('nav.categories a[aria-current]').getAttribute('href'), document.querySelectorAll('nav.categories a').length, document.querySelector('#board-updated').textContent.includes('UTC'), document.documentElement.scrollWidth <= window.innerWidth]", vec![]).await.unwrap();
+            assert_eq!(v, json!([tag, heading, "/leaderboard?category=coding", 7, true, true]), "{width}px");
+            let listed = c.execute("return document.querySelectorAll('#provisional tbody tr, #ranked tbody tr').length", vec![]).await.unwrap();
+            assert!(num(&listed, "rows") >= 2.0, "{width}px: the coding board lists no model: {listed}");
+            save_shot(&format!("leaderboard-coding-{width}-{tag}.png"), c.screenshot().await.unwrap());
+            c.close().await.unwrap();
+        }
+    });
+}
+
 /// axe-core's browser build: `$VERSUS_AXE_JS`, else where `.ci/run` installs it from npm.
 fn axe_source() -> String {
     let path = std::env::var_os("VERSUS_AXE_JS")
@@ -790,7 +853,13 @@ fn no_serious_accessibility_violations_in_english_and_chinese() {
                     "battle after the vote".to_string(),
                     axe_violations(&c, &axe).await,
                 ));
-                for path in ["/leaderboard", "/race", "/value", "/compute"] {
+                for path in [
+                    "/leaderboard",
+                    "/leaderboard?category=coding",
+                    "/race",
+                    "/value",
+                    "/compute",
+                ] {
                     c.goto(&format!("{base}{path}")).await.unwrap();
                     pages.push((path.to_string(), axe_violations(&c, &axe).await));
                 }

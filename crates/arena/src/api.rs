@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::client::{Shared, client, want_style, with_cookie};
+use crate::client::{BoardQuery, Shared, board_snapshot, client, want_style, with_cookie};
 use crate::config::ModelConfig;
 use crate::export;
 use crate::pages;
@@ -45,6 +45,7 @@ fn error_status(e: &FlowError) -> StatusCode {
         | NoBundledPrompts
         | UnknownWinner
         | UnknownSide
+        | BadModelPair(_)
         | InvalidModel(_)
         | UnusableModel(_) => StatusCode::BAD_REQUEST,
         NoSuchBattle | NoSuchModel => StatusCode::NOT_FOUND,
@@ -308,6 +309,9 @@ struct CreateBody {
     prompt: Option<String>,
     #[serde(default)]
     prompt_id: Option<i64>,
+    /// Side by side: the two models, A then B (absent: an anonymous battle).
+    #[serde(default)]
+    models: Option<[String; 2]>,
 }
 
 async fn create_battle(
@@ -328,12 +332,14 @@ async fn create_battle(
             &who.ip_key,
             body.prompt,
             body.prompt_id,
+            body.models,
         )
         .await
     {
         Ok(battle) => {
             let inner = battle.lock();
-            let v = json!({
+            let mut v = json!({
+                "mode": if battle.named { "named" } else { "anony" },
                 "id": battle.id,
                 "vote_token": battle.vote_token,
                 "prompt": inner.prompts[0],
@@ -342,6 +348,9 @@ async fn create_battle(
                 "stream": format!("/api/battles/{}/stream", battle.id),
             });
             drop(inner);
+            if battle.named {
+                v["models"] = json!({"a": battle.models[0].name(), "b": battle.models[1].name()});
+            }
             with_cookie(json_response(StatusCode::CREATED, v), &who)
         }
         Err(e) => with_cookie(error_response(e), &who),
@@ -609,37 +618,6 @@ async fn follow_up(State(state): State<Shared>, Path(id): Path<String>, body: By
             json!({"turn": turn, "stream": format!("/api/battles/{id}/stream")}),
         ),
         Err(e) => error_response(e),
-    }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct BoardQuery {
-    #[serde(default)]
-    pub style: Option<String>,
-    /// A category board ([`crate::categories::BOARDS`]); absent or empty: the overall board.
-    #[serde(default)]
-    pub category: Option<String>,
-}
-
-/// The snapshot a `?category=` asks for: the overall one when absent or empty, else the
-/// category's (`Err` names the known categories).
-pub(crate) async fn board_snapshot(
-    state: &AppState,
-    category: Option<&str>,
-) -> Result<(Option<usize>, Arc<crate::board::Snapshot>), String> {
-    match category.map(str::trim).filter(|c| !c.is_empty()) {
-        None => Ok((None, state.leaderboard.snapshot())),
-        Some(c) => match crate::categories::board_index(c) {
-            Some(i) => Ok((Some(i), state.leaderboard.category_snapshot(i).await)),
-            None => Err(format!(
-                "unknown category {c:?}; expected one of: {}",
-                crate::categories::BOARDS
-                    .iter()
-                    .map(|(id, _)| *id)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        },
     }
 }
 

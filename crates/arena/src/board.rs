@@ -297,7 +297,7 @@ impl Snapshot {
             style_default,
             provisional: Vec::new(),
             min_votes: DEFAULT_MIN_VOTES,
-            computed_ms: crate::state::now_ms(),
+            computed_ms: now_ms(),
         }
     }
 
@@ -402,7 +402,7 @@ pub fn compute(votes: &[CountedVote], style_default: bool, min_votes: usize) -> 
         style_default,
         provisional,
         min_votes,
-        computed_ms: crate::state::now_ms(),
+        computed_ms: now_ms(),
     }
 }
 
@@ -584,6 +584,13 @@ impl Leaderboard {
     }
 }
 
+/// Milliseconds since the Unix epoch (0 before it), for "last updated".
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
 fn fmt_num(x: f64) -> String {
     format!("{x:.0}")
 }
@@ -699,6 +706,7 @@ mod tests {
             style: Default::default(),
             error: None,
             categories: String::new(),
+            named: false,
             vote: Some(versus_store::VoteRecord {
                 seq,
                 winner: if seq % 2 == 0 { "model_a" } else { "model_b" }.into(),

@@ -17,7 +17,7 @@ use versus_present::i18n::fill;
 use versus_present::{HtmlTable, Lang, SafeHtml, Table, Ui, render_markdown};
 
 use crate::board::{BoardError, ProvisionalReason};
-use crate::client::{Shared, client, want_style, with_cookie};
+use crate::client::{BoardQuery, Shared, client, want_style, with_cookie};
 use crate::state::{public_view, public_view_stored};
 
 const SCRIPT: &str = include_str!("../static/arena.js");
@@ -199,6 +199,7 @@ struct View {
     turns: Vec<(String, String, String)>,
     names: Option<(String, String)>,
     status: String,
+    named: bool,
 }
 
 fn view_of(v: &serde_json::Value) -> View {
@@ -213,17 +214,23 @@ fn view_of(v: &serde_json::Value) -> View {
                 .collect()
         })
         .unwrap_or_default();
-    let names = v.get("vote").map(|vote| {
-        (
-            vote["model_a"].as_str().unwrap_or("").to_string(),
-            vote["model_b"].as_str().unwrap_or("").to_string(),
-        )
+    // Names after the vote, or from the start of a side-by-side battle.
+    let names = v.get("vote").or_else(|| v.get("models")).map(|m| {
+        let name = |k: &str, alt: &str| {
+            m.get(k)
+                .or_else(|| m.get(alt))
+                .and_then(|n| n.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        (name("model_a", "a"), name("model_b", "b"))
     });
     View {
         id: v["id"].as_str().unwrap_or("").to_string(),
         turns,
         names,
         status: v["status"].as_str().unwrap_or("").to_string(),
+        named: v["mode"] == "named",
     }
 }
 
@@ -279,6 +286,9 @@ struct BattlePage<'a> {
     max_prompt_chars: usize,
     prompt_text: &'a str,
     panes: [Pane<'a>; 2],
+    /// Side by side: the person picks both models (from `choices`) and sees their names.
+    named: bool,
+    choices: Vec<String>,
 }
 
 /// `templates/not_found.html`.
@@ -295,8 +305,10 @@ fn battle_page_html(
     here: &str,
     view: Option<&View>,
     bundled: Option<&(i64, String)>,
+    named: bool,
 ) -> Response {
     let ui = lang.ui();
+    let named = view.map_or(named, |v| v.named);
     let free = state.accepts_free_prompts();
     let (prompt_text, prompt_id) = match (view, bundled) {
         (None, Some((id, text))) => (text.as_str(), id.to_string()),
@@ -337,7 +349,13 @@ fn battle_page_html(
         free,
         prompt_id,
         status: view.map_or("", |v| v.status.as_str()),
-        hint: if free { ui.hint_free } else { ui.hint_recorded },
+        hint: if named {
+            ui.hint_named
+        } else if free {
+            ui.hint_free
+        } else {
+            ui.hint_recorded
+        },
         prompt_label: if free {
             ui.prompt_label_free
         } else {
@@ -347,6 +365,13 @@ fn battle_page_html(
         max_prompt_chars: state.settings.max_prompt_chars,
         prompt_text,
         panes: [pane(0), pane(1)],
+        named,
+        choices: state
+            .model_list()
+            .iter()
+            .filter(|m| m.is_enabled())
+            .map(|m| m.name().to_string())
+            .collect(),
     })
 }
 
@@ -355,9 +380,12 @@ pub struct IndexQuery {
     /// Start with this bundled prompt (a shareable link to a prompt).
     #[serde(default)]
     prompt_id: Option<i64>,
+    /// `named`: side by side, the person picks both models.
+    #[serde(default)]
+    mode: Option<String>,
 }
 
-/// `GET /`: a new battle.
+/// `GET /`: a new battle (`?mode=named`: side by side).
 pub async fn index(
     State(state): State<Shared>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -367,11 +395,28 @@ pub async fn index(
     let who = client(&state, &headers, addr, true);
     let chosen = q.prompt_id.and_then(|id| state.bundled_prompt(id));
     let bundled = chosen.or_else(|| state.random_prompt().map(|(_, id, text)| (id, text)));
-    let here = q
-        .prompt_id
-        .map_or_else(|| "/".to_string(), |id| format!("/?prompt_id={id}"));
+    let named = q.mode.as_deref() == Some("named");
+    let mut query = Vec::new();
+    if named {
+        query.push("mode=named".to_string());
+    }
+    if let Some(id) = q.prompt_id {
+        query.push(format!("prompt_id={id}"));
+    }
+    let here = if query.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/?{}", query.join("&"))
+    };
     with_cookie(
-        battle_page_html(&state, page_lang(&headers), &here, None, bundled.as_ref()),
+        battle_page_html(
+            &state,
+            page_lang(&headers),
+            &here,
+            None,
+            bundled.as_ref(),
+            named,
+        ),
         &who,
     )
 }
@@ -399,7 +444,7 @@ pub async fn battle_page(
         Some(v) => {
             let view = view_of(&v);
             let here = format!("/battle/{}", view.id);
-            battle_page_html(&state, lang, &here, Some(&view), None)
+            battle_page_html(&state, lang, &here, Some(&view), None, false)
         }
         None => {
             let mut response = html_page(&NotFoundPage {
@@ -412,8 +457,6 @@ pub async fn battle_page(
     };
     with_cookie(response, &who)
 }
-
-pub(crate) use crate::api::BoardQuery;
 
 /// One link of the leaderboard's category selector.
 pub(crate) struct CategoryLink {
@@ -592,12 +635,12 @@ pub async fn leaderboard_page(
     let lang = page_lang(&headers);
     let ui = lang.ui();
     let style = want_style(&state, &q.style);
-    let (board_index, snap) = match crate::api::board_snapshot(&state, q.category.as_deref()).await
-    {
-        Ok(x) => x,
-        // An unknown category (a mistyped address): the overall board, marked as such.
-        Err(_) => (None, state.leaderboard.snapshot()),
-    };
+    let (board_index, snap) =
+        match crate::client::board_snapshot(&state, q.category.as_deref()).await {
+            Ok(x) => x,
+            // An unknown category (a mistyped address): the overall board, marked as such.
+            Err(_) => (None, state.leaderboard.snapshot()),
+        };
     let category_id = board_index.map(|i| crate::categories::BOARDS[i].0);
     let explicit_style = q.style.as_ref().map(|_| style);
     let mut categories = vec![CategoryLink {

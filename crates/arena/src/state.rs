@@ -98,6 +98,9 @@ pub struct Battle {
     pub prompt_ref: PromptRef,
     pub origin: PromptOrigin,
     pub prompt_id: Option<i64>,
+    /// Side by side: the person chose both models, whose names are shown from the start; the
+    /// battle is stored as named and never counted on the anonymous board.
+    pub named: bool,
     pub inner: Mutex<Inner>,
     /// Bumped on every change; streams wait on it.
     pub changed: tokio::sync::watch::Sender<u64>,
@@ -169,6 +172,8 @@ pub enum FlowError {
     FollowUpNotReady,
     #[error("the answers have already ended")]
     NotGenerating,
+    #[error("side by side needs two different enabled models that can answer this prompt; got {0}")]
+    BadModelPair(String),
     #[error("side must be \"a\", \"b\" or \"both\"")]
     UnknownSide,
     #[error("at most {max} turns per battle")]
@@ -648,6 +653,7 @@ impl AppState {
         client_ip_key: &str,
         prompt: Option<String>,
         prompt_id: Option<i64>,
+        named: Option<[String; 2]>,
     ) -> Result<Arc<Battle>, FlowError> {
         let s = &self.settings;
         self.limiter
@@ -665,12 +671,16 @@ impl AppState {
             )
             .map_err(FlowError::RateLimited)?;
         let (text, prompt_ref, origin, pid) = self.resolve_prompt(prompt, prompt_id)?;
+        let chosen = match &named {
+            Some(pair) => Some(self.named_pair(pair, &prompt_ref)?),
+            None => None,
+        };
         let candidates: Vec<Arc<ModelEntry>> = self
             .model_list()
             .into_iter()
             .filter(|m| m.is_enabled() && m.backend.can_answer(&prompt_ref, 1))
             .collect();
-        if candidates.len() < 2 {
+        if chosen.is_none() && candidates.len() < 2 {
             return Err(if self.accepts_free_prompts() {
                 FlowError::TooFewModels
             } else {
@@ -685,11 +695,16 @@ impl AppState {
                 Candidate { battles, interval }
             })
             .collect();
-        let (ia, ib) = {
-            let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
-            draw_pair(s.sampler, &cands, &mut *rng).ok_or(FlowError::Internal("no pair"))?
+        let models = match chosen {
+            Some(pair) => pair,
+            None => {
+                let (ia, ib) = {
+                    let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+                    draw_pair(s.sampler, &cands, &mut *rng).ok_or(FlowError::Internal("no pair"))?
+                };
+                [candidates[ia].clone(), candidates[ib].clone()]
+            }
         };
-        let models = [candidates[ia].clone(), candidates[ib].clone()];
         let now = now_ms();
         let id = random_hex();
         let vote_token = random_hex();
@@ -710,6 +725,7 @@ impl AppState {
             prompt_id: pid,
             prompt_key,
             conversation,
+            named: named.is_some(),
         };
         self.store
             .create_battle(&record)
@@ -724,11 +740,12 @@ impl AppState {
             prompt_ref,
             origin,
             prompt_id: pid,
+            named: named.is_some(),
             inner: Mutex::new(Inner {
                 prompts: vec![text],
                 answers: [vec![String::new()], vec![String::new()]],
                 phase: Phase::Generating,
-                anony: true,
+                anony: named.is_none(),
                 style: StyleRow::default(),
                 stopped: [false; 2],
             }),
@@ -741,6 +758,25 @@ impl AppState {
             .insert(id, battle.clone());
         tokio::spawn(generate(self.clone(), battle.clone(), 0));
         Ok(battle)
+    }
+
+    /// The two models a person chose for a side-by-side battle: both known, enabled, different,
+    /// and able to answer this prompt.
+    fn named_pair(
+        &self,
+        pair: &[String; 2],
+        prompt: &PromptRef,
+    ) -> Result<[Arc<ModelEntry>; 2], FlowError> {
+        let bad = || FlowError::BadModelPair(format!("{:?} and {:?}", pair[0], pair[1]));
+        if pair[0] == pair[1] {
+            return Err(bad());
+        }
+        let pick = |name: &str| {
+            self.find_model(name)
+                .filter(|m| m.is_enabled() && m.backend.can_answer(prompt, 1))
+                .ok_or_else(bad)
+        };
+        Ok([pick(&pair[0])?, pick(&pair[1])?])
     }
 
     fn resolve_prompt(
@@ -1441,7 +1477,12 @@ pub fn public_view(battle: &Battle, include_token: bool) -> serde_json::Value {
         "status": status,
         "followups": battle.followups_allowed() && inner.phase == Phase::Complete,
         "stopped": inner.stopped,
+        "mode": if battle.named { "named" } else { "anony" },
     });
+    if battle.named {
+        // Side by side: the person chose these models, so their names are no secret.
+        v["models"] = json!({"a": battle.models[0].name(), "b": battle.models[1].name()});
+    }
     if include_token && matches!(inner.phase, Phase::Complete | Phase::Generating) {
         v["vote_token"] = json!(battle.vote_token);
     }
@@ -1487,7 +1528,11 @@ pub fn public_view_stored(rec: &BattleRecord, include_token: bool) -> serde_json
         "complete": complete,
         "status": status,
         "followups": false,
+        "mode": if rec.named { "named" } else { "anony" },
     });
+    if rec.named {
+        v["models"] = json!({"a": rec.model_a, "b": rec.model_b});
+    }
     if include_token && !voted && rec.status == BattleStatus::Complete {
         v["vote_token"] = json!(rec.vote_token);
     }

@@ -126,7 +126,7 @@ function reveal(v) {
   $("#name-a").textContent = v.model_a;
   $("#name-b").textContent = v.model_b;
   show("#vote", false); show("#followup", false); show("#after", true);
-  notice(v.anonymous === false ? msg("thanksUnranked") : msg("thanks"));
+  notice(battle && battle.mode === "named" ? msg("thanksNamed") : v.anonymous === false ? msg("thanksUnranked") : msg("thanks"));
   facts([v.model_a, v.model_b]);
   $("#new").focus({ preventScroll: true });
 }
@@ -149,10 +149,13 @@ async function start() {
   const body = {};
   if (bundled && text === bundled.text.trim()) body.prompt_id = bundled.id;
   else if (text) body.prompt = text;
+  // Side by side: the two chosen models, whose names show from the start.
+  if ($("#pick-a")) body.models = [$("#pick-a").value, $("#pick-b").value];
   notice(msg("starting"));
   const [r, j] = await call("POST", "/api/battles", body);
   if (!r.ok) { notice(j.error || msg("couldNotStart")); return; }
   battle = j;
+  if (j.models) { $("#name-a").textContent = j.models.a; $("#name-b").textContent = j.models.b; }
   history.replaceState(null, "", "/battle/" + j.id);
   show("#ask", false);
   notice(msg("answering"));

@@ -768,6 +768,62 @@ fn the_stop_button_ends_the_answers_and_category_boards_have_a_selector() {
     });
 }
 
+#[test]
+#[ignore = "needs chromium and chromedriver; .ci/run runs it with --ignored"]
+fn side_by_side_from_the_battle_page_tab_shows_the_chosen_names_and_counts_nothing() {
+    require_chromium();
+    let dir = std::env::temp_dir().join(format!("versus-browser-named-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = rich_fixture(&dir);
+    let (_server, base) = start_server_with(&dir.join("arena.db"), Some(&config));
+    let (_driver, port) = start_driver();
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        let runs = [
+            (1280u32, 800u32, false, "en-US,en", "en", "Side by side", "Thanks! Side-by-side votes are kept apart and not ranked."),
+            (390, 844, true, "zh-CN,zh;q=0.9", "zh-Hans", "并排对比", "感谢投票！并排对比的投票单独保存，不计入排名。"),
+        ];
+        for (width, height, phone, accept, tag, tab, thanks) in runs {
+            let c = browser(port, (width, height), phone, accept).await;
+            c.goto(&format!("{base}/?prompt_id=3")).await.unwrap();
+            // The tab on the battle page.
+            c.find(Locator::Css("nav.modes a[href='/?mode=named']")).await.unwrap().click().await.unwrap();
+            wait_until("the side-by-side page", Duration::from_secs(10), || async {
+                c.current_url().await.unwrap().query() == Some("mode=named")
+            })
+            .await;
+            let v = c.execute("return [document.documentElement.lang, document.querySelector('nav.modes a[aria-current]').textContent, document.querySelectorAll('#pick-a option').length, document.querySelectorAll('#pick-b option').length]", vec![]).await.unwrap();
+            assert_eq!(v, json!([tag, tab, 4, 4]), "{width}px");
+            c.execute("document.querySelector('#pick-a').value = 'model-three'; document.querySelector('#pick-b').value = 'model-one';", vec![]).await.unwrap();
+            save_shot(&format!("side-by-side-{width}-{tag}.png"), c.screenshot().await.unwrap());
+            c.find(Locator::Id("start")).await.unwrap().click().await.unwrap();
+            // The names show at once, before the vote.
+            wait_until("the chosen names", Duration::from_secs(10), || async {
+                c.execute("return [document.querySelector('#name-a').textContent, document.querySelector('#name-b').textContent]", vec![]).await.unwrap() == json!(["model-three", "model-one"])
+            })
+            .await;
+            wait_until("the vote bar", Duration::from_secs(20), || async {
+                c.execute("return !document.querySelector('#vote').hidden", vec![]).await.unwrap() == json!(true)
+            })
+            .await;
+            c.find(Locator::Css("#vote button[data-winner='model_b']")).await.unwrap().click().await.unwrap();
+            wait_until("the thanks", Duration::from_secs(10), || async {
+                c.execute("return document.querySelector('#notice').textContent", vec![]).await.unwrap() == json!(thanks)
+            })
+            .await;
+            let sw = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap();
+            assert_eq!(sw, json!(true), "{width}px");
+            save_shot(&format!("side-by-side-{width}-{tag}-voted.png"), c.screenshot().await.unwrap());
+            c.close().await.unwrap();
+        }
+        // Two side-by-side votes: the anonymous board has none.
+        versus_arena::state::install_crypto_provider();
+        let text = reqwest::get(format!("{base}/api/leaderboard")).await.unwrap().text().await.unwrap();
+        let board: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(board["counted_votes"], json!(0), "{board}");
+    });
+}
+
 /// axe-core's browser build: `$VERSUS_AXE_JS`, else where `.ci/run` installs it from npm.
 fn axe_source() -> String {
     let path = std::env::var_os("VERSUS_AXE_JS")
@@ -856,6 +912,7 @@ fn no_serious_accessibility_violations_in_english_and_chinese() {
                 for path in [
                     "/leaderboard",
                     "/leaderboard?category=coding",
+                    "/?mode=named",
                     "/race",
                     "/value",
                     "/compute",

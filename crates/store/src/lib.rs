@@ -206,6 +206,8 @@ pub struct NewBattle {
     pub prompt_key: Option<String>,
     /// Conversation so far, as JSON `[{"role","content"}]` (the first user turn).
     pub conversation: String,
+    /// The person chose both models (side by side): stored as mode `named` and not anonymous.
+    pub named: bool,
 }
 
 /// The state of a battle after a turn finished (or failed).
@@ -289,6 +291,8 @@ pub struct BattleRecord {
     pub error: Option<String>,
     /// Category tags, space-separated; empty for battles stored before schema version 2.
     pub categories: String,
+    /// Side by side: the person chose both models (see [`NewBattle::named`]).
+    pub named: bool,
     pub vote: Option<VoteRecord>,
 }
 
@@ -432,9 +436,12 @@ const MIGRATIONS: &[&str] = &[
         value       BLOB NOT NULL
     ) STRICT;
     "#,
-    // 2: category tags of each battle (from its prompts and answers), for per-category boards.
+    // 2: category tags of each battle (from its prompts and answers), for per-category boards;
+    // the mode: 'anony' (the sampler drew the models) or 'named' (the person chose both, side
+    // by side; never on the anonymous board).
     r#"
     ALTER TABLE battles ADD COLUMN categories TEXT NOT NULL DEFAULT '';
+    ALTER TABLE battles ADD COLUMN mode TEXT NOT NULL DEFAULT 'anony';
     "#,
 ];
 
@@ -568,7 +575,7 @@ macro_rules! battle_columns {
     () => {
         "b.id, b.created_ms, b.updated_ms, b.model_a, b.model_b, b.vote_token, b.voter, b.prompt_origin, b.prompt_id, \
      b.prompt_key, b.status, b.anony, b.turns, b.conversation_a, b.conversation_b, b.conv_metadata, b.tokens_a, b.tokens_b, \
-     b.header_a, b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b, b.error, b.categories, \
+     b.header_a, b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b, b.error, b.categories, b.mode, \
      v.seq, v.winner, v.voter AS vote_voter, v.voted_ms, v.counted"
     };
 }
@@ -614,6 +621,7 @@ fn battle_of(row: &sqlx::sqlite::SqliteRow) -> Result<BattleRecord, sqlx::Error>
         style: style_of(row)?,
         error: row.try_get("error")?,
         categories: row.try_get("categories")?,
+        named: row.try_get::<&str, _>("mode")? == "named",
         vote,
     })
 }
@@ -627,7 +635,7 @@ impl Store for SqliteStore {
         Box::pin(async move {
             sqlx::query(
                 "INSERT INTO battles (id, created_ms, updated_ms, model_a, model_b, vote_token, voter, prompt_origin, prompt_id, prompt_key, \
-                 status, conversation_a, conversation_b) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, 'generating', $10, $10)",
+                 status, conversation_a, conversation_b, mode, anony) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, 'generating', $10, $10, $11, $12)",
             )
             .bind(&b.id)
             .bind(b.created_ms)
@@ -639,6 +647,8 @@ impl Store for SqliteStore {
             .bind(b.prompt_id)
             .bind(&b.prompt_key)
             .bind(&b.conversation)
+            .bind(if b.named { "named" } else { "anony" })
+            .bind(!b.named as i64)
             .execute(&self.writer)
             .await?;
             Ok(())
@@ -787,8 +797,8 @@ impl Store for SqliteStore {
                 sqlx::query(
                     "INSERT INTO battles (id, created_ms, updated_ms, model_a, model_b, vote_token, voter, prompt_origin, prompt_id, \
                      prompt_key, status, anony, turns, conversation_a, conversation_b, conv_metadata, tokens_a, tokens_b, header_a, \
-                     header_b, list_a, list_b, bold_a, bold_b, error, categories) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-                     $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
+                     header_b, list_a, list_b, bold_a, bold_b, error, categories, mode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                     $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)",
                 )
                 .bind(&b.id)
                 .bind(b.created_ms)
@@ -816,6 +826,7 @@ impl Store for SqliteStore {
                 .bind(s.bold[1])
                 .bind(&b.error)
                 .bind(&b.categories)
+                .bind(if b.named { "named" } else { "anony" })
                 .execute(&mut *tx)
                 .await?;
                 if let Some(v) = &b.vote {

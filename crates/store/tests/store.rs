@@ -77,6 +77,7 @@ fn battle(id: &str, key: Option<&str>) -> NewBattle {
         prompt_id: None,
         prompt_key: key.map(str::to_string),
         conversation: r#"[{"role":"user","content":"hi"}]"#.into(),
+        named: false,
     }
 }
 
@@ -138,13 +139,20 @@ async fn battle_life_cycle_and_votes(db: Db) {
     assert!(b.anony);
     assert_eq!(b.vote.as_ref().unwrap().winner, "model_a");
     assert_eq!(b.categories, "en coding");
+    assert!(!b.named);
+    // A side-by-side battle is stored as named and not anonymous from its creation.
+    let mut named = battle("n1", None);
+    named.named = true;
+    store.create_battle(&named).await.unwrap();
+    let n = store.battle("n1").await.unwrap().unwrap();
+    assert!(n.named && !n.anony, "{n:?}");
     let secret = store.secret().await.unwrap();
     assert_eq!(secret.len(), 32);
     store.close().await.unwrap();
 
     // Reopen: everything is still there, the secret is unchanged, the schema is not re-applied.
     let store = db.open().await;
-    assert_eq!(store.counts().await.unwrap(), (1, 1));
+    assert_eq!(store.counts().await.unwrap(), (2, 1));
     assert_eq!(store.secret().await.unwrap(), secret);
     assert_eq!(store.integrity_check().await.unwrap(), "ok");
     assert_eq!(store.schema_version().await.unwrap(), 2);
@@ -366,7 +374,9 @@ async fn a_version_1_database_gains_category_tags_and_keeps_its_votes(db: Db) {
         Location::Sqlite(path) => {
             let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
             let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-            sqlx::raw_sql("ALTER TABLE battles DROP COLUMN categories; PRAGMA user_version = 1")
+            sqlx::raw_sql(
+                "ALTER TABLE battles DROP COLUMN categories; ALTER TABLE battles DROP COLUMN mode; PRAGMA user_version = 1",
+            )
                 .execute(&pool)
                 .await
                 .unwrap();
@@ -375,7 +385,7 @@ async fn a_version_1_database_gains_category_tags_and_keeps_its_votes(db: Db) {
         Location::Postgres(url) => {
             let pool = sqlx::PgPool::connect(url).await.unwrap();
             sqlx::raw_sql(
-                "ALTER TABLE battles DROP COLUMN categories; DELETE FROM versus_schema WHERE version = 2",
+                "ALTER TABLE battles DROP COLUMN categories, DROP COLUMN mode; DELETE FROM versus_schema WHERE version = 2",
             )
             .execute(&pool)
             .await
@@ -388,6 +398,7 @@ async fn a_version_1_database_gains_category_tags_and_keeps_its_votes(db: Db) {
     assert_eq!(store.counts().await.unwrap(), (1, 1));
     let old = store.battle("old").await.unwrap().unwrap();
     assert_eq!(old.categories, "");
+    assert!(!old.named && old.anony);
     assert_eq!(old.vote.as_ref().unwrap().winner, "model_a");
     store.create_battle(&battle("new", None)).await.unwrap();
     store.update_battle(&complete("new", None)).await.unwrap();

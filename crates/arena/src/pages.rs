@@ -561,7 +561,9 @@ fn leaderboard_table(
             ui.col_price_out,
         ],
     )
-    .with_class(1, "model");
+    .with_class(1, "model")
+    .with_class(2, "rating")
+    .with_class(3, "ci");
     for m in &report.models {
         let cfg = models
             .iter()

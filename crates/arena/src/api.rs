@@ -431,7 +431,7 @@ impl StreamState {
         match &inner.phase {
             Phase::Generating => false,
             Phase::Complete | Phase::Voting => {
-                self.queue.push_back(event("complete", json!({"turns": inner.prompts.len(), "followups": self.battle.followups_allowed(), "stopped": inner.stopped})));
+                self.queue.push_back(event("complete", json!({"turns": inner.prompts.len(), "followups": self.battle.followups_allowed(), "stopped": inner.stopped_now})));
                 true
             }
             Phase::Voted { .. } => {
@@ -587,7 +587,7 @@ async fn stop(State(state): State<Shared>, Path(id): Path<String>, body: Bytes) 
     };
     match state.stop(&battle, &body.vote_token, sides) {
         Ok(()) => {
-            let stopped = battle.lock().stopped;
+            let stopped = battle.lock().stopped_now;
             json_response(StatusCode::OK, json!({ "stopped": stopped }))
         }
         Err(e) => error_response(e),

@@ -85,6 +85,8 @@ pub struct Inner {
     /// Per side: the person stopped this side's answer (in any turn). The partial answer is
     /// kept and the vote allowed once both sides have ended; stored in `conv_metadata`.
     pub stopped: [bool; 2],
+    /// Per side: stopped in the turn being answered (cleared when a follow-up starts).
+    pub stopped_now: [bool; 2],
 }
 
 /// A battle held in memory while people use it.
@@ -748,6 +750,7 @@ impl AppState {
                 anony: named.is_none(),
                 style: StyleRow::default(),
                 stopped: [false; 2],
+                stopped_now: [false; 2],
             }),
             changed: tokio::sync::watch::channel(0).0,
             touched_ms: AtomicI64::new(now),
@@ -889,6 +892,7 @@ impl AppState {
             inner.prompts.push(prompt);
             inner.answers[0].push(String::new());
             inner.answers[1].push(String::new());
+            inner.stopped_now = [false; 2];
             inner.phase = Phase::Generating;
             inner.prompts.len() - 1
         };
@@ -917,6 +921,7 @@ impl AppState {
             }
             for &side in sides {
                 inner.stopped[side] = true;
+                inner.stopped_now[side] = true;
             }
         }
         battle.bump();
@@ -1343,7 +1348,7 @@ async fn stop_requested(battle: &Battle, side: usize) {
     let mut rx = battle.changed.subscribe();
     loop {
         rx.borrow_and_update();
-        if battle.lock().stopped[side] {
+        if battle.lock().stopped_now[side] {
             return;
         }
         if rx.changed().await.is_err() {
@@ -1476,7 +1481,7 @@ pub fn public_view(battle: &Battle, include_token: bool) -> serde_json::Value {
         "complete": complete,
         "status": status,
         "followups": battle.followups_allowed() && inner.phase == Phase::Complete,
-        "stopped": inner.stopped,
+        "stopped": inner.stopped_now,
         "mode": if battle.named { "named" } else { "anony" },
     });
     if battle.named {

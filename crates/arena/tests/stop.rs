@@ -192,6 +192,42 @@ async fn stopping_each_side_ends_the_answers_and_then_the_vote_counts() {
         events.contains("event: complete") && events.contains("\"stopped\":[true,true]"),
         "{events}"
     );
+    // A follow-up turn after a stop answers afresh (the stop applied to its own turn only),
+    // and can be stopped in turn.
+    let r = arena
+        .post(
+            &format!("/api/battles/{id2}/turns"),
+            json!({"prompt": "And again?", "vote_token": token2}),
+            Some(&voter),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let started_turn = Instant::now();
+    loop {
+        let j = battle_json(&arena, &id2, &voter).await;
+        assert_eq!(
+            j["status"], "generating",
+            "the follow-up ended at once: {j}"
+        );
+        if j["answers"]["a"].as_str().unwrap().contains("word2")
+            && j["answers"]["b"].as_str().unwrap().contains("word2")
+        {
+            assert_eq!(j["stopped"], json!([false, false]));
+            break;
+        }
+        assert!(started_turn.elapsed() < Duration::from_secs(15), "{j}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let r = arena
+        .post(
+            &format!("/api/battles/{id2}/stop"),
+            json!({"vote_token": token2, "side": "both"}),
+            Some(&voter),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let j = arena.wait_settled(&id2, &voter).await;
+    assert_eq!(j["turns"].as_array().unwrap().len(), 2, "{j}");
     assert_eq!(arena.vote(&id2, &token2, "tie", &voter).await.status, 200);
 }
 

@@ -480,7 +480,7 @@ fn rich_fixture(dir: &Path) -> PathBuf {
     std::fs::write(
         &config,
         format!(
-            "[arena]\nstream_chunk_chars = 24\nstream_chunk_ms = 40\nstream_max_ms = 6000\nleaderboard_delay_ms = 10\n\n[[recorded]]\nname = \"rich\"\npath = \"{}\"\n",
+            "[arena]\nstream_chunk_chars = 24\nstream_chunk_ms = 40\nstream_max_ms = 6000\nleaderboard_delay_ms = 10\nbattles_per_minute = 6000\nbattle_burst = 1000\nvotes_per_minute = 6000\nvote_burst = 1000\n\n[[recorded]]\nname = \"rich\"\npath = \"{}\"\n",
             set.display()
         ),
     )
@@ -706,7 +706,7 @@ fn chinese_from_accept_language_and_the_switch_remembers_a_choice() {
 }
 
 #[test]
-#[ignore = "needs chromium and chromedriver; .ci/run runs it with --ignored"]
+#[ignore = "needs chromium, chromedriver and axe-core; .ci/run runs it with --ignored"]
 fn the_stop_button_ends_the_answers_and_category_boards_have_a_selector() {
     require_chromium();
     let dir = std::env::temp_dir().join(format!("versus-browser-stop-{}", std::process::id()));
@@ -765,6 +765,44 @@ fn the_stop_button_ends_the_answers_and_category_boards_have_a_selector() {
             save_shot(&format!("leaderboard-coding-{width}-{tag}.png"), c.screenshot().await.unwrap());
             c.close().await.unwrap();
         }
+        // Enough votes (short answers, through the API) for a ranked table: each ranked model's
+        // interval is drawn as a bar under its numbers, inside the cell.
+        versus_arena::state::install_crypto_provider();
+        let http = reqwest::Client::new();
+        let post = |path: String, body: serde_json::Value| {
+            let http = http.clone();
+            async move {
+                let r = http.post(path).header("content-type", "application/json").header("cookie", format!("versus_voter={:032x}", 9)).body(body.to_string()).send().await.unwrap();
+                let text = r.text().await.unwrap();
+                serde_json::from_str::<serde_json::Value>(&text).unwrap_or(serde_json::Value::Null)
+            }
+        };
+        for k in 0..60 {
+            let b = post(format!("{base}/api/battles"), json!({"prompt_id": 3 + k % 2})).await;
+            let (id, token) = (b["id"].as_str().unwrap().to_string(), b["vote_token"].as_str().unwrap().to_string());
+            let winner = ["model_a", "model_b", "tie"][k % 3];
+            wait_until("a votable battle", Duration::from_secs(20), || {
+                let post = &post;
+                let (id, token) = (id.clone(), token.clone());
+                let base = base.clone();
+                async move { post(format!("{base}/api/battles/{id}/vote"), json!({"winner": winner, "vote_token": token})).await.get("winner").is_some() }
+            })
+            .await;
+        }
+        let c = browser(port, (1280, 900), false, "en").await;
+        wait_until("a ranked table", Duration::from_secs(20), || async {
+            c.goto(&format!("{base}/leaderboard")).await.unwrap();
+            c.find(Locator::Id("ranked")).await.is_ok()
+        })
+        .await;
+        let bars = "return [...document.querySelectorAll('#ranked tbody tr')].map((r) => { const cell = r.querySelector('td.ci').getBoundingClientRect(), bar = r.querySelector('td.ci .ci-bar'), range = bar && bar.querySelector('.ci-range').getBoundingClientRect(), dot = bar && bar.querySelector('.ci-dot').getBoundingClientRect(); return bar !== null && bar.getAttribute('aria-hidden') === 'true' && range.width > 0 && range.left >= cell.left && range.right <= cell.right + 0.5 && dot.left + 4 >= range.left - 0.5 && dot.left + 4 <= range.right + 0.5; })";
+        let v = c.execute(bars, vec![]).await.unwrap();
+        let v = v.as_array().unwrap();
+        assert!(v.len() >= 2 && v.iter().all(|x| *x == json!(true)), "interval bars: {v:?}");
+        save_shot("leaderboard-ranked-1280-en.png", c.screenshot().await.unwrap());
+        let violations = axe_violations(&c, &axe_source()).await;
+        assert!(violations.is_empty(), "axe on the ranked board: {violations:?}");
+        c.close().await.unwrap();
     });
 }
 

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::client::{Shared, client, want_style, with_cookie};
+use crate::client::{BoardQuery, Shared, board_snapshot, client, want_style, with_cookie};
 use crate::config::ModelConfig;
 use crate::export;
 use crate::pages;
@@ -44,6 +44,8 @@ fn error_status(e: &FlowError) -> StatusCode {
         | PromptTooLong { .. }
         | NoBundledPrompts
         | UnknownWinner
+        | UnknownSide
+        | BadModelPair(_)
         | InvalidModel(_)
         | UnusableModel(_) => StatusCode::BAD_REQUEST,
         NoSuchBattle | NoSuchModel => StatusCode::NOT_FOUND,
@@ -54,6 +56,7 @@ fn error_status(e: &FlowError) -> StatusCode {
         | NoAnswers
         | RecordedFollowUp
         | FollowUpNotReady
+        | NotGenerating
         | TooManyTurns { .. }
         | NotContinuable => StatusCode::CONFLICT,
         TooFewModels | BundledPromptsOnly => StatusCode::UNPROCESSABLE_ENTITY,
@@ -265,6 +268,7 @@ pub fn router(state: Shared) -> Router {
         .route("/api/battles/{id}/stream", get(stream_battle))
         .route("/api/battles/{id}/vote", post(vote))
         .route("/api/battles/{id}/turns", post(follow_up))
+        .route("/api/battles/{id}/stop", post(stop))
         .route("/api/leaderboard", get(api_leaderboard))
         .route("/api/leaderboard.svg", get(api_leaderboard_svg))
         .route("/api/models", get(api_models))
@@ -305,6 +309,9 @@ struct CreateBody {
     prompt: Option<String>,
     #[serde(default)]
     prompt_id: Option<i64>,
+    /// Side by side: the two models, A then B (absent: an anonymous battle).
+    #[serde(default)]
+    models: Option<[String; 2]>,
 }
 
 async fn create_battle(
@@ -325,12 +332,14 @@ async fn create_battle(
             &who.ip_key,
             body.prompt,
             body.prompt_id,
+            body.models,
         )
         .await
     {
         Ok(battle) => {
             let inner = battle.lock();
-            let v = json!({
+            let mut v = json!({
+                "mode": if battle.named { "named" } else { "anony" },
                 "id": battle.id,
                 "vote_token": battle.vote_token,
                 "prompt": inner.prompts[0],
@@ -339,6 +348,9 @@ async fn create_battle(
                 "stream": format!("/api/battles/{}/stream", battle.id),
             });
             drop(inner);
+            if battle.named {
+                v["models"] = json!({"a": battle.models[0].name(), "b": battle.models[1].name()});
+            }
             with_cookie(json_response(StatusCode::CREATED, v), &who)
         }
         Err(e) => with_cookie(error_response(e), &who),
@@ -419,7 +431,7 @@ impl StreamState {
         match &inner.phase {
             Phase::Generating => false,
             Phase::Complete | Phase::Voting => {
-                self.queue.push_back(event("complete", json!({"turns": inner.prompts.len(), "followups": self.battle.followups_allowed()})));
+                self.queue.push_back(event("complete", json!({"turns": inner.prompts.len(), "followups": self.battle.followups_allowed(), "stopped": inner.stopped_now})));
                 true
             }
             Phase::Voted { .. } => {
@@ -546,6 +558,44 @@ async fn vote(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct StopBody {
+    vote_token: String,
+    /// "a", "b" or "both" (the default).
+    #[serde(default)]
+    side: Option<String>,
+}
+
+/// `POST /api/battles/{id}/stop`: stops one or both answers while they stream.
+async fn stop(State(state): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let body: StopBody = match parse_json(&body) {
+        Ok(b) => b,
+        Err(e) => return error_response(e),
+    };
+    let sides: &[usize] = match body.side.as_deref().unwrap_or("both") {
+        "a" => &[0],
+        "b" => &[1],
+        "both" => &[0, 1],
+        _ => return error_response(FlowError::UnknownSide),
+    };
+    // Not in memory: the battle ended long ago (or the server restarted).
+    let Some(battle) = state.battle(&id) else {
+        return match state.stored_battle(&id).await {
+            Ok(Some(_)) => error_response(FlowError::NotGenerating),
+            Ok(None) => error_response(FlowError::NoSuchBattle),
+            Err(e) => error_response(e),
+        };
+    };
+    match state.stop(&battle, &body.vote_token, sides) {
+        Ok(()) => {
+            let stopped = battle.lock().stopped_now;
+            json_response(StatusCode::OK, json!({ "stopped": stopped }))
+        }
+        Err(e) => error_response(e),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct TurnBody {
     prompt: String,
     vote_token: String,
@@ -571,14 +621,11 @@ async fn follow_up(State(state): State<Shared>, Path(id): Path<String>, body: By
     }
 }
 
-#[derive(Deserialize)]
-struct BoardQuery {
-    #[serde(default)]
-    style: Option<String>,
-}
-
 async fn api_leaderboard(State(state): State<Shared>, Query(q): Query<BoardQuery>) -> Response {
-    let snap = state.leaderboard.snapshot();
+    let snap = match board_snapshot(&state, q.category.as_deref()).await {
+        Ok((_, snap)) => snap,
+        Err(e) => return json_response(StatusCode::BAD_REQUEST, json!({ "error": e })),
+    };
     let demo = state.demo_notice();
     match snap.board(want_style(&state, &q.style)) {
         Ok(b) if demo.is_none() => (
@@ -603,7 +650,10 @@ async fn api_leaderboard(State(state): State<Shared>, Query(q): Query<BoardQuery
 }
 
 async fn api_leaderboard_svg(State(state): State<Shared>, Query(q): Query<BoardQuery>) -> Response {
-    let snap = state.leaderboard.snapshot();
+    let snap = match board_snapshot(&state, q.category.as_deref()).await {
+        Ok((_, snap)) => snap,
+        Err(e) => return json_response(StatusCode::BAD_REQUEST, json!({ "error": e })),
+    };
     match snap.board(want_style(&state, &q.style)) {
         Ok(b) => (
             StatusCode::OK,

@@ -19,6 +19,8 @@ pub struct CountedVote {
     pub winner: Winner,
     pub tstamp: f64,
     pub style: StyleCounts,
+    /// Bit `i` set when the vote belongs to the board [`crate::categories::BOARDS`]`[i]`.
+    pub boards: u8,
 }
 
 impl CountedVote {
@@ -46,6 +48,7 @@ impl CountedVote {
                 list: v.style.list,
                 bold: v.style.bold,
             },
+            boards: crate::categories::board_mask(&v.categories),
         })
     }
 }
@@ -124,6 +127,8 @@ pub struct Snapshot {
     pub provisional: Vec<Provisional>,
     /// The fewest counted votes a model needs to be rated.
     pub min_votes: usize,
+    /// When this snapshot was computed (ms since the Unix epoch), shown as "last updated".
+    pub computed_ms: i64,
 }
 
 /// Why a model with counted votes is listed apart instead of rated.
@@ -292,6 +297,7 @@ impl Snapshot {
             style_default,
             provisional: Vec::new(),
             min_votes: DEFAULT_MIN_VOTES,
+            computed_ms: now_ms(),
         }
     }
 
@@ -396,7 +402,17 @@ pub fn compute(votes: &[CountedVote], style_default: bool, min_votes: usize) -> 
         style_default,
         provisional,
         min_votes,
+        computed_ms: now_ms(),
     }
+}
+
+/// The counted votes of one category board ([`crate::categories::BOARDS`]`[board]`).
+pub fn board_votes(votes: &[CountedVote], board: usize) -> Vec<CountedVote> {
+    votes
+        .iter()
+        .filter(|v| v.boards & (1 << board) != 0)
+        .cloned()
+        .collect()
 }
 
 /// Shared leaderboard state: counted votes and the latest snapshot.
@@ -415,6 +431,9 @@ pub struct Leaderboard {
     min_votes: usize,
     /// Bumped after each recomputation (tests wait on it).
     generation: tokio::sync::watch::Sender<u64>,
+    /// Category boards computed on request, each with the number of counted votes it saw
+    /// (votes only grow, so an equal count means nothing new).
+    category: Mutex<HashMap<usize, (usize, Arc<Snapshot>)>>,
 }
 
 impl Leaderboard {
@@ -435,6 +454,48 @@ impl Leaderboard {
             style_default,
             min_votes,
             generation: tokio::sync::watch::channel(0).0,
+            category: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The board of category `board` ([`crate::categories::BOARDS`] index), computed on the
+    /// first request after new votes (off the async workers) and kept until the next vote.
+    /// Per-category boards are asked for far less often than the overall one, so they are not
+    /// recomputed after every vote.
+    pub async fn category_snapshot(self: &Arc<Self>, board: usize) -> Arc<Snapshot> {
+        let votes = self.votes.lock().unwrap_or_else(|e| e.into_inner()).len();
+        if let Some((n, snap)) = self
+            .category
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&board)
+            && *n == votes
+        {
+            return snap.clone();
+        }
+        let me = self.clone();
+        let computed = tokio::task::spawn_blocking(move || {
+            let all = me.votes.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let n = all.len();
+            (
+                n,
+                compute(&board_votes(&all, board), me.style_default, me.min_votes),
+            )
+        })
+        .await;
+        match computed {
+            Ok((n, snap)) => {
+                let snap = Arc::new(snap);
+                self.category
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(board, (n, snap.clone()));
+                snap
+            }
+            Err(e) => {
+                tracing::error!("category leaderboard computation panicked: {e}");
+                Arc::new(Snapshot::empty(self.style_default))
+            }
         }
     }
 
@@ -521,6 +582,13 @@ impl Leaderboard {
             }
         }
     }
+}
+
+/// Milliseconds since the Unix epoch (0 before it), for "last updated".
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 fn fmt_num(x: f64) -> String {
@@ -637,6 +705,8 @@ mod tests {
             conv_metadata: "{}".into(),
             style: Default::default(),
             error: None,
+            categories: String::new(),
+            named: false,
             vote: Some(versus_store::VoteRecord {
                 seq,
                 winner: if seq % 2 == 0 { "model_a" } else { "model_b" }.into(),
@@ -694,6 +764,7 @@ mod tests {
                 list: [0.0; 2],
                 bold: [0.0; 2],
             },
+            boards: 0,
         }
     }
 

@@ -210,6 +210,37 @@ pub fn want_style(state: &AppState, q: &Option<String>) -> bool {
     }
 }
 
+#[derive(serde::Deserialize)]
+pub(crate) struct BoardQuery {
+    #[serde(default)]
+    pub style: Option<String>,
+    /// A category board ([`crate::categories::BOARDS`]); absent or empty: the overall board.
+    #[serde(default)]
+    pub category: Option<String>,
+}
+
+/// The snapshot a `?category=` asks for: the overall one when absent or empty, else the
+/// category's (`Err` names the known categories).
+pub(crate) async fn board_snapshot(
+    state: &AppState,
+    category: Option<&str>,
+) -> Result<(Option<usize>, Arc<crate::board::Snapshot>), String> {
+    match category.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok((None, state.leaderboard.snapshot())),
+        Some(c) => match crate::categories::board_index(c) {
+            Some(i) => Ok((Some(i), state.leaderboard.category_snapshot(i).await)),
+            None => Err(format!(
+                "unknown category {c:?}; expected one of: {}",
+                crate::categories::BOARDS
+                    .iter()
+                    .map(|(id, _)| *id)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

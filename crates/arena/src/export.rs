@@ -6,10 +6,33 @@
 //! conversation that revealed a model's identity, and `dedup_tag: {"sampled": false}` for a
 //! prompt over the repetition cap (the CSV has an `anony` column and a `dedup_sampled` column,
 //! filter with `--where dedup_sampled=true`).
+//!
+//! Each battle's stored category tags go out as LMArena's fields: `language` ("English",
+//! "Chinese", "other") and `category_tag: {"versus_v1": {"coding": …, "math": …, "long_query":
+//! …, "multi_turn": …}}` (the CSV holds the same JSON text in its `category_tag` column), so
+//! `versus rank --category coding` or `--language Chinese` on an export gives the arena's
+//! board of that category. Battles stored before the tags existed have neither (an empty
+//! `language`, no `category_tag`): they are on the overall board only, there as here.
 
 use versus_store::BattleRecord;
 
 use crate::backend::ChatMessage;
+use crate::categories::{CATEGORY_TAG_KEY, FLAGS, has_tag, language_name, stored_language};
+
+/// The export's `language` of stored tags ("" for untagged battles).
+fn language_field(stored: &str) -> &'static str {
+    stored_language(stored).map_or("", language_name)
+}
+
+/// The export's `category_tag` of stored tags (`None` for untagged battles).
+fn category_tag(stored: &str) -> Option<serde_json::Value> {
+    stored_language(stored)?;
+    let flags: serde_json::Map<String, serde_json::Value> = FLAGS
+        .iter()
+        .map(|f| (f.to_string(), serde_json::Value::Bool(has_tag(stored, f))))
+        .collect();
+    Some(serde_json::json!({ CATEGORY_TAG_KEY: flags }))
+}
 
 /// An export format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +79,7 @@ pub fn battle_log_entry(rec: &BattleRecord) -> serde_json::Value {
     let meta: serde_json::Value =
         serde_json::from_str(&rec.conv_metadata).unwrap_or_else(|_| serde_json::json!({}));
     let counted = vote.is_some_and(|v| v.counted);
-    serde_json::json!({
+    let mut entry = serde_json::json!({
         "question_id": rec.id,
         "model_a": rec.model_a,
         "model_b": rec.model_b,
@@ -66,14 +89,18 @@ pub fn battle_log_entry(rec: &BattleRecord) -> serde_json::Value {
         "conversation_b": conv(&rec.conversation_b),
         "turn": rec.turns,
         "anony": rec.anony,
-        "language": "",
+        "language": language_field(&rec.categories),
         "tstamp": vote.map(|v| v.voted_ms as f64 / 1000.0).unwrap_or(rec.created_ms as f64 / 1000.0),
         "conv_metadata": meta,
         "dedup_tag": {"high_freq": !counted, "sampled": counted},
         "prompt_origin": rec.origin.as_str(),
         "prompt_id": rec.prompt_id,
         "created_tstamp": rec.created_ms as f64 / 1000.0,
-    })
+    });
+    if let (Some(tag), Some(map)) = (category_tag(&rec.categories), entry.as_object_mut()) {
+        map.insert("category_tag".into(), tag);
+    }
+    entry
 }
 
 /// Why an export could not be written (only the CSV writer can fail).
@@ -129,6 +156,8 @@ pub fn render(records: &[BattleRecord], format: ExportFormat) -> Result<String, 
                 "list_count_b",
                 "bold_count_a",
                 "bold_count_b",
+                "language",
+                "category_tag",
             ])?;
             for (r, v) in records
                 .iter()
@@ -154,6 +183,8 @@ pub fn render(records: &[BattleRecord], format: ExportFormat) -> Result<String, 
                     n(r.style.list[1]),
                     n(r.style.bold[0]),
                     n(r.style.bold[1]),
+                    language_field(&r.categories).to_string(),
+                    category_tag(&r.categories).map_or(String::new(), |t| t.to_string()),
                 ])?;
             }
             let bytes = w

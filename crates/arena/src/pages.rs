@@ -17,7 +17,7 @@ use versus_present::i18n::fill;
 use versus_present::{HtmlTable, Lang, SafeHtml, Table, Ui, render_markdown};
 
 use crate::board::{BoardError, ProvisionalReason};
-use crate::client::{Shared, client, want_style, with_cookie};
+use crate::client::{BoardQuery, Shared, client, want_style, with_cookie};
 use crate::state::{public_view, public_view_stored};
 
 const SCRIPT: &str = include_str!("../static/arena.js");
@@ -199,6 +199,7 @@ struct View {
     turns: Vec<(String, String, String)>,
     names: Option<(String, String)>,
     status: String,
+    named: bool,
 }
 
 fn view_of(v: &serde_json::Value) -> View {
@@ -213,17 +214,23 @@ fn view_of(v: &serde_json::Value) -> View {
                 .collect()
         })
         .unwrap_or_default();
-    let names = v.get("vote").map(|vote| {
-        (
-            vote["model_a"].as_str().unwrap_or("").to_string(),
-            vote["model_b"].as_str().unwrap_or("").to_string(),
-        )
+    // Names after the vote, or from the start of a side-by-side battle.
+    let names = v.get("vote").or_else(|| v.get("models")).map(|m| {
+        let name = |k: &str, alt: &str| {
+            m.get(k)
+                .or_else(|| m.get(alt))
+                .and_then(|n| n.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        (name("model_a", "a"), name("model_b", "b"))
     });
     View {
         id: v["id"].as_str().unwrap_or("").to_string(),
         turns,
         names,
         status: v["status"].as_str().unwrap_or("").to_string(),
+        named: v["mode"] == "named",
     }
 }
 
@@ -279,6 +286,9 @@ struct BattlePage<'a> {
     max_prompt_chars: usize,
     prompt_text: &'a str,
     panes: [Pane<'a>; 2],
+    /// Side by side: the person picks both models (from `choices`) and sees their names.
+    named: bool,
+    choices: Vec<String>,
 }
 
 /// `templates/not_found.html`.
@@ -295,8 +305,10 @@ fn battle_page_html(
     here: &str,
     view: Option<&View>,
     bundled: Option<&(i64, String)>,
+    named: bool,
 ) -> Response {
     let ui = lang.ui();
+    let named = view.map_or(named, |v| v.named);
     let free = state.accepts_free_prompts();
     let (prompt_text, prompt_id) = match (view, bundled) {
         (None, Some((id, text))) => (text.as_str(), id.to_string()),
@@ -337,7 +349,13 @@ fn battle_page_html(
         free,
         prompt_id,
         status: view.map_or("", |v| v.status.as_str()),
-        hint: if free { ui.hint_free } else { ui.hint_recorded },
+        hint: if named {
+            ui.hint_named
+        } else if free {
+            ui.hint_free
+        } else {
+            ui.hint_recorded
+        },
         prompt_label: if free {
             ui.prompt_label_free
         } else {
@@ -347,6 +365,13 @@ fn battle_page_html(
         max_prompt_chars: state.settings.max_prompt_chars,
         prompt_text,
         panes: [pane(0), pane(1)],
+        named,
+        choices: state
+            .model_list()
+            .iter()
+            .filter(|m| m.is_enabled())
+            .map(|m| m.name().to_string())
+            .collect(),
     })
 }
 
@@ -355,9 +380,12 @@ pub struct IndexQuery {
     /// Start with this bundled prompt (a shareable link to a prompt).
     #[serde(default)]
     prompt_id: Option<i64>,
+    /// `named`: side by side, the person picks both models.
+    #[serde(default)]
+    mode: Option<String>,
 }
 
-/// `GET /`: a new battle.
+/// `GET /`: a new battle (`?mode=named`: side by side).
 pub async fn index(
     State(state): State<Shared>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -367,11 +395,28 @@ pub async fn index(
     let who = client(&state, &headers, addr, true);
     let chosen = q.prompt_id.and_then(|id| state.bundled_prompt(id));
     let bundled = chosen.or_else(|| state.random_prompt().map(|(_, id, text)| (id, text)));
-    let here = q
-        .prompt_id
-        .map_or_else(|| "/".to_string(), |id| format!("/?prompt_id={id}"));
+    let named = q.mode.as_deref() == Some("named");
+    let mut query = Vec::new();
+    if named {
+        query.push("mode=named".to_string());
+    }
+    if let Some(id) = q.prompt_id {
+        query.push(format!("prompt_id={id}"));
+    }
+    let here = if query.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/?{}", query.join("&"))
+    };
     with_cookie(
-        battle_page_html(&state, page_lang(&headers), &here, None, bundled.as_ref()),
+        battle_page_html(
+            &state,
+            page_lang(&headers),
+            &here,
+            None,
+            bundled.as_ref(),
+            named,
+        ),
         &who,
     )
 }
@@ -399,7 +444,7 @@ pub async fn battle_page(
         Some(v) => {
             let view = view_of(&v);
             let here = format!("/battle/{}", view.id);
-            battle_page_html(&state, lang, &here, Some(&view), None)
+            battle_page_html(&state, lang, &here, Some(&view), None, false)
         }
         None => {
             let mut response = html_page(&NotFoundPage {
@@ -413,10 +458,48 @@ pub async fn battle_page(
     with_cookie(response, &who)
 }
 
-#[derive(Deserialize)]
-pub struct BoardQuery {
-    #[serde(default)]
-    style: Option<String>,
+/// One link of the leaderboard's category selector.
+pub(crate) struct CategoryLink {
+    pub label: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+/// The label of a board of [`crate::categories::BOARDS`] in the page's language.
+fn category_label(ui: &Ui, id: &str) -> &'static str {
+    match id {
+        "coding" => ui.cat_coding,
+        "math" => ui.cat_math,
+        "long_query" => ui.cat_long_query,
+        "multi_turn" => ui.cat_multi_turn,
+        "zh" => ui.cat_zh,
+        "en" => ui.cat_en,
+        _ => ui.cat_overall,
+    }
+}
+
+/// The leaderboard's address with these settings (`style`: only when asked for explicitly).
+fn board_href(category: Option<&str>, style: Option<bool>) -> String {
+    let mut q = Vec::new();
+    if let Some(c) = category {
+        q.push(format!("category={c}"));
+    }
+    if let Some(s) = style {
+        q.push(format!("style={}", s as u8));
+    }
+    if q.is_empty() {
+        "/leaderboard".to_string()
+    } else {
+        format!("/leaderboard?{}", q.join("&"))
+    }
+}
+
+/// `ms` since the Unix epoch as `YYYY-MM-DD HH:MM UTC`.
+fn utc_minutes(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let date = versus_race::Date::from_days_since_epoch(secs.div_euclid(86_400));
+    let day = secs.rem_euclid(86_400);
+    format!("{date} {:02}:{:02} UTC", day / 3600, day % 3600 / 60)
 }
 
 fn or_dash(s: Option<&str>) -> String {
@@ -435,6 +518,16 @@ struct LeaderboardPage<'a> {
     title: &'static str,
     chrome: Chrome,
     style: bool,
+    /// The category selector: overall first, then each of [`crate::categories::BOARDS`].
+    categories: Vec<CategoryLink>,
+    /// The label of the category shown, when not the overall board.
+    category: Option<&'static str>,
+    /// The other view (with or without style control) of the same category.
+    style_toggle: String,
+    updated: String,
+    json_href: String,
+    /// The `versus rank` flag that selects the same votes from an export (` --category coding`).
+    rank_flag: String,
     counted: String,
     /// Set when the board includes recorded (public) answers: shown above the table.
     demo: bool,
@@ -468,7 +561,9 @@ fn leaderboard_table(
             ui.col_price_out,
         ],
     )
-    .with_class(1, "model");
+    .with_class(1, "model")
+    .with_class(2, "rating")
+    .with_class(3, "ci");
     for m in &report.models {
         let cfg = models
             .iter()
@@ -542,7 +637,26 @@ pub async fn leaderboard_page(
     let lang = page_lang(&headers);
     let ui = lang.ui();
     let style = want_style(&state, &q.style);
-    let snap = state.leaderboard.snapshot();
+    let (board_index, snap) =
+        match crate::client::board_snapshot(&state, q.category.as_deref()).await {
+            Ok(x) => x,
+            // An unknown category (a mistyped address): the overall board, marked as such.
+            Err(_) => (None, state.leaderboard.snapshot()),
+        };
+    let category_id = board_index.map(|i| crate::categories::BOARDS[i].0);
+    let explicit_style = q.style.as_ref().map(|_| style);
+    let mut categories = vec![CategoryLink {
+        label: ui.cat_overall,
+        href: board_href(None, explicit_style),
+        current: category_id.is_none(),
+    }];
+    for (id, _) in crate::categories::BOARDS {
+        categories.push(CategoryLink {
+            label: category_label(ui, id),
+            href: board_href(Some(id), explicit_style),
+            current: category_id == Some(id),
+        });
+    }
     let models = state.model_list();
     let computed = snap
         .board(style)
@@ -560,21 +674,27 @@ pub async fn leaderboard_page(
             }
         });
     let provisional = provisional_table(ui, &snap);
-    let here = match q.style.as_deref() {
-        Some(s) => format!(
-            "/leaderboard?style={}",
-            if want_style(&state, &Some(s.to_string())) {
-                1
-            } else {
-                0
-            }
-        ),
-        None => "/leaderboard".to_string(),
-    };
+    let here = board_href(category_id, explicit_style);
     html_page(&LeaderboardPage {
         title: ui.board_title,
         chrome: Chrome::new(lang, &here),
         style,
+        categories,
+        category: category_id.map(|id| category_label(ui, id)),
+        style_toggle: board_href(category_id, Some(!style)),
+        updated: fill(
+            ui.board_updated,
+            &[("time", &utc_minutes(snap.computed_ms))],
+        ),
+        json_href: match category_id {
+            Some(c) => format!("/api/leaderboard?category={c}"),
+            None => "/api/leaderboard".to_string(),
+        },
+        rank_flag: match board_index.map(|i| crate::categories::BOARDS[i].1) {
+            Some(crate::categories::BoardFilter::Category(c)) => format!(" --category {c}"),
+            Some(crate::categories::BoardFilter::Language(l)) => format!(" --language {l}"),
+            None => String::new(),
+        },
         counted: fill(ui.board_counted, &[("n", &snap.counted.to_string())]),
         demo: state.demo_notice().is_some(),
         board: shown,

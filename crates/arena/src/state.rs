@@ -82,6 +82,11 @@ pub struct Inner {
     pub anony: bool,
     /// Style counts of the completed answers (set when a turn completes).
     pub style: StyleRow,
+    /// Per side: the person stopped this side's answer (in any turn). The partial answer is
+    /// kept and the vote allowed once both sides have ended; stored in `conv_metadata`.
+    pub stopped: [bool; 2],
+    /// Per side: stopped in the turn being answered (cleared when a follow-up starts).
+    pub stopped_now: [bool; 2],
 }
 
 /// A battle held in memory while people use it.
@@ -95,6 +100,9 @@ pub struct Battle {
     pub prompt_ref: PromptRef,
     pub origin: PromptOrigin,
     pub prompt_id: Option<i64>,
+    /// Side by side: the person chose both models, whose names are shown from the start; the
+    /// battle is stored as named and never counted on the anonymous board.
+    pub named: bool,
     pub inner: Mutex<Inner>,
     /// Bumped on every change; streams wait on it.
     pub changed: tokio::sync::watch::Sender<u64>,
@@ -164,6 +172,12 @@ pub enum FlowError {
     RecordedFollowUp,
     #[error("a follow-up needs both answers complete and no vote yet")]
     FollowUpNotReady,
+    #[error("the answers have already ended")]
+    NotGenerating,
+    #[error("side by side needs two different enabled models that can answer this prompt; got {0}")]
+    BadModelPair(String),
+    #[error("side must be \"a\", \"b\" or \"both\"")]
+    UnknownSide,
     #[error("at most {max} turns per battle")]
     TooManyTurns { max: usize },
     #[error("this battle can no longer be continued")]
@@ -641,6 +655,7 @@ impl AppState {
         client_ip_key: &str,
         prompt: Option<String>,
         prompt_id: Option<i64>,
+        named: Option<[String; 2]>,
     ) -> Result<Arc<Battle>, FlowError> {
         let s = &self.settings;
         self.limiter
@@ -658,12 +673,16 @@ impl AppState {
             )
             .map_err(FlowError::RateLimited)?;
         let (text, prompt_ref, origin, pid) = self.resolve_prompt(prompt, prompt_id)?;
+        let chosen = match &named {
+            Some(pair) => Some(self.named_pair(pair, &prompt_ref)?),
+            None => None,
+        };
         let candidates: Vec<Arc<ModelEntry>> = self
             .model_list()
             .into_iter()
             .filter(|m| m.is_enabled() && m.backend.can_answer(&prompt_ref, 1))
             .collect();
-        if candidates.len() < 2 {
+        if chosen.is_none() && candidates.len() < 2 {
             return Err(if self.accepts_free_prompts() {
                 FlowError::TooFewModels
             } else {
@@ -678,11 +697,16 @@ impl AppState {
                 Candidate { battles, interval }
             })
             .collect();
-        let (ia, ib) = {
-            let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
-            draw_pair(s.sampler, &cands, &mut *rng).ok_or(FlowError::Internal("no pair"))?
+        let models = match chosen {
+            Some(pair) => pair,
+            None => {
+                let (ia, ib) = {
+                    let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+                    draw_pair(s.sampler, &cands, &mut *rng).ok_or(FlowError::Internal("no pair"))?
+                };
+                [candidates[ia].clone(), candidates[ib].clone()]
+            }
         };
-        let models = [candidates[ia].clone(), candidates[ib].clone()];
         let now = now_ms();
         let id = random_hex();
         let vote_token = random_hex();
@@ -703,6 +727,7 @@ impl AppState {
             prompt_id: pid,
             prompt_key,
             conversation,
+            named: named.is_some(),
         };
         self.store
             .create_battle(&record)
@@ -717,12 +742,15 @@ impl AppState {
             prompt_ref,
             origin,
             prompt_id: pid,
+            named: named.is_some(),
             inner: Mutex::new(Inner {
                 prompts: vec![text],
                 answers: [vec![String::new()], vec![String::new()]],
                 phase: Phase::Generating,
-                anony: true,
+                anony: named.is_none(),
                 style: StyleRow::default(),
+                stopped: [false; 2],
+                stopped_now: [false; 2],
             }),
             changed: tokio::sync::watch::channel(0).0,
             touched_ms: AtomicI64::new(now),
@@ -733,6 +761,25 @@ impl AppState {
             .insert(id, battle.clone());
         tokio::spawn(generate(self.clone(), battle.clone(), 0));
         Ok(battle)
+    }
+
+    /// The two models a person chose for a side-by-side battle: both known, enabled, different,
+    /// and able to answer this prompt.
+    fn named_pair(
+        &self,
+        pair: &[String; 2],
+        prompt: &PromptRef,
+    ) -> Result<[Arc<ModelEntry>; 2], FlowError> {
+        let bad = || FlowError::BadModelPair(format!("{:?} and {:?}", pair[0], pair[1]));
+        if pair[0] == pair[1] {
+            return Err(bad());
+        }
+        let pick = |name: &str| {
+            self.find_model(name)
+                .filter(|m| m.is_enabled() && m.backend.can_answer(prompt, 1))
+                .ok_or_else(bad)
+        };
+        Ok([pick(&pair[0])?, pick(&pair[1])?])
     }
 
     fn resolve_prompt(
@@ -845,6 +892,7 @@ impl AppState {
             inner.prompts.push(prompt);
             inner.answers[0].push(String::new());
             inner.answers[1].push(String::new());
+            inner.stopped_now = [false; 2];
             inner.phase = Phase::Generating;
             inner.prompts.len() - 1
         };
@@ -857,6 +905,27 @@ impl AppState {
         battle.bump();
         tokio::spawn(generate(self.clone(), battle.clone(), turn));
         Ok(turn)
+    }
+
+    /// Stops the answers of `sides` (0 = A, 1 = B) of a battle still answering: each stopped
+    /// side keeps what it has written so far and counts as ended. Only the person who
+    /// started the battle (the vote token) may stop it.
+    pub fn stop(&self, battle: &Battle, token: &str, sides: &[usize]) -> Result<(), FlowError> {
+        if !constant_time_eq(token.as_bytes(), battle.vote_token.as_bytes()) {
+            return Err(FlowError::WrongVoteToken);
+        }
+        {
+            let mut inner = battle.lock();
+            if inner.phase != Phase::Generating {
+                return Err(FlowError::NotGenerating);
+            }
+            for &side in sides {
+                inner.stopped[side] = true;
+                inner.stopped_now[side] = true;
+            }
+        }
+        battle.bump();
+        Ok(())
     }
 
     /// The stored form of a battle's current state (style counts, anonymity, metadata).
@@ -888,7 +957,12 @@ impl AppState {
         let a = text::side_counts(inner.answers[0].iter().map(String::as_str));
         let b = text::side_counts(inner.answers[1].iter().map(String::as_str));
         let user_tokens: u32 = inner.prompts.iter().map(|p| text::token_count(p)).sum();
-        let meta = text::conv_metadata(user_tokens, a, b, inner.prompts.len());
+        let mut meta = text::conv_metadata(user_tokens, a, b, inner.prompts.len());
+        if inner.stopped.iter().any(|s| *s)
+            && let Some(map) = meta.as_object_mut()
+        {
+            map.insert("stopped".into(), serde_json::json!(inner.stopped));
+        }
         let style = StyleRow {
             tokens: [a.0 as f64, b.0 as f64],
             header: [a.1.header_total() as f64, b.1.header_total() as f64],
@@ -897,6 +971,7 @@ impl AppState {
         };
         let prompt_key = (battle.origin == PromptOrigin::User)
             .then(|| text::prompt_key(inner.prompts.iter().map(String::as_str)));
+        let categories = categories_of(&inner);
         BattleUpdate {
             id: battle.id.clone(),
             updated_ms: now_ms(),
@@ -909,6 +984,7 @@ impl AppState {
             style,
             error,
             prompt_key,
+            categories,
         }
     }
 
@@ -1077,9 +1153,10 @@ impl AppState {
                 b.models[1].name().to_string(),
                 inner.anony,
                 inner.style,
+                categories_of(&inner),
             )
         });
-        let (model_a, model_b, anony, style) = match from_memory {
+        let (model_a, model_b, anony, style, categories) = match from_memory {
             Some(x) => x,
             None => {
                 let rec = self
@@ -1088,7 +1165,13 @@ impl AppState {
                     .await
                     .map_err(FlowError::store("reading the battle"))?;
                 let Some(rec) = rec else { return Ok(None) };
-                (rec.model_a, rec.model_b, rec.anony, rec.style)
+                (
+                    rec.model_a,
+                    rec.model_b,
+                    rec.anony,
+                    rec.style,
+                    rec.categories,
+                )
             }
         };
         Ok(Some(VoteRow {
@@ -1100,6 +1183,7 @@ impl AppState {
             anony,
             counted,
             style,
+            categories,
         }))
     }
 
@@ -1259,7 +1343,22 @@ fn build_model(
     })
 }
 
-/// Generates turn `turn` of both sides, then stores the battle as complete (or failed).
+/// Resolves once `side` of `battle` is asked to stop (see [`AppState::stop`]).
+async fn stop_requested(battle: &Battle, side: usize) {
+    let mut rx = battle.changed.subscribe();
+    loop {
+        rx.borrow_and_update();
+        if battle.lock().stopped_now[side] {
+            return;
+        }
+        if rx.changed().await.is_err() {
+            return std::future::pending().await;
+        }
+    }
+}
+
+/// Generates turn `turn` of both sides, then stores the battle as complete (or failed). A side
+/// the person stops ends there with its partial answer, as if its model had finished.
 async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
     let run_side = |side: usize| {
         let state = state.clone();
@@ -1287,10 +1386,16 @@ async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
                 b2.lock().answers[side][turn].push_str(chunk);
                 b2.bump();
             };
-            battle.models[side]
-                .backend
-                .stream(&messages, &battle.prompt_ref, &state.settings, &mut sink)
-                .await
+            let answer = battle.models[side].backend.stream(
+                &messages,
+                &battle.prompt_ref,
+                &state.settings,
+                &mut sink,
+            );
+            tokio::select! {
+                r = answer => r,
+                () = stop_requested(&battle, side) => Ok(()),
+            }
         }
     };
     let result = futures_util::future::try_join(run_side(0), run_side(1)).await;
@@ -1346,6 +1451,15 @@ async fn generate(state: Arc<AppState>, battle: Arc<Battle>, turn: usize) {
     battle.bump();
 }
 
+/// The stored category tags of a battle's conversation so far (prompts and answers).
+fn categories_of(inner: &Inner) -> String {
+    crate::categories::categorize_battle(
+        &inner.prompts,
+        inner.answers.iter().flatten().map(String::as_str),
+    )
+    .stored()
+}
+
 /// A battle's public view (no model names unless voted).
 pub fn public_view(battle: &Battle, include_token: bool) -> serde_json::Value {
     let inner = battle.lock();
@@ -1367,7 +1481,13 @@ pub fn public_view(battle: &Battle, include_token: bool) -> serde_json::Value {
         "complete": complete,
         "status": status,
         "followups": battle.followups_allowed() && inner.phase == Phase::Complete,
+        "stopped": inner.stopped_now,
+        "mode": if battle.named { "named" } else { "anony" },
     });
+    if battle.named {
+        // Side by side: the person chose these models, so their names are no secret.
+        v["models"] = json!({"a": battle.models[0].name(), "b": battle.models[1].name()});
+    }
     if include_token && matches!(inner.phase, Phase::Complete | Phase::Generating) {
         v["vote_token"] = json!(battle.vote_token);
     }
@@ -1413,7 +1533,11 @@ pub fn public_view_stored(rec: &BattleRecord, include_token: bool) -> serde_json
         "complete": complete,
         "status": status,
         "followups": false,
+        "mode": if rec.named { "named" } else { "anony" },
     });
+    if rec.named {
+        v["models"] = json!({"a": rec.model_a, "b": rec.model_b});
+    }
     if include_token && !voted && rec.status == BattleStatus::Complete {
         v["vote_token"] = json!(rec.vote_token);
     }

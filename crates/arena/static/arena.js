@@ -75,15 +75,35 @@ function listen() {
   source.addEventListener("reset", () => { $("#turns-a").textContent = ""; $("#turns-b").textContent = ""; });
   source.addEventListener("turn", (e) => { const d = JSON.parse(e.data); answerBox("a", d.turn, d.prompt); answerBox("b", d.turn, d.prompt); });
   source.addEventListener("delta", (e) => { const d = JSON.parse(e.data); setAnswer(answerBox(d.side, d.turn), d.html); });
-  source.addEventListener("complete", (e) => { source.close(); ready(JSON.parse(e.data).followups); });
-  source.addEventListener("voted", () => { source.close(); refresh(); });
-  source.addEventListener("failed", (e) => { source.close(); notice(JSON.parse(e.data).message); show("#after", true); });
+  source.addEventListener("complete", (e) => { source.close(); const d = JSON.parse(e.data); ready(d.followups, d.stopped); });
+  source.addEventListener("voted", () => { source.close(); show("#stop", false); refresh(); });
+  // A model failed: the catalogue's words, never the server's error text.
+  source.addEventListener("failed", () => { source.close(); show("#stop", false); notice(msg("failed")); show("#after", true); });
+  stopBar();
 }
 
-function ready(followups) {
+// The stop buttons, while the answers stream, for the person who started the battle.
+function stopBar() {
+  const mine = !!(battle && battle.vote_token);
+  show("#stop", mine);
+  for (const b of document.querySelectorAll("#stop button")) b.disabled = false;
+}
+
+async function stop(side) {
+  const [r, j] = await call("POST", "/api/battles/" + battle.id + "/stop", { vote_token: battle.vote_token, side });
+  if (!r.ok) { if (r.status !== 409) notice(j.error); return; }
+  const s = j.stopped || [false, false];
+  $('#stop [data-side="a"]').disabled = !!s[0];
+  $('#stop [data-side="b"]').disabled = !!s[1];
+  $('#stop [data-side="both"]').disabled = !!(s[0] && s[1]);
+}
+
+function ready(followups, stopped) {
+  show("#stop", false);
   show("#vote", !!(battle && battle.vote_token));
   show("#followup", !!followups && !!(battle && battle.vote_token));
-  notice(battle && battle.vote_token ? msg("complete") : msg("waiting"));
+  const wasStopped = Array.isArray(stopped) && stopped.some(Boolean);
+  notice(battle && battle.vote_token ? msg(wasStopped ? "stopped" : "complete") : msg("waiting"));
 }
 
 // The revealed models' public facts, from /api/models.
@@ -106,7 +126,7 @@ function reveal(v) {
   $("#name-a").textContent = v.model_a;
   $("#name-b").textContent = v.model_b;
   show("#vote", false); show("#followup", false); show("#after", true);
-  notice(v.anonymous === false ? msg("thanksUnranked") : msg("thanks"));
+  notice(battle && battle.mode === "named" ? msg("thanksNamed") : v.anonymous === false ? msg("thanksUnranked") : msg("thanks"));
   facts([v.model_a, v.model_b]);
   $("#new").focus({ preventScroll: true });
 }
@@ -117,7 +137,7 @@ async function refresh() {
   battle = j;
   show("#ask", false);
   if (j.vote) { reveal(j.vote); }
-  else if (j.error) { notice(j.error); show("#after", true); }
+  else if (j.error) { notice(msg("failed")); show("#after", true); }
   else listen();
 }
 
@@ -129,10 +149,13 @@ async function start() {
   const body = {};
   if (bundled && text === bundled.text.trim()) body.prompt_id = bundled.id;
   else if (text) body.prompt = text;
+  // Side by side: the two chosen models, whose names show from the start.
+  if ($("#pick-a")) body.models = [$("#pick-a").value, $("#pick-b").value];
   notice(msg("starting"));
   const [r, j] = await call("POST", "/api/battles", body);
   if (!r.ok) { notice(j.error || msg("couldNotStart")); return; }
   battle = j;
+  if (j.models) { $("#name-a").textContent = j.models.a; $("#name-b").textContent = j.models.b; }
   history.replaceState(null, "", "/battle/" + j.id);
   show("#ask", false);
   notice(msg("answering"));
@@ -169,13 +192,14 @@ $("#another").addEventListener("click", another);
 $("#send").addEventListener("click", followUp);
 $("#new").addEventListener("click", () => { window.location.assign("/"); });
 for (const b of document.querySelectorAll("#vote button")) b.addEventListener("click", () => vote(b.dataset.winner));
+for (const b of document.querySelectorAll("#stop button")) b.addEventListener("click", () => stop(b.dataset.side));
 // Keys shown on the buttons: A, B, T, X to vote, N for a new battle (not while typing).
 document.addEventListener("keydown", (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
   const t = e.target;
   if (t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT" || t.isContentEditable)) return;
   const key = e.key.toLowerCase();
-  for (const bar of ["#vote", "#after"]) {
+  for (const bar of ["#stop", "#vote", "#after"]) {
     if ($(bar).hidden) continue;
     const b = $(bar).querySelector('[data-key="' + key + '"]');
     if (b) { e.preventDefault(); b.click(); return; }

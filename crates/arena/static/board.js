@@ -41,6 +41,34 @@
     });
   }
 
+  // The 95% interval of each ranked model drawn as a bar under its numbers, on one scale for
+  // the whole table (the numbers stay the cell's text; the bar is decoration, hidden from
+  // screen readers). Widths are set through the CSSOM, which the page's CSP allows.
+  const ranked = document.getElementById("ranked");
+  if (ranked) {
+    const rows = Array.from(ranked.tBodies[0].rows).map((row) => {
+      const ci = row.querySelector("td.ci"), rating = row.querySelector("td.rating");
+      const [lo, hi] = ci ? ci.textContent.split("–").map((t) => parseFloat(t.replace(/\s/g, ""))) : [NaN, NaN];
+      return { ci, lo, hi, r: rating ? parseFloat(rating.textContent) : NaN };
+    }).filter((x) => x.ci && isFinite(x.lo) && isFinite(x.hi) && isFinite(x.r) && x.hi >= x.lo);
+    const min = Math.min(...rows.map((x) => x.lo)), max = Math.max(...rows.map((x) => x.hi));
+    const pct = (v) => (max > min ? (100 * (v - min)) / (max - min) : 50) + "%";
+    for (const x of rows) {
+      const bar = document.createElement("span");
+      bar.className = "ci-bar";
+      bar.setAttribute("aria-hidden", "true");
+      const range = document.createElement("span");
+      range.className = "ci-range";
+      range.style.left = pct(x.lo);
+      range.style.width = max > min ? (100 * (x.hi - x.lo)) / (max - min) + "%" : "0";
+      const dot = document.createElement("span");
+      dot.className = "ci-dot";
+      dot.style.left = pct(x.r);
+      bar.append(range, dot);
+      x.ci.appendChild(bar);
+    }
+  }
+
   if (search) {
     search.addEventListener("input", () => {
       const q = search.value.trim().toLowerCase();

@@ -386,19 +386,21 @@ fn acknowledged_votes_survive_sigkill() {
     drop(server);
 }
 
-fn close(a: &Value, b: &Value, what: &str) {
+fn close(a: &Value, b: &Value, what: &str, tol: f64) {
     let (x, y) = (
         a.as_f64().unwrap_or(f64::NAN),
         b.as_f64().unwrap_or(f64::NAN),
     );
-    assert!(
-        (x - y).abs() <= 1e-9 * (1.0 + x.abs()),
-        "{what}: {x} vs {y}"
-    );
+    assert!((x - y).abs() <= tol * (1.0 + x.abs()), "{what}: {x} vs {y}");
 }
 
-/// The ratings, intervals, ranks and counts of two reports agree.
+/// The ratings, intervals, ranks and counts of two reports agree (within 1e-9).
 fn same_board(api: &Value, cli: &Value, what: &str) {
+    same_board_within(api, cli, what, 1e-9)
+}
+
+/// The ratings, intervals, ranks and counts of two reports agree within `tol` (relative).
+fn same_board_within(api: &Value, cli: &Value, what: &str, tol: f64) {
     let (ma, mc) = (
         api["models"].as_array().unwrap(),
         cli["models"].as_array().unwrap(),
@@ -411,7 +413,7 @@ fn same_board(api: &Value, cli: &Value, what: &str) {
         for k in [
             "rating", "lower", "upper", "variance", "battles", "wins", "losses", "ties",
         ] {
-            close(&a[k], &c[k], &format!("{what}: {k} of {}", a["model"]));
+            close(&a[k], &c[k], &format!("{what}: {k} of {}", a["model"]), tol);
         }
     }
     assert_eq!(api["meta"]["method"], cli["meta"]["method"]);
@@ -424,7 +426,12 @@ fn same_board(api: &Value, cli: &Value, what: &str) {
             assert_eq!(sa.len(), sc.len(), "{what}: style features differ");
             assert!(!sa.is_empty(), "{what}: no style coefficients");
             for (k, v) in sa {
-                close(&v["value"], &sc[k]["value"], &format!("{what}: style {k}"));
+                close(
+                    &v["value"],
+                    &sc[k]["value"],
+                    &format!("{what}: style {k}"),
+                    tol,
+                );
             }
         }
         (None, None) => {}
@@ -617,4 +624,186 @@ fn unusable_settings_are_refused_at_start_with_the_key_named() {
             "{setting}: {stderr}"
         );
     }
+}
+
+/// A recorded set whose prompts fall in known categories: 0–3 English chat, 4–5 Chinese,
+/// 6–7 English questions that alpha and gamma answer with a fenced code block (coding by the
+/// answers), and a config using it.
+fn category_fixture(dir: &Path) -> PathBuf {
+    let set = dir.join("set");
+    std::fs::create_dir_all(&set).unwrap();
+    let mut prompts = String::new();
+    let mut answers = String::new();
+    for p in 0..8 {
+        let prompt = match p {
+            4 | 5 => format!("请用几句话介绍一下你最喜欢的城市，第{p}题。"),
+            6 | 7 => format!("How would I reverse a list? Question {p}."),
+            _ => format!("Tell me something nice about autumn, please. Number {p}."),
+        };
+        prompts.push_str(&format!("{}\n", json!({"prompt_id": p, "prompt": prompt})));
+        for (k, m) in MODELS.iter().enumerate() {
+            let answer = match p {
+                6 | 7 if k % 2 == 0 => format!("Like this:\n\n```python\nxs[::-1]  # {k}\n```"),
+                _ => format!("Reply {k}: {}", "- item\n".repeat(k + p % 3)),
+            };
+            answers.push_str(&format!(
+                "{}\n",
+                json!({"prompt_id": p, "model": m, "answer": answer})
+            ));
+        }
+    }
+    std::fs::write(set.join("prompts.jsonl"), prompts).unwrap();
+    std::fs::write(set.join("answers.jsonl"), answers).unwrap();
+    let config = dir.join("arena.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[arena]\nleaderboard_delay_ms = 10\nstream_chunk_ms = 0\nboard_min_votes = 3\nvotes_per_minute = 60000\nvote_burst = 10000\nbattles_per_minute = 60000\nbattle_burst = 10000\nip_votes_per_minute = 60000\nip_vote_burst = 10000\n\n[[recorded]]\nname = \"fixture\"\npath = \"{}\"\n",
+            set.display()
+        ),
+    )
+    .unwrap();
+    config
+}
+
+/// Category tags are stored with each battle, exported as `language` and `category_tag`, and
+/// each category board of `/api/leaderboard?category=` equals `versus rank --category` (or
+/// `--language`) on the export, with and without style control.
+#[test]
+fn category_boards_equal_versus_rank_on_the_export() {
+    let dir = temp_dir("categories");
+    let db = dir.join("arena.db");
+    let config = category_fixture(&dir);
+    let server = Server::start(&db, Some(&config));
+    let boards = [
+        ("coding", vec!["--category", "coding"]),
+        ("zh", vec!["--language", "Chinese"]),
+        ("en", vec!["--language", "English"]),
+    ];
+    let (ids, api) = runtime().block_on(async {
+        let http = reqwest::Client::new();
+        let mut ids = Vec::new();
+        for k in 0..120usize {
+            let winner = ["model_a", "model_b", "tie", "model_b", "model_a"][k % 5];
+            let (id, v) = battle_and_vote(
+                &http,
+                &server.base,
+                (k % 8) as i64,
+                winner,
+                &format!("{:032x}", k % 7),
+            )
+            .await
+            .unwrap();
+            assert_eq!(v["counted"], true, "{v}");
+            ids.push((id, k % 8, v));
+        }
+        // A category board holds every acknowledged vote of its category at once.
+        let mut api = Vec::new();
+        for (cat, _) in &boards {
+            for style in [true, false] {
+                let (code, board) = call(
+                    &http,
+                    "GET",
+                    &format!(
+                        "{}/api/leaderboard?category={cat}&style={style}",
+                        server.base
+                    ),
+                    None,
+                    "0",
+                )
+                .await
+                .unwrap();
+                assert_eq!(code, 200, "{cat}: {board}");
+                api.push(board);
+            }
+        }
+        let (code, err) = call(
+            &http,
+            "GET",
+            &format!("{}/api/leaderboard?category=poetry", server.base),
+            None,
+            "0",
+        )
+        .await
+        .unwrap();
+        assert_eq!(code, 400);
+        assert!(
+            err["error"]
+                .as_str()
+                .unwrap()
+                .contains("unknown category \"poetry\"; expected one of: coding, math"),
+            "{err}"
+        );
+        (ids, api)
+    });
+    drop(server);
+
+    let file = dir.join("export.json");
+    let out = Command::new(BIN)
+        .args(["export", "--format", "json", "--db"])
+        .arg(&db)
+        .arg("-o")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The tags of each battle, as its prompt and answers imply.
+    let exported: Vec<Value> = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(exported.len(), ids.len());
+    let mut coding = 0;
+    for (id, prompt, vote) in &ids {
+        let e = exported
+            .iter()
+            .find(|e| e["question_id"] == json!(id))
+            .unwrap();
+        let language = if (4..=5).contains(prompt) {
+            "Chinese"
+        } else {
+            "English"
+        };
+        assert_eq!(e["language"], language, "battle {id}, prompt {prompt}");
+        let with_code = |m: &Value| MODELS.iter().position(|x| json!(x) == *m).unwrap() % 2 == 0;
+        let code = *prompt >= 6 && (with_code(&vote["model_a"]) || with_code(&vote["model_b"]));
+        coding += code as usize;
+        let tag = &e["category_tag"]["versus_v1"];
+        assert_eq!(tag["coding"], code, "battle {id}, prompt {prompt}: {tag}");
+        assert_eq!(tag["math"], false);
+        assert_eq!(tag["multi_turn"], false);
+    }
+    assert!(coding >= 10, "only {coding} coding battles");
+    let mut i = 0;
+    for (cat, flags) in &boards {
+        for style in [true, false] {
+            let mut cmd = Command::new(BIN);
+            cmd.arg("rank")
+                .arg(&file)
+                .args(["--output", "json"])
+                .args(flags);
+            if style {
+                cmd.arg("--style");
+            }
+            let out = cmd.output().unwrap();
+            assert!(
+                out.status.success(),
+                "versus rank {flags:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+            // The same votes in the same order; a small board can leave a model weakly
+            // determined (variance ~1e4), whose solve differs from the export's in the 9th
+            // digit, so 1e-7 here.
+            same_board_within(&api[i], &cli, &format!("{cat}, style={style}"), 1e-7);
+            i += 1;
+        }
+    }
+    // The boards differ from each other (the categories select different votes).
+    assert_ne!(api[0]["meta"]["battles"], api[2]["meta"]["battles"]);
+    assert_eq!(
+        api[2]["meta"]["battles"].as_f64().unwrap() + api[4]["meta"]["battles"].as_f64().unwrap(),
+        ids.len() as f64
+    );
 }

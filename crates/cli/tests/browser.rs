@@ -480,7 +480,7 @@ fn rich_fixture(dir: &Path) -> PathBuf {
     std::fs::write(
         &config,
         format!(
-            "[arena]\nstream_chunk_chars = 24\nstream_chunk_ms = 40\nstream_max_ms = 6000\nleaderboard_delay_ms = 10\n\n[[recorded]]\nname = \"rich\"\npath = \"{}\"\n",
+            "[arena]\nstream_chunk_chars = 24\nstream_chunk_ms = 40\nstream_max_ms = 6000\nleaderboard_delay_ms = 10\nbattles_per_minute = 6000\nbattle_burst = 1000\nvotes_per_minute = 6000\nvote_burst = 1000\n\n[[recorded]]\nname = \"rich\"\npath = \"{}\"\n",
             set.display()
         ),
     )
@@ -705,6 +705,163 @@ fn chinese_from_accept_language_and_the_switch_remembers_a_choice() {
     });
 }
 
+#[test]
+#[ignore = "needs chromium, chromedriver and axe-core; .ci/run runs it with --ignored"]
+fn the_stop_button_ends_the_answers_and_category_boards_have_a_selector() {
+    require_chromium();
+    let dir = std::env::temp_dir().join(format!("versus-browser-stop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = rich_fixture(&dir);
+    let (_server, base) = start_server_with(&dir.join("arena.db"), Some(&config));
+    let (_driver, port) = start_driver();
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        let runs = [
+            (1280u32, 800u32, false, "en-US,en", "en", "Both answers have ended (stopped where you stopped them). Which one is better?", "Leaderboard: Coding (style control)"),
+            (390, 844, true, "zh-CN,zh;q=0.9", "zh-Hans", "两个回答都已结束（在你停止的位置截止）。哪一个更好？", "排行榜：编程（风格控制）"),
+        ];
+        for (width, height, phone, accept, tag, stopped, heading) in runs {
+            let c = browser(port, (width, height), phone, accept).await;
+            // Prompt 1's answers stream for about 4 s; stop both once each shows its code block
+            // (which makes the battle a coding one), before the paragraphs that follow it.
+            c.goto(&format!("{base}/?prompt_id=1")).await.unwrap();
+            c.find(Locator::Id("start")).await.unwrap().click().await.unwrap();
+            let streaming = "const a = document.querySelector('#turns-a .answer'), b = document.querySelector('#turns-b .answer'); return !document.querySelector('#stop').hidden && document.querySelector('#vote').hidden && a !== null && b !== null && a.querySelector('pre.code') !== null && b.querySelector('pre.code') !== null";
+            wait_until("the stop bar while streaming", Duration::from_secs(20), || async {
+                c.execute(streaming, vec![]).await.unwrap() == json!(true)
+            })
+            .await;
+            save_shot(&format!("battle-stop-{width}-{tag}.png"), c.screenshot().await.unwrap());
+            c.find(Locator::Css("#stop button[data-side='both']")).await.unwrap().click().await.unwrap();
+            wait_until("the vote bar after the stop", Duration::from_secs(10), || async {
+                c.execute("return !document.querySelector('#vote').hidden", vec![]).await.unwrap() == json!(true)
+            })
+            .await;
+            // The stop bar is gone, the notice is the catalogue's, and the answers are partial:
+            // the full answer repeats its last paragraph 30 times.
+            let v = c.execute("const n = (s) => document.querySelector('#turns-' + s + ' .answer').textContent.split('This paragraph is here').length - 1; return [document.querySelector('#stop').hidden, document.querySelector('#notice').textContent, n('a'), n('b')]", vec![]).await.unwrap();
+            assert_eq!(v[0], json!(true), "{width}px: {v}");
+            assert_eq!(v[1], json!(stopped), "{width}px: {v}");
+            assert!(num(&v[2], "a") < 30.0 && num(&v[3], "b") < 30.0, "{width}px: the answers were not stopped: {v}");
+            let sw = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap();
+            assert_eq!(sw, json!(true), "{width}px");
+            c.find(Locator::Css("#vote button[data-winner='model_a']")).await.unwrap().click().await.unwrap();
+            wait_until("the names", Duration::from_secs(10), || async {
+                !c.find(Locator::Id("name-a")).await.unwrap().text().await.unwrap().is_empty()
+            })
+            .await;
+            // The answers hold code blocks: the battle is on the coding board, reached by the
+            // selector; the overall link and the current category are marked.
+            c.goto(&format!("{base}/leaderboard")).await.unwrap();
+            c.find(Locator::Css("nav.categories a[href='/leaderboard?category=coding']")).await.unwrap().click().await.unwrap();
+            wait_until("the coding board", Duration::from_secs(10), || async {
+                c.current_url().await.unwrap().query() == Some("category=coding")
+            })
+            .await;
+            let v = c.execute("return [document.documentElement.lang, document.querySelector('h1').textContent, document.querySelector('nav.categories a[aria-current]').getAttribute('href'), document.querySelectorAll('nav.categories a').length, document.querySelector('#board-updated').textContent.includes('UTC'), document.documentElement.scrollWidth <= window.innerWidth]", vec![]).await.unwrap();
+            assert_eq!(v, json!([tag, heading, "/leaderboard?category=coding", 7, true, true]), "{width}px");
+            let listed = c.execute("return document.querySelectorAll('#provisional tbody tr, #ranked tbody tr').length", vec![]).await.unwrap();
+            assert!(num(&listed, "rows") >= 2.0, "{width}px: the coding board lists no model: {listed}");
+            save_shot(&format!("leaderboard-coding-{width}-{tag}.png"), c.screenshot().await.unwrap());
+            c.close().await.unwrap();
+        }
+        // Enough votes (short answers, through the API) for a ranked table: each ranked model's
+        // interval is drawn as a bar under its numbers, inside the cell.
+        versus_arena::state::install_crypto_provider();
+        let http = reqwest::Client::new();
+        let post = |path: String, body: serde_json::Value| {
+            let http = http.clone();
+            async move {
+                let r = http.post(path).header("content-type", "application/json").header("cookie", format!("versus_voter={:032x}", 9)).body(body.to_string()).send().await.unwrap();
+                let text = r.text().await.unwrap();
+                serde_json::from_str::<serde_json::Value>(&text).unwrap_or(serde_json::Value::Null)
+            }
+        };
+        for k in 0..60 {
+            let b = post(format!("{base}/api/battles"), json!({"prompt_id": 3 + k % 2})).await;
+            let (id, token) = (b["id"].as_str().unwrap().to_string(), b["vote_token"].as_str().unwrap().to_string());
+            let winner = ["model_a", "model_b", "tie"][k % 3];
+            wait_until("a votable battle", Duration::from_secs(20), || {
+                let post = &post;
+                let (id, token) = (id.clone(), token.clone());
+                let base = base.clone();
+                async move { post(format!("{base}/api/battles/{id}/vote"), json!({"winner": winner, "vote_token": token})).await.get("winner").is_some() }
+            })
+            .await;
+        }
+        let c = browser(port, (1280, 900), false, "en").await;
+        wait_until("a ranked table", Duration::from_secs(20), || async {
+            c.goto(&format!("{base}/leaderboard")).await.unwrap();
+            c.find(Locator::Id("ranked")).await.is_ok()
+        })
+        .await;
+        let bars = "return [...document.querySelectorAll('#ranked tbody tr')].map((r) => { const cell = r.querySelector('td.ci').getBoundingClientRect(), bar = r.querySelector('td.ci .ci-bar'), range = bar && bar.querySelector('.ci-range').getBoundingClientRect(), dot = bar && bar.querySelector('.ci-dot').getBoundingClientRect(); return bar !== null && bar.getAttribute('aria-hidden') === 'true' && range.width > 0 && range.left >= cell.left && range.right <= cell.right + 0.5 && dot.left + 4 >= range.left - 0.5 && dot.left + 4 <= range.right + 0.5; })";
+        let v = c.execute(bars, vec![]).await.unwrap();
+        let v = v.as_array().unwrap();
+        assert!(v.len() >= 2 && v.iter().all(|x| *x == json!(true)), "interval bars: {v:?}");
+        save_shot("leaderboard-ranked-1280-en.png", c.screenshot().await.unwrap());
+        let violations = axe_violations(&c, &axe_source()).await;
+        assert!(violations.is_empty(), "axe on the ranked board: {violations:?}");
+        c.close().await.unwrap();
+    });
+}
+
+#[test]
+#[ignore = "needs chromium and chromedriver; .ci/run runs it with --ignored"]
+fn side_by_side_from_the_battle_page_tab_shows_the_chosen_names_and_counts_nothing() {
+    require_chromium();
+    let dir = std::env::temp_dir().join(format!("versus-browser-named-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = rich_fixture(&dir);
+    let (_server, base) = start_server_with(&dir.join("arena.db"), Some(&config));
+    let (_driver, port) = start_driver();
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        let runs = [
+            (1280u32, 800u32, false, "en-US,en", "en", "Side by side", "Thanks! Side-by-side votes are kept apart and not ranked."),
+            (390, 844, true, "zh-CN,zh;q=0.9", "zh-Hans", "并排对比", "感谢投票！并排对比的投票单独保存，不计入排名。"),
+        ];
+        for (width, height, phone, accept, tag, tab, thanks) in runs {
+            let c = browser(port, (width, height), phone, accept).await;
+            c.goto(&format!("{base}/?prompt_id=3")).await.unwrap();
+            // The tab on the battle page.
+            c.find(Locator::Css("nav.modes a[href='/?mode=named']")).await.unwrap().click().await.unwrap();
+            wait_until("the side-by-side page", Duration::from_secs(10), || async {
+                c.current_url().await.unwrap().query() == Some("mode=named")
+            })
+            .await;
+            let v = c.execute("return [document.documentElement.lang, document.querySelector('nav.modes a[aria-current]').textContent, document.querySelectorAll('#pick-a option').length, document.querySelectorAll('#pick-b option').length]", vec![]).await.unwrap();
+            assert_eq!(v, json!([tag, tab, 4, 4]), "{width}px");
+            c.execute("document.querySelector('#pick-a').value = 'model-three'; document.querySelector('#pick-b').value = 'model-one';", vec![]).await.unwrap();
+            save_shot(&format!("side-by-side-{width}-{tag}.png"), c.screenshot().await.unwrap());
+            c.find(Locator::Id("start")).await.unwrap().click().await.unwrap();
+            // The names show at once, before the vote.
+            wait_until("the chosen names", Duration::from_secs(10), || async {
+                c.execute("return [document.querySelector('#name-a').textContent, document.querySelector('#name-b').textContent]", vec![]).await.unwrap() == json!(["model-three", "model-one"])
+            })
+            .await;
+            wait_until("the vote bar", Duration::from_secs(20), || async {
+                c.execute("return !document.querySelector('#vote').hidden", vec![]).await.unwrap() == json!(true)
+            })
+            .await;
+            c.find(Locator::Css("#vote button[data-winner='model_b']")).await.unwrap().click().await.unwrap();
+            wait_until("the thanks", Duration::from_secs(10), || async {
+                c.execute("return document.querySelector('#notice').textContent", vec![]).await.unwrap() == json!(thanks)
+            })
+            .await;
+            let sw = c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap();
+            assert_eq!(sw, json!(true), "{width}px");
+            save_shot(&format!("side-by-side-{width}-{tag}-voted.png"), c.screenshot().await.unwrap());
+            c.close().await.unwrap();
+        }
+        // Two side-by-side votes: the anonymous board has none.
+        versus_arena::state::install_crypto_provider();
+        let text = reqwest::get(format!("{base}/api/leaderboard")).await.unwrap().text().await.unwrap();
+        let board: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(board["counted_votes"], json!(0), "{board}");
+    });
+}
+
 /// axe-core's browser build: `$VERSUS_AXE_JS`, else where `.ci/run` installs it from npm.
 fn axe_source() -> String {
     let path = std::env::var_os("VERSUS_AXE_JS")
@@ -790,7 +947,14 @@ fn no_serious_accessibility_violations_in_english_and_chinese() {
                     "battle after the vote".to_string(),
                     axe_violations(&c, &axe).await,
                 ));
-                for path in ["/leaderboard", "/race", "/value", "/compute"] {
+                for path in [
+                    "/leaderboard",
+                    "/leaderboard?category=coding",
+                    "/?mode=named",
+                    "/race",
+                    "/value",
+                    "/compute",
+                ] {
                     c.goto(&format!("{base}{path}")).await.unwrap();
                     pages.push((path.to_string(), axe_violations(&c, &axe).await));
                 }

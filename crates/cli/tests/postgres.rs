@@ -323,7 +323,7 @@ fn db_copy_moves_an_arena_from_sqlite_to_postgres() {
     assert!(err.contains("not empty (9 battles, 7 votes)"), "{err}");
     let migrated = common::versus(&["db", "migrate", "--db", &pg]);
     assert!(
-        migrated.contains("postgres schema version 1 (battles 9, votes 7)"),
+        migrated.contains("postgres schema version 2 (battles 9, votes 7)"),
         "{migrated}"
     );
     // A server on the copy serves the copied votes and takes new ones.

@@ -206,6 +206,8 @@ pub struct NewBattle {
     pub prompt_key: Option<String>,
     /// Conversation so far, as JSON `[{"role","content"}]` (the first user turn).
     pub conversation: String,
+    /// The person chose both models (side by side): stored as mode `named` and not anonymous.
+    pub named: bool,
 }
 
 /// The state of a battle after a turn finished (or failed).
@@ -227,6 +229,9 @@ pub struct BattleUpdate {
     pub error: Option<String>,
     /// Dedup key of all user turns so far (`None` keeps bundled prompts exempt).
     pub prompt_key: Option<String>,
+    /// Category tags of the conversation so far, space-separated (the arena's categories
+    /// module decides them; the store keeps the words as given).
+    pub categories: String,
 }
 
 /// A vote to record.
@@ -284,6 +289,10 @@ pub struct BattleRecord {
     pub conv_metadata: String,
     pub style: StyleRow,
     pub error: Option<String>,
+    /// Category tags, space-separated; empty for battles stored before schema version 2.
+    pub categories: String,
+    /// Side by side: the person chose both models (see [`NewBattle::named`]).
+    pub named: bool,
     pub vote: Option<VoteRecord>,
 }
 
@@ -298,6 +307,8 @@ pub struct VoteRow {
     pub anony: bool,
     pub counted: bool,
     pub style: StyleRow,
+    /// The battle's category tags, space-separated (see [`BattleRecord::categories`]).
+    pub categories: String,
 }
 
 /// A model added or changed at run time (by the operator), stored so it survives restarts.
@@ -424,6 +435,13 @@ const MIGRATIONS: &[&str] = &[
         key         TEXT PRIMARY KEY,
         value       BLOB NOT NULL
     ) STRICT;
+    "#,
+    // 2: category tags of each battle (from its prompts and answers), for per-category boards;
+    // the mode: 'anony' (the sampler drew the models) or 'named' (the person chose both, side
+    // by side; never on the anonymous board).
+    r#"
+    ALTER TABLE battles ADD COLUMN categories TEXT NOT NULL DEFAULT '';
+    ALTER TABLE battles ADD COLUMN mode TEXT NOT NULL DEFAULT 'anony';
     "#,
 ];
 
@@ -557,7 +575,7 @@ macro_rules! battle_columns {
     () => {
         "b.id, b.created_ms, b.updated_ms, b.model_a, b.model_b, b.vote_token, b.voter, b.prompt_origin, b.prompt_id, \
      b.prompt_key, b.status, b.anony, b.turns, b.conversation_a, b.conversation_b, b.conv_metadata, b.tokens_a, b.tokens_b, \
-     b.header_a, b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b, b.error, \
+     b.header_a, b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b, b.error, b.categories, b.mode, \
      v.seq, v.winner, v.voter AS vote_voter, v.voted_ms, v.counted"
     };
 }
@@ -602,6 +620,8 @@ fn battle_of(row: &sqlx::sqlite::SqliteRow) -> Result<BattleRecord, sqlx::Error>
         conv_metadata: row.try_get("conv_metadata")?,
         style: style_of(row)?,
         error: row.try_get("error")?,
+        categories: row.try_get("categories")?,
+        named: row.try_get::<&str, _>("mode")? == "named",
         vote,
     })
 }
@@ -615,7 +635,7 @@ impl Store for SqliteStore {
         Box::pin(async move {
             sqlx::query(
                 "INSERT INTO battles (id, created_ms, updated_ms, model_a, model_b, vote_token, voter, prompt_origin, prompt_id, prompt_key, \
-                 status, conversation_a, conversation_b) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, 'generating', $10, $10)",
+                 status, conversation_a, conversation_b, mode, anony) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, 'generating', $10, $10, $11, $12)",
             )
             .bind(&b.id)
             .bind(b.created_ms)
@@ -627,6 +647,8 @@ impl Store for SqliteStore {
             .bind(b.prompt_id)
             .bind(&b.prompt_key)
             .bind(&b.conversation)
+            .bind(if b.named { "named" } else { "anony" })
+            .bind(!b.named as i64)
             .execute(&self.writer)
             .await?;
             Ok(())
@@ -639,7 +661,7 @@ impl Store for SqliteStore {
             sqlx::query(
                 "UPDATE battles SET updated_ms = $2, status = $3, conversation_a = $4, conversation_b = $5, turns = $6, anony = $7, \
                  conv_metadata = $8, tokens_a = $9, tokens_b = $10, header_a = $11, header_b = $12, list_a = $13, list_b = $14, \
-                 bold_a = $15, bold_b = $16, error = $17, prompt_key = $18 WHERE id = $1",
+                 bold_a = $15, bold_b = $16, error = $17, prompt_key = $18, categories = $19 WHERE id = $1",
             )
             .bind(&u.id)
             .bind(u.updated_ms)
@@ -659,6 +681,7 @@ impl Store for SqliteStore {
             .bind(s.bold[1])
             .bind(&u.error)
             .bind(&u.prompt_key)
+            .bind(&u.categories)
             .execute(&self.writer)
             .await?;
             Ok(())
@@ -726,7 +749,7 @@ impl Store for SqliteStore {
         Box::pin(async move {
             let rows = sqlx::query(
                 "SELECT v.seq, b.model_a, b.model_b, v.winner, v.voted_ms, b.anony, v.counted, b.tokens_a, b.tokens_b, b.header_a, \
-                 b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b FROM votes v JOIN battles b ON b.id = v.battle_id \
+                 b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b, b.categories FROM votes v JOIN battles b ON b.id = v.battle_id \
                  WHERE v.seq > $1 ORDER BY v.seq",
             )
             .bind(seq)
@@ -743,6 +766,7 @@ impl Store for SqliteStore {
                     anony: row.try_get::<i64, _>("anony")? != 0,
                     counted: row.try_get::<i64, _>("counted")? != 0,
                     style: style_of(row)?,
+                    categories: row.try_get("categories")?,
                 });
             }
             Ok(out)
@@ -773,8 +797,8 @@ impl Store for SqliteStore {
                 sqlx::query(
                     "INSERT INTO battles (id, created_ms, updated_ms, model_a, model_b, vote_token, voter, prompt_origin, prompt_id, \
                      prompt_key, status, anony, turns, conversation_a, conversation_b, conv_metadata, tokens_a, tokens_b, header_a, \
-                     header_b, list_a, list_b, bold_a, bold_b, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                     $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
+                     header_b, list_a, list_b, bold_a, bold_b, error, categories, mode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                     $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)",
                 )
                 .bind(&b.id)
                 .bind(b.created_ms)
@@ -801,6 +825,8 @@ impl Store for SqliteStore {
                 .bind(s.bold[0])
                 .bind(s.bold[1])
                 .bind(&b.error)
+                .bind(&b.categories)
+                .bind(if b.named { "named" } else { "anony" })
                 .execute(&mut *tx)
                 .await?;
                 if let Some(v) = &b.vote {

@@ -80,6 +80,13 @@ const MIGRATIONS: &[&str] = &[
         value       BYTEA NOT NULL
     );
     "#,
+    // 2: category tags of each battle (from its prompts and answers), for per-category boards;
+    // the mode: 'anony' (the sampler drew the models) or 'named' (the person chose both, side
+    // by side; never on the anonymous board).
+    r#"
+    ALTER TABLE battles ADD COLUMN categories TEXT NOT NULL DEFAULT '';
+    ALTER TABLE battles ADD COLUMN mode TEXT NOT NULL DEFAULT 'anony';
+    "#,
 ];
 
 /// The schema version this build writes (the number of PostgreSQL migrations).
@@ -167,7 +174,7 @@ macro_rules! pg_battle_columns {
     () => {
         "b.id, b.created_ms, b.updated_ms, b.model_a, b.model_b, b.vote_token, b.voter, b.prompt_origin, b.prompt_id, \
      b.prompt_key, b.status, b.anony, b.turns, b.conversation_a, b.conversation_b, b.conv_metadata, b.tokens_a, b.tokens_b, \
-     b.header_a, b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b, b.error, \
+     b.header_a, b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b, b.error, b.categories, b.mode, \
      v.seq, v.winner, v.voter AS vote_voter, v.voted_ms, v.counted"
     };
 }
@@ -212,6 +219,8 @@ fn battle_of(row: &PgRow) -> Result<BattleRecord, sqlx::Error> {
         conv_metadata: row.try_get("conv_metadata")?,
         style: style_of(row)?,
         error: row.try_get("error")?,
+        categories: row.try_get("categories")?,
+        named: row.try_get::<&str, _>("mode")? == "named",
         vote,
     })
 }
@@ -226,11 +235,12 @@ fn vote_row_of(row: &PgRow) -> Result<VoteRow, sqlx::Error> {
         anony: row.try_get("anony")?,
         counted: row.try_get("counted")?,
         style: style_of(row)?,
+        categories: row.try_get("categories")?,
     })
 }
 
 const VOTE_ROW_SQL: &str = "SELECT v.seq, b.model_a, b.model_b, v.winner, v.voted_ms, b.anony, v.counted, b.tokens_a, b.tokens_b, \
-     b.header_a, b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b FROM votes v JOIN battles b ON b.id = v.battle_id \
+     b.header_a, b.header_b, b.list_a, b.list_b, b.bold_a, b.bold_b, b.categories FROM votes v JOIN battles b ON b.id = v.battle_id \
      WHERE v.seq > $1 ORDER BY v.seq";
 
 impl Store for PostgresStore {
@@ -246,7 +256,7 @@ impl Store for PostgresStore {
         Box::pin(async move {
             sqlx::query(
                 "INSERT INTO battles (id, created_ms, updated_ms, model_a, model_b, vote_token, voter, prompt_origin, prompt_id, prompt_key, \
-                 status, conversation_a, conversation_b) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, 'generating', $10, $10)",
+                 status, conversation_a, conversation_b, mode, anony) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, 'generating', $10, $10, $11, $12)",
             )
             .bind(&b.id)
             .bind(b.created_ms)
@@ -258,6 +268,8 @@ impl Store for PostgresStore {
             .bind(b.prompt_id)
             .bind(&b.prompt_key)
             .bind(&b.conversation)
+            .bind(if b.named { "named" } else { "anony" })
+            .bind(!b.named)
             .execute(&self.pool)
             .await?;
             Ok(())
@@ -270,7 +282,7 @@ impl Store for PostgresStore {
             sqlx::query(
                 "UPDATE battles SET updated_ms = $2, status = $3, conversation_a = $4, conversation_b = $5, turns = $6, anony = $7, \
                  conv_metadata = $8, tokens_a = $9, tokens_b = $10, header_a = $11, header_b = $12, list_a = $13, list_b = $14, \
-                 bold_a = $15, bold_b = $16, error = $17, prompt_key = $18 WHERE id = $1",
+                 bold_a = $15, bold_b = $16, error = $17, prompt_key = $18, categories = $19 WHERE id = $1",
             )
             .bind(&u.id)
             .bind(u.updated_ms)
@@ -290,6 +302,7 @@ impl Store for PostgresStore {
             .bind(s.bold[1])
             .bind(&u.error)
             .bind(&u.prompt_key)
+            .bind(&u.categories)
             .execute(&self.pool)
             .await?;
             Ok(())
@@ -407,8 +420,8 @@ impl Store for PostgresStore {
                 sqlx::query(
                     "INSERT INTO battles (id, created_ms, updated_ms, model_a, model_b, vote_token, voter, prompt_origin, prompt_id, \
                      prompt_key, status, anony, turns, conversation_a, conversation_b, conv_metadata, tokens_a, tokens_b, header_a, \
-                     header_b, list_a, list_b, bold_a, bold_b, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                     $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
+                     header_b, list_a, list_b, bold_a, bold_b, error, categories, mode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                     $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)",
                 )
                 .bind(&b.id)
                 .bind(b.created_ms)
@@ -435,6 +448,8 @@ impl Store for PostgresStore {
                 .bind(s.bold[0])
                 .bind(s.bold[1])
                 .bind(&b.error)
+                .bind(&b.categories)
+                .bind(if b.named { "named" } else { "anony" })
                 .execute(&mut *tx)
                 .await?;
                 if let Some(v) = &b.vote {

@@ -77,6 +77,7 @@ fn battle(id: &str, key: Option<&str>) -> NewBattle {
         prompt_id: None,
         prompt_key: key.map(str::to_string),
         conversation: r#"[{"role":"user","content":"hi"}]"#.into(),
+        named: false,
     }
 }
 
@@ -98,6 +99,7 @@ fn complete(id: &str, key: Option<&str>) -> BattleUpdate {
         },
         error: None,
         prompt_key: key.map(str::to_string),
+        categories: "en coding".into(),
     }
 }
 
@@ -136,19 +138,28 @@ async fn battle_life_cycle_and_votes(db: Db) {
     assert_eq!(b.style.list, [2.0, 3.0]);
     assert!(b.anony);
     assert_eq!(b.vote.as_ref().unwrap().winner, "model_a");
+    assert_eq!(b.categories, "en coding");
+    assert!(!b.named);
+    // A side-by-side battle is stored as named and not anonymous from its creation.
+    let mut named = battle("n1", None);
+    named.named = true;
+    store.create_battle(&named).await.unwrap();
+    let n = store.battle("n1").await.unwrap().unwrap();
+    assert!(n.named && !n.anony, "{n:?}");
     let secret = store.secret().await.unwrap();
     assert_eq!(secret.len(), 32);
     store.close().await.unwrap();
 
     // Reopen: everything is still there, the secret is unchanged, the schema is not re-applied.
     let store = db.open().await;
-    assert_eq!(store.counts().await.unwrap(), (1, 1));
+    assert_eq!(store.counts().await.unwrap(), (2, 1));
     assert_eq!(store.secret().await.unwrap(), secret);
     assert_eq!(store.integrity_check().await.unwrap(), "ok");
-    assert_eq!(store.schema_version().await.unwrap(), 1);
+    assert_eq!(store.schema_version().await.unwrap(), 2);
     let rows = store.vote_rows().await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].style.tokens, [10.0, 20.0]);
+    assert_eq!(rows[0].categories, "en coding");
     assert_eq!(store.voted_battles().await.unwrap().len(), 1);
     store.close().await.unwrap();
 }
@@ -344,9 +355,58 @@ async fn a_database_newer_than_the_build_is_refused(db: Db) {
         Err(e) => e.to_string(),
     };
     assert!(
-        err.contains("schema version 99, newer than this build of versus knows (1)"),
+        err.contains("schema version 99, newer than this build of versus knows (2)"),
         "{err}"
     );
+}
+
+both!(a_version_1_database_gains_category_tags_and_keeps_its_votes);
+/// Migration 2 on a database written before it: the battles and votes stay, their category
+/// tags are empty (they count on the overall board only), new battles store theirs.
+async fn a_version_1_database_gains_category_tags_and_keeps_its_votes(db: Db) {
+    let store = db.open().await;
+    store.create_battle(&battle("old", None)).await.unwrap();
+    store.update_battle(&complete("old", None)).await.unwrap();
+    store.record_vote(&vote("old", 10)).await.unwrap();
+    store.close().await.unwrap();
+    // Back to version 1: the column migration 2 added is removed.
+    match &db.location {
+        Location::Sqlite(path) => {
+            let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+            let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+            sqlx::raw_sql(
+                "ALTER TABLE battles DROP COLUMN categories; ALTER TABLE battles DROP COLUMN mode; PRAGMA user_version = 1",
+            )
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        }
+        Location::Postgres(url) => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::raw_sql(
+                "ALTER TABLE battles DROP COLUMN categories, DROP COLUMN mode; DELETE FROM versus_schema WHERE version = 2",
+            )
+            .execute(&pool)
+            .await
+            .unwrap();
+            pool.close().await;
+        }
+    }
+    let store = db.open().await;
+    assert_eq!(store.schema_version().await.unwrap(), 2);
+    assert_eq!(store.counts().await.unwrap(), (1, 1));
+    let old = store.battle("old").await.unwrap().unwrap();
+    assert_eq!(old.categories, "");
+    assert!(!old.named && old.anony);
+    assert_eq!(old.vote.as_ref().unwrap().winner, "model_a");
+    store.create_battle(&battle("new", None)).await.unwrap();
+    store.update_battle(&complete("new", None)).await.unwrap();
+    store.record_vote(&vote("new", 10)).await.unwrap();
+    let rows = store.vote_rows().await.unwrap();
+    let tags: Vec<&str> = rows.iter().map(|r| r.categories.as_str()).collect();
+    assert_eq!(tags, ["", "en coding"]);
+    store.close().await.unwrap();
 }
 
 both!(copy_moves_every_battle_and_vote);

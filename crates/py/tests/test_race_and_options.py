@@ -61,7 +61,8 @@ def test_race_value_equals_versus_race_value():
     got = versus.race.value(max_price_fraction=0.1)
     assert got["comparison"] == want["comparison"]
     assert got["models"]["model"].tolist() == [m["model"] for m in want["models"]]
-    assert got["frontier"]["rating"].tolist() == [m["rating"] for m in want["frontier"]]
+    assert got["frontier"] == want["frontier"]
+    assert got["models"]["rating"].tolist() == [m["rating"] for m in want["models"]]
 
 
 def test_race_options_are_checked():

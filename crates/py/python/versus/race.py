@@ -81,8 +81,8 @@ def value(
     style_control: bool = False,
 ):
     """Price against rating at one snapshot (``versus race value``): the dict
-    ``versus race value --output json`` prints, with ``models`` and ``frontier`` as DataFrames
-    when pandas is installed. ``comparison`` holds A's best model, B's best model under the
+    ``versus race value --output json`` prints, with ``models`` as a DataFrame when pandas is
+    installed; ``frontier`` lists the models on the price–rating frontier. ``comparison`` holds A's best model, B's best model under the
     price bound (``max_price`` in USD per million tokens, or ``max_price_fraction`` of A's
     price, e.g. 0.1), the gap and the price ratio.
     """
@@ -93,5 +93,4 @@ def value(
     }
     out = json.loads(_versus.race("value", options))
     out["models"] = _frame(out["models"])
-    out["frontier"] = _frame(out["frontier"])
     return out

@@ -92,6 +92,9 @@ const VALUE_PARAMS: &[&str] = &[
     "source",
 ];
 const COMPUTE_PARAMS: &[&str] = &["as_of", "every", "from", "measure", "all_clusters"];
+const AUDIT_PARAMS: &[&str] = &["top"];
+/// Rows of the audit page's per-model table when `top` is not given.
+const AUDIT_TOP: usize = 20;
 /// Parameters that are switches (`=1` / `=0`), written as bare flags on the command line.
 const SWITCHES: &[&str] = &["style_control", "all_clusters"];
 
@@ -447,6 +450,53 @@ pub async fn api_compute(query: RawQuery) -> Response {
             .compute(&data.clusters)?
             .render(OutputFormat::Json)?)
     })
+    .await
+}
+
+/// The audit of the shipped history's published vote counts ([`versus_race::audit`]) and the
+/// page's row count (`top`, 1 to 1000).
+fn audit_of(
+    data: &RaceData,
+    p: &Params,
+) -> Result<(versus_race::audit::HistorySampling, usize), Problem> {
+    let top = match p.number("top")? {
+        None => AUDIT_TOP,
+        Some(n) if n.fract() == 0.0 && (1.0..=1000.0).contains(&n) => n as usize,
+        Some(_) => {
+            return Err(Problem::param(
+                "top",
+                "expected a whole number from 1 to 1000",
+            ));
+        }
+    };
+    Ok((
+        versus_race::audit::history_sampling(&data.registry, data.history.rows()),
+        top,
+    ))
+}
+
+/// `GET /api/race/audit`: the sampling read from the published vote counts (the `history` part
+/// of `versus audit VOTES --output json`).
+pub async fn api_audit(query: RawQuery) -> Response {
+    answer(query, AUDIT_PARAMS, "/audit", None, |data, p| {
+        let (sampling, _) = audit_of(data, p)?;
+        Ok(versus_present::to_json(&sampling)?)
+    })
+    .await
+}
+
+/// `GET /audit`.
+pub async fn audit_page(headers: HeaderMap, query: RawQuery) -> Response {
+    answer(
+        query,
+        AUDIT_PARAMS,
+        "/audit",
+        Some(page_lang(&headers)),
+        |data, p| {
+            let (sampling, top) = audit_of(data, p)?;
+            audit_html(&sampling, top, p)
+        },
+    )
     .await
 }
 
@@ -929,6 +979,97 @@ fn compute_html(
         ),
     };
     Ok(page.render()?)
+}
+
+/// `templates/race_audit.html`.
+#[derive(Template)]
+#[template(path = "race_audit.html")]
+struct AuditPage<'a> {
+    title: String,
+    chrome: Chrome,
+    sampling: &'a versus_race::audit::HistorySampling,
+    form: Form,
+    /// The figures in words.
+    key: String,
+    /// HTML of the tables, each written by versus-present's table template (which escapes it).
+    tables: Vec<String>,
+    footer: Footer<'a>,
+}
+
+/// Caveats of the audit page.
+const AUDIT_CAVEATS: [&str; 2] = [
+    "Published vote counts are cumulative totals of the overall leaderboard as scraped on each date: votes gained between two snapshots are the difference, and a count that went down (a re-scrape, a merged key) adds nothing.",
+    "These are the leaderboard's own published counts, not its battles: which opponents a model met, and whether the battles were anonymous, are not in them (versus audit VOTES answers that from a vote file).",
+];
+
+fn audit_html(
+    sampling: &versus_race::audit::HistorySampling,
+    top: usize,
+    p: &Params,
+) -> Result<String, Problem> {
+    let fields = vec![field("top", "models shown", p, "20")];
+    let busiest = sampling.models.first().map_or_else(
+        || "no model gained votes between two snapshots".to_string(),
+        |m| {
+            format!(
+                "the most-sampled model, {} ({}), gained {:.0} votes a day",
+                m.model,
+                m.group,
+                m.per_day.unwrap_or(0.0)
+            )
+        },
+    );
+    let last_month = sampling.monthly.last().and_then(|(month, shares)| {
+        shares.first().map(|s| {
+            format!(
+                "; in {month}, {} had {:.1}% of the votes gained",
+                s.group,
+                100.0 * s.share
+            )
+        })
+    });
+    let key = format!(
+        "{} snapshots with vote counts, {} to {}: the Gini coefficient of votes gained per day is {:.3}; {busiest}{}.",
+        sampling.snapshots,
+        sampling.first.map_or_else(|| "–".into(), |d| d.to_string()),
+        sampling.last.map_or_else(|| "–".into(), |d| d.to_string()),
+        sampling.gini_per_day,
+        last_month.unwrap_or_default()
+    );
+    let tables = versus_race::audit::history_tables(sampling, top);
+    let html = tables
+        .iter()
+        .zip(["models", "monthly"])
+        .map(|(t, id)| t.to_html(Some(id)))
+        .collect::<Result<Vec<String>, _>>()?;
+    let mut footer = Footer::new(
+        vec![
+            "Gini coefficient: 0 when every model gains votes at the same rate, towards 1 when a few take them all.".into(),
+            format!("Data: {} ({} rows).", history::HISTORY_FILE, data_rows()),
+        ],
+        &AUDIT_CAVEATS,
+        "/api/race/audit",
+        "audit",
+        p,
+    );
+    footer.command = "versus audit VOTES --output json (its \"history\" part)".into();
+    let page = AuditPage {
+        chrome: Chrome::english_body(p.lang, "/audit"),
+        title: "versus: sampling on the leaderboard, from its published vote counts".into(),
+        sampling,
+        form: Form {
+            action: "/audit",
+            fields,
+        },
+        key,
+        tables: html,
+        footer,
+    };
+    Ok(page.render()?)
+}
+
+fn data_rows() -> usize {
+    race_data().map_or(0, |d| d.history.rows().len())
 }
 
 /// The pages' column headers: words and units instead of the CSV field names (the JSON and

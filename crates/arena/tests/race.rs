@@ -413,6 +413,44 @@ async fn race_pages_show_the_chart_table_and_numbers() {
     assert!(page.text.contains("<svg") && !page.text.contains("id=\"series\""));
 }
 
+/// `/audit` and `/api/race/audit`: the sampling audit of the published vote counts, the figures
+/// of `versus_race::audit::history_sampling` (what `versus audit` prints as its history part).
+#[tokio::test]
+async fn the_audit_page_shows_the_published_vote_counts_audit() {
+    let t = start("race-audit", None, "").await;
+    let data = shipped();
+    let expected = versus_race::audit::history_sampling(&data.registry, data.history.rows());
+    assert!(expected.snapshots > 10 && !expected.models.is_empty());
+    let api = t.get("/api/race/audit", None).await;
+    assert_eq!(api.status, 200, "{}", api.text);
+    assert_eq!(
+        api.text,
+        versus_present::to_json(&expected).unwrap(),
+        "the JSON is the audit function's"
+    );
+    let page = t.get("/audit?top=5", None).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let html = &page.text;
+    assert!(
+        html.contains(&format!(
+            "{} snapshots with vote counts, {} to {}: the Gini coefficient of votes gained per day is {:.3}",
+            expected.snapshots,
+            expected.first.unwrap(),
+            expected.last.unwrap(),
+            expected.gini_per_day
+        )),
+        "{html}"
+    );
+    let top = &expected.models[0];
+    assert!(html.contains(&page_escaped(&top.model)));
+    // `top=5`: five model rows in the first table.
+    let models = &html[html.find("id=\"models\"").unwrap()..];
+    let models = &models[..models.find("</table>").unwrap()];
+    assert_eq!(models.matches("<tr>").count(), 6, "header + 5 rows");
+    assert!(html.contains("href=\"/audit\""), "the nav links the page");
+    assert!(html.contains("<main class=\"race\">"));
+}
+
 #[tokio::test]
 async fn hostile_parameters_are_escaped() {
     let t = start("race-hostile", None, "").await;
@@ -497,6 +535,9 @@ async fn bad_parameters_are_400_naming_them() {
         ("compute", &[("as_of", "soon")], "as_of"),
         ("compute", &[("every", "decade")], "every"),
         ("compute", &[("from", "2020")], "from"),
+        ("audit", &[("top", "0")], "top"),
+        ("audit", &[("top", "many")], "top"),
+        ("audit", &[("seed", "1")], "seed"),
     ];
     for (view, pairs, name) in cases {
         let api = t.get(&format!("/api/race/{view}{}", qs(pairs)), None).await;

@@ -19,7 +19,8 @@ use crate::input_error;
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Vote files (any format `versus rank` reads: battle logs, CSV, JSONL, Parquet, pair counts).
+    /// Vote files (any format `versus rank` reads: battle logs, CSV, JSONL, Parquet, pair counts),
+    /// or `data:NAME` for a vote release added with `versus data add`.
     #[arg(required = true, value_name = "FILE")]
     pub votes: Vec<PathBuf>,
     /// Rows per table in text output (and the size of the top examined for stability).
@@ -116,13 +117,21 @@ fn gap_of(
 }
 
 pub fn run(args: AuditArgs) -> Result<()> {
+    let report = compute(&args)?;
+    crate::render::write_stdout(&report.render(OutputFormat::resolve(args.output))?)
+}
+
+/// The audit of `args.votes` (also the report's audit section).
+pub fn compute(args: &AuditArgs) -> Result<AuditReport> {
     if args.top == 0 {
         return Err(input_error("--top must be at least 1"));
     }
     let registry = crate::data_cmd::registry()?;
     let history = crate::data_cmd::history()?;
-    let mut battles =
-        versus_battles::read_files(&args.votes, &versus_battles::ReadOptions::default())?;
+    let mut battles = versus_battles::read_files(
+        &crate::data_cmd::resolve_votes(&args.votes)?,
+        &versus_battles::ReadOptions::default(),
+    )?;
     battles.compact();
     if battles.is_empty() {
         return Err(input_error("no anonymous battles in the vote files"));
@@ -171,7 +180,7 @@ pub fn run(args: AuditArgs) -> Result<()> {
         &registry,
         &battles,
         &full,
-        &args,
+        args,
         "all battles as sampled".into(),
     ) {
         Err(e) => (Vec::new(), Some(format!("no gap: {e:#}"))),
@@ -202,7 +211,7 @@ pub fn run(args: AuditArgs) -> Result<()> {
                     &registry,
                     &weighted,
                     &refit,
-                    &args,
+                    args,
                     format!(
                         "{} down-weighted to the median share ({:.1}%)",
                         orgs.join(" and "),
@@ -227,5 +236,5 @@ pub fn run(args: AuditArgs) -> Result<()> {
         history: audit::history_sampling(&registry, history.rows()),
         top: args.top,
     };
-    crate::render::write_stdout(&report.render(OutputFormat::resolve(args.output))?)
+    Ok(report)
 }

@@ -1,7 +1,9 @@
-//! `versus data add|list`: newer leaderboards taken in without recompiling. Files are validated
-//! whole before anything is written, stored in the user's data directory with their origin and
-//! SHA-256 (adding the same content twice changes nothing), and every race command reads the
-//! shipped data with them (`versus_race::overlay`).
+//! `versus data add|list`: newer data taken in without recompiling — LMArena's leaderboard JSON
+//! or dataset rows, vote releases, Epoch AI's GPU clusters, genai-prices tables. Files are
+//! validated whole before anything is written, stored in the user's data directory with their
+//! origin and SHA-256 (adding the same content twice changes nothing), and every race command
+//! reads the shipped data with them (`versus_race::overlay`); `versus rank data:NAME` and
+//! `versus audit data:NAME` read an added vote release.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -23,7 +25,9 @@ pub struct DataArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
-    /// Take in LMArena leaderboard snapshots (arena-catalog JSON) from local files or URLs.
+    /// Take in data from local files or URLs: LMArena leaderboard JSON or dataset rows (CSV,
+    /// Parquet), vote releases (Parquet, JSON, JSONL), Epoch AI GPU clusters (CSV), genai-prices
+    /// tables (JSON).
     Add(AddArgs),
     /// The bundled data sets and those added, with the newest date of each.
     List(ListArgs),
@@ -34,10 +38,12 @@ pub struct AddArgs {
     /// Files, or https:// (http://) URLs.
     #[arg(required = true, value_name = "FILE|URL")]
     pub files: Vec<PathBuf>,
-    /// The snapshot's publication date (default: the date in the file name).
+    /// The snapshot's publication date for leaderboard JSON, the table's date for prices
+    /// (default: the date in the file name; prices: else today).
     #[arg(long)]
     pub date: Option<String>,
-    /// The file is a style-controlled leaderboard (default: when its name says `style-control`).
+    /// The file is a style-controlled leaderboard (default: when its name says `style-control`
+    /// or `style_control`).
     #[arg(long)]
     pub style_control: bool,
     /// Keep models the registry does not know, as "unknown" (assigned to no side).
@@ -83,7 +89,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
 }
 
 /// The shipped registry with the data directory's `registry.csv`.
-pub fn registry() -> Result<Registry> {
+fn registry_rows() -> Result<Registry> {
     let shipped = Registry::shipped()?;
     let Some(dir) = data_dir() else {
         return Ok(shipped);
@@ -100,17 +106,55 @@ pub fn registry() -> Result<Registry> {
     }
 }
 
-/// The rows of one added file.
-fn rows_of(dir: &Path, e: &Added) -> Result<Vec<versus_race::history::HistoryRow>> {
-    let path = dir.join(&e.file);
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(versus_race::build::readers::parse_catalog(
-        &path.display().to_string(),
-        &text,
-        e.date,
-        e.style_control,
-    )?)
+/// The manifest's entries of one kind, in the order added.
+fn entries_of(kind: Kind) -> Result<Vec<(PathBuf, Added)>> {
+    let Some(dir) = data_dir() else {
+        return Ok(Vec::new());
+    };
+    Ok(read_manifest(&dir)?
+        .entries
+        .into_iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| (dir.join(&e.file), e))
+        .collect())
+}
+
+/// The shipped registry with the data directory's `registry.csv` and the prices of every added
+/// price table (in the order added).
+pub fn registry() -> Result<Registry> {
+    let mut registry = registry_rows()?;
+    for (path, e) in entries_of(Kind::Prices)? {
+        let file = path.display().to_string();
+        let text = read_text(&path)?;
+        let table = versus_race::build::genai::GenaiPrices::parse(&file, &text)?;
+        let date = e.date.unwrap_or(e.added);
+        registry = overlay::reprice(&registry, &table, date, &e.file)?.0;
+    }
+    Ok(registry)
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+fn is_parquet(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && &magic == b"PAR1"
+}
+
+/// Leaderboard-dataset rows of a stored or incoming file (CSV or Parquet, by content).
+fn dataset_rows(path: &Path, name: &str, style_control: bool) -> Result<overlay::LeaderboardRows> {
+    if is_parquet(path) {
+        crate::data_parquet::leaderboard_rows(path, name, style_control)
+    } else {
+        let text = read_text(path)?;
+        overlay::parse_leaderboard_csv(name, &text, style_control)
+            .map_err(|e| input_error(e.to_string()))
+    }
 }
 
 /// The shipped history with every added snapshot.
@@ -120,9 +164,81 @@ pub fn history() -> Result<History> {
         return Ok(history);
     };
     for e in read_manifest(&dir)?.entries {
-        history = overlay::merge_history(&history, rows_of(&dir, &e)?, &e.file)?;
+        let path = dir.join(&e.file);
+        let file = path.display().to_string();
+        match e.kind {
+            Kind::ArenaCatalog => {
+                let date = e.date.ok_or_else(|| {
+                    input_error(format!(
+                        "{}: the manifest gives {} no date",
+                        overlay::MANIFEST_FILE,
+                        e.file
+                    ))
+                })?;
+                let rows = versus_race::build::readers::parse_catalog(
+                    &file,
+                    &read_text(&path)?,
+                    date,
+                    e.style_control,
+                )?;
+                history = overlay::merge_history(&history, rows, &e.file)?;
+            }
+            Kind::LeaderboardRows => {
+                let rows = dataset_rows(&path, &file, e.style_control)?;
+                history = overlay::merge_dataset_rows(&history, rows.rows).0;
+            }
+            Kind::Votes | Kind::GpuClusters | Kind::Prices => {}
+        }
     }
     Ok(history)
+}
+
+/// The GPU clusters: the newest added table, else the bundled extract.
+pub fn clusters() -> Result<Vec<versus_race::compute::Cluster>> {
+    match entries_of(Kind::GpuClusters)?.pop() {
+        Some((path, _)) => Ok(versus_race::compute::parse_clusters(
+            &path.display().to_string(),
+            &read_text(&path)?,
+        )?),
+        None => Ok(versus_race::compute::shipped_clusters()?),
+    }
+}
+
+/// Vote files as given, with `data:NAME` resolved to an added vote release (NAME: the stored
+/// file as `data list` shows it, or the name it was added under).
+pub fn resolve_votes(files: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::with_capacity(files.len());
+    for f in files {
+        let text = f.to_string_lossy();
+        let Some(name) = text.strip_prefix("data:") else {
+            out.push(f.clone());
+            continue;
+        };
+        let votes = entries_of(Kind::Votes)?;
+        let found = votes.iter().find(|(_, e)| {
+            e.file == name
+                || e.file.strip_prefix("votes/") == Some(name)
+                || e.file
+                    .strip_prefix("votes/")
+                    .and_then(|s| s.split_once('-'))
+                    .is_some_and(|(_, base)| base == name)
+        });
+        match found {
+            Some((path, _)) => out.push(path.clone()),
+            None => {
+                let known: Vec<&str> = votes.iter().map(|(_, e)| e.file.as_str()).collect();
+                return Err(input_error(format!(
+                    "{text}: no added vote release of that name (added: {}); add one with versus data add FILE",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )));
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -229,6 +345,155 @@ fn download(url: &str, timeout_secs: u64) -> Result<Vec<u8>> {
     })
 }
 
+/// A file validated whole, ready to be stored.
+enum Parsed {
+    Catalog(Vec<versus_race::history::HistoryRow>),
+    Rows(overlay::LeaderboardRows),
+    Votes { battles: usize, models: usize },
+    Clusters(usize),
+    Prices(usize),
+}
+
+/// A copy of incoming bytes in the system's temporary directory, for the readers that take a
+/// path (Parquet, vote files); removed when dropped, so a refused file leaves nothing behind.
+struct Incoming(PathBuf);
+
+impl Incoming {
+    fn new(sha256: &str, base: &str, bytes: &[u8]) -> Result<Incoming> {
+        let path = std::env::temp_dir().join(format!(
+            "versus-incoming-{}-{}-{base}",
+            std::process::id(),
+            &sha256[..12]
+        ));
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        Ok(Incoming(path))
+    }
+}
+
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Writes the registry template for models a leaderboard names but the registry lacks, and
+/// returns the error that stops the add (nothing else is written).
+fn unresolved_error(
+    name: &str,
+    dir: &Path,
+    registry: &Registry,
+    unknown: &[String],
+    date: Option<versus_race::Date>,
+    facts: &std::collections::BTreeMap<String, (String, String)>,
+) -> Result<anyhow::Error> {
+    let template = dir.join(overlay::UNRESOLVED_FILE);
+    let mut w = csv_line(&[
+        "key",
+        "display_name",
+        "other_names",
+        "organization",
+        "country",
+        "license",
+        "open_weights",
+        "first_seen",
+        "input_usd_per_mtok",
+        "output_usd_per_mtok",
+        "price_date",
+        "price_source",
+    ]);
+    let mut listing = String::new();
+    for key in unknown {
+        let (org, license) = facts.get(key).cloned().unwrap_or_default();
+        let date = date.map_or_else(String::new, |d| d.to_string());
+        w.push_str(&csv_line(&[
+            key, key, "", &org, "", &license, "unknown", &date, "", "", "", "",
+        ]));
+        listing.push_str(&format!(
+            "\n  {key}  (nearest known: {})",
+            overlay::nearest(registry, key, 3).join(", ")
+        ));
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    write_atomically(&template, w.as_bytes())?;
+    Ok(input_error(format!(
+        "{name}: {} models the registry does not know; nothing was added:{listing}\nFill in their organisation, country and licence in {} and save it as {}, or add with --allow-unresolved to keep them as unknown.",
+        unknown.len(),
+        template.display(),
+        dir.join(overlay::REGISTRY_FILE).display()
+    )))
+}
+
+/// One CSV line (quoted where needed).
+fn csv_line(fields: &[&str]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| {
+            if f.contains([',', '"', '\n']) {
+                format!("\"{}\"", f.replace('"', "\"\""))
+            } else {
+                f.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push('\n');
+    line
+}
+
+/// Which kind a file is, from its content: a Parquet schema's columns, else the text's shape.
+fn detect_kind(name: &str, bytes: &[u8], incoming: &dyn Fn() -> Result<PathBuf>) -> Result<Kind> {
+    let expected = || {
+        input_error(format!(
+            "{name}: not a kind versus can add: {}",
+            overlay::KINDS_EXPECTED
+        ))
+    };
+    if bytes.starts_with(b"PAR1") {
+        let columns = crate::data_parquet::columns(&incoming()?, name)?;
+        let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+        return match overlay::kind_of_columns(&columns) {
+            Some(k @ (Kind::LeaderboardRows | Kind::Votes)) => Ok(k),
+            _ => Err(input_error(format!(
+                "{name}: a Parquet file with columns {}: not a kind versus can add: {}",
+                columns.join(", "),
+                overlay::KINDS_EXPECTED
+            ))),
+        };
+    }
+    // Enough for a CSV header or the first battle of a release (a conversation can be long).
+    let head = &bytes[..bytes.len().min(4 << 20)];
+    // A cut inside a multi-byte character at the end of the head is not an error.
+    let head = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or("")
+        }
+        Err(_) => {
+            return Err(input_error(format!(
+                "{name}: not UTF-8 text, and not Parquet: {}",
+                overlay::KINDS_EXPECTED
+            )));
+        }
+    };
+    // A whole small JSON object may be longer than the head: the catalog check needs all of it.
+    let kind = if head.trim_start().starts_with('{') && bytes.len() <= 64 << 20 {
+        std::str::from_utf8(bytes).ok().and_then(overlay::detect)
+    } else {
+        overlay::detect(head)
+    };
+    kind.ok_or_else(expected)
+}
+
+fn utf8_text<'a>(name: &str, kind: Kind, bytes: &'a [u8]) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        input_error(format!(
+            "{name}: not UTF-8 text (byte {}): expected a {} file",
+            e.valid_up_to(),
+            kind.name()
+        ))
+    })
+}
+
 fn add(args: &AddArgs, file: &Path, dir: &Path) -> Result<()> {
     let name = file.display().to_string();
     let is_url = name.starts_with("http://") || name.starts_with("https://");
@@ -246,74 +511,190 @@ fn add(args: &AddArgs, file: &Path, dir: &Path) -> Result<()> {
         );
         return Ok(());
     }
-    let text = String::from_utf8(bytes.clone())
-        .map_err(|_| input_error(format!("{name}: not UTF-8 text")))?;
-    let kind = overlay::detect(&text).ok_or_else(|| {
-        input_error(format!(
-            "{name}: not a kind versus can add: expected LMArena's leaderboard JSON (arena-catalog: category → model → {{\"rating\", \"rating_q025\", \"rating_q975\"}})"
-        ))
-    })?;
     // The last path segment of a URL (without its query), or the file's name.
     let base = if is_url {
         name.split(['?', '#'])
             .next()
             .and_then(|u| u.rsplit('/').next())
             .filter(|s| !s.is_empty())
-            .unwrap_or("snapshot.json")
+            .unwrap_or("download")
             .to_string()
     } else {
-        file.file_name().map_or_else(
-            || "snapshot.json".into(),
-            |n| n.to_string_lossy().into_owned(),
-        )
+        file.file_name()
+            .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned())
     };
-    let date = match &args.date {
-        Some(d) => versus_race::Date::parse(d)
-            .ok_or_else(|| input_error(format!("--date {d:?}: expected YYYY-MM-DD")))?,
-        None => versus_race::build::readers::date_in_file_name(&base).ok_or_else(|| {
-            input_error(format!(
-                "{name}: no date in the file name: give the snapshot's date with --date YYYY-MM-DD"
-            ))
-        })?,
+    let incoming: std::cell::OnceCell<Incoming> = std::cell::OnceCell::new();
+    let incoming_path = || -> Result<PathBuf> {
+        if let Some(i) = incoming.get() {
+            return Ok(i.0.clone());
+        }
+        let i = Incoming::new(&sha256, &base, &bytes)?;
+        let path = i.0.clone();
+        let _ = incoming.set(i);
+        Ok(path)
     };
-    let style_control = args.style_control || base.contains("style-control");
-    let rows = match kind {
+    let kind = detect_kind(&name, &bytes, &incoming_path)?;
+    let text = || utf8_text(&name, kind, &bytes);
+    let given_date = match &args.date {
+        Some(d) => Some(
+            versus_race::Date::parse(d)
+                .ok_or_else(|| input_error(format!("--date {d:?}: expected YYYY-MM-DD")))?,
+        ),
+        None => None,
+    };
+    let name_date = versus_race::build::readers::date_in_file_name(&base);
+    let lower = base.to_ascii_lowercase();
+    let style_control =
+        args.style_control || lower.contains("style-control") || lower.contains("style_control");
+    let (parsed, date) = match kind {
         Kind::ArenaCatalog => {
-            versus_race::build::readers::parse_catalog(&name, &text, date, style_control)
-                .map_err(|e| input_error(e.to_string()))?
+            let date = given_date.or(name_date).ok_or_else(|| {
+                input_error(format!(
+                    "{name}: no date in the file name: give the snapshot's date with --date YYYY-MM-DD"
+                ))
+            })?;
+            let rows =
+                versus_race::build::readers::parse_catalog(&name, text()?, date, style_control)
+                    .map_err(|e| input_error(e.to_string()))?;
+            if rows.is_empty() {
+                return Err(input_error(format!("{name}: no ratings in the file")));
+            }
+            (Parsed::Catalog(rows), Some(date))
+        }
+        Kind::LeaderboardRows => {
+            let rows = dataset_rows(&incoming_path()?, &name, style_control)?;
+            let newest = rows.newest();
+            (Parsed::Rows(rows), newest)
+        }
+        Kind::Votes => {
+            let path = incoming_path()?;
+            let options = versus_battles::ReadOptions {
+                include_named: true,
+                ..Default::default()
+            };
+            let battles = versus_battles::read_file(&path, &options).map_err(|e| {
+                input_error(format!(
+                    "{}: not a vote file versus can read: {}",
+                    name,
+                    e.to_string().replace(&path.display().to_string(), &name)
+                ))
+            })?;
+            if battles.is_empty() {
+                return Err(input_error(format!("{name}: no battles in the file")));
+            }
+            let newest = battles
+                .tstamp
+                .iter()
+                .copied()
+                .filter(|t| t.is_finite())
+                .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))))
+                .map(|t| versus_race::Date::from_unix_seconds(t as i64));
+            (
+                Parsed::Votes {
+                    battles: battles.len(),
+                    models: battles.models.len(),
+                },
+                newest,
+            )
+        }
+        Kind::GpuClusters => {
+            let clusters = versus_race::compute::parse_clusters(&name, text()?)
+                .map_err(|e| input_error(e.to_string()))?;
+            if clusters.is_empty() {
+                return Err(input_error(format!("{name}: no clusters in the file")));
+            }
+            let newest = clusters
+                .iter()
+                .filter(|c| c.status == versus_race::compute::Status::Existing)
+                .filter_map(|c| c.first_operational)
+                .max();
+            (Parsed::Clusters(clusters.len()), newest)
+        }
+        Kind::Prices => {
+            let table = versus_race::build::genai::GenaiPrices::parse(&name, text()?)
+                .map_err(|e| input_error(e.to_string()))?;
+            if table.priced_models() == 0 {
+                return Err(input_error(format!(
+                    "{name}: no priced models in the table"
+                )));
+            }
+            let date = given_date
+                .or(name_date)
+                .or(table.newest_price_date())
+                .unwrap_or_else(today);
+            (Parsed::Prices(table.priced_models()), Some(date))
         }
     };
-    if rows.is_empty() {
-        return Err(input_error(format!("{name}: no ratings in the file")));
-    }
-    let registry = registry()?;
-    let unknown = overlay::unresolved(&registry, &rows);
-    if !unknown.is_empty() && !args.allow_unresolved {
-        let template = dir.join(overlay::UNRESOLVED_FILE);
-        let mut csv = String::from(
-            "key,display_name,other_names,organization,country,license,open_weights,first_seen,input_usd_per_mtok,output_usd_per_mtok,price_date,price_source\n",
-        );
-        let mut listing = String::new();
-        for key in &unknown {
-            csv.push_str(&format!("{key},{key},,,,,unknown,{date},,,,\n"));
-            listing.push_str(&format!(
-                "\n  {key}  (nearest known: {})",
-                overlay::nearest(&registry, key, 3).join(", ")
-            ));
+    // Unknown models stop a leaderboard; a snapshot already bundled or added is refused (JSON)
+    // or skipped (dataset rows, which repeat every earlier publication) — all before writing.
+    let mut note = String::new();
+    let rows_count = match &parsed {
+        Parsed::Catalog(rows) | Parsed::Rows(overlay::LeaderboardRows { rows, .. }) => {
+            let registry = registry()?;
+            let unknown = overlay::unresolved(&registry, rows);
+            if !unknown.is_empty() && !args.allow_unresolved {
+                let facts = match &parsed {
+                    Parsed::Rows(r) => r.facts.clone(),
+                    _ => Default::default(),
+                };
+                return Err(unresolved_error(
+                    &name, dir, &registry, &unknown, date, &facts,
+                )?);
+            }
+            if !unknown.is_empty() {
+                note = format!(" ({} models kept as unknown)", unknown.len());
+            }
+            match &parsed {
+                Parsed::Catalog(rows) => {
+                    overlay::merge_history(&history()?, rows.clone(), &name)
+                        .map_err(|e| input_error(e.to_string()))?;
+                }
+                _ => {
+                    let (_, taken, skipped) =
+                        overlay::merge_dataset_rows(&history()?, rows.clone());
+                    if taken.is_empty() {
+                        println!(
+                            "{name}: every snapshot in it ({}) was already added; nothing changed",
+                            skipped.len()
+                        );
+                        return Ok(());
+                    }
+                    let dates: std::collections::BTreeSet<String> =
+                        taken.iter().map(|(d, _)| d.to_string()).collect();
+                    note.push_str(&format!(
+                        "; new snapshots: {}{}",
+                        dates.into_iter().collect::<Vec<_>>().join(", "),
+                        if skipped.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({} already added, skipped)", skipped.len())
+                        }
+                    ));
+                }
+            }
+            rows.len()
         }
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        write_atomically(&template, csv.as_bytes())?;
-        return Err(input_error(format!(
-            "{name}: {} models the registry does not know; nothing was added:{listing}\nFill in their organisation, country and licence in {} and save it as {}, or add with --allow-unresolved to keep them as unknown.",
-            unknown.len(),
-            template.display(),
-            dir.join(overlay::REGISTRY_FILE).display()
-        )));
-    }
-    // Refuses a snapshot already bundled or added, before anything is written.
-    let rows_count = rows.len();
-    overlay::merge_history(&history()?, rows, &name).map_err(|e| input_error(e.to_string()))?;
-    let stored = format!("{}/{}-{}", overlay::LEADERBOARDS_DIR, &sha256[..12], base);
+        Parsed::Votes { battles, models } => {
+            note = format!(" ({models} models); rank them with versus rank data:{base}");
+            *battles
+        }
+        Parsed::Clusters(n) => {
+            note = " (used by versus race compute and the report in place of the bundled extract)"
+                .into();
+            *n
+        }
+        Parsed::Prices(n) => {
+            let (_, changed) = overlay::reprice(
+                &registry()?,
+                &versus_race::build::genai::GenaiPrices::parse(&name, text()?)?,
+                date.unwrap_or_else(today),
+                &name,
+            )?;
+            note = format!(" ({changed} registry models repriced)");
+            *n
+        }
+    };
+    let stored = format!("{}/{}-{}", kind.dir(), &sha256[..12], base);
     let target = dir.join(&stored);
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent)
@@ -333,22 +714,34 @@ fn add(args: &AddArgs, file: &Path, dir: &Path) -> Result<()> {
         bytes: bytes.len() as u64,
         added: today(),
         date,
-        style_control,
+        style_control: style_control && matches!(kind, Kind::ArenaCatalog | Kind::LeaderboardRows),
         rows: rows_count,
     });
     write_atomically(
         &dir.join(overlay::MANIFEST_FILE),
         manifest.to_csv()?.as_bytes(),
     )?;
-    println!(
-        "{name}: added as {stored}: {rows_count} ratings of the {} leaderboard of {date}{}",
-        kind.name(),
-        if unknown.is_empty() {
-            String::new()
-        } else {
-            format!(" ({} models kept as unknown)", unknown.len())
-        }
-    );
+    let what = match kind {
+        Kind::ArenaCatalog => format!(
+            "{rows_count} ratings of the {} leaderboard of {}",
+            kind.name(),
+            date.map_or_else(|| "–".into(), |d| d.to_string())
+        ),
+        Kind::LeaderboardRows => format!("{rows_count} leaderboard-dataset rows"),
+        Kind::Votes => format!(
+            "{rows_count} battles{}",
+            date.map_or_else(|| ", no timestamps".to_string(), |d| format!(" up to {d}"))
+        ),
+        Kind::GpuClusters => format!(
+            "{rows_count} GPU clusters{}",
+            date.map_or_else(String::new, |d| format!(", newest operational {d}"))
+        ),
+        Kind::Prices => format!(
+            "{rows_count} prices as of {}",
+            date.map_or_else(|| "–".into(), |d| d.to_string())
+        ),
+    };
+    println!("{name}: added as {stored}: {what}{note}");
     Ok(())
 }
 
@@ -381,8 +774,20 @@ fn list(args: &ListArgs) -> Result<()> {
         "compute".into(),
         "GPU clusters".into(),
         "bundled (data/compute)".into(),
-        String::new(),
+        clusters
+            .iter()
+            .filter(|c| c.status == versus_race::compute::Status::Existing)
+            .filter_map(|c| c.first_operational)
+            .max()
+            .map_or_else(String::new, |d| d.to_string()),
         clusters.len().to_string(),
+    ]);
+    t.rows.push(vec![
+        "votes".into(),
+        "votes".into(),
+        "bundled (data/arena-votes-2024-08-14)".into(),
+        "2024-08-14".into(),
+        "1670250".into(),
     ]);
     let dir = data_dir();
     if let Some(dir) = &dir {
@@ -399,7 +804,7 @@ fn list(args: &ListArgs) -> Result<()> {
                     }
                 ),
                 e.origin.clone(),
-                e.date.to_string(),
+                e.date.map_or_else(String::new, |d| d.to_string()),
                 e.rows.to_string(),
             ]);
         }

@@ -10,7 +10,8 @@ use crate::input_error;
 /// Which votes to read and which to keep.
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
-    /// Vote files: CSV, JSONL, LMArena battle-log JSON, Parquet, or pair-count JSON.
+    /// Vote files: CSV, JSONL, LMArena battle-log JSON, Parquet, or pair-count JSON; `data:NAME`
+    /// for a vote release added with `versus data add`.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Force the input format instead of detecting it: csv, jsonl, json, parquet, pairs.
@@ -66,7 +67,8 @@ impl InputArgs {
             category: self.category.clone(),
             language: self.language.clone(),
         };
-        let mut battles = versus_battles::read_files(&self.files, &options)?;
+        let files = crate::data_cmd::resolve_votes(&self.files)?;
+        let mut battles = versus_battles::read_files(&files, &options)?;
         let removed = battles.remove_models(&self.exclude, self.min_battles);
         for name in &removed.missing {
             eprintln!("versus: warning: --exclude {name}: no such model in the input");

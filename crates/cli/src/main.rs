@@ -4,6 +4,7 @@
 mod audit_cmd;
 mod bench;
 mod data_cmd;
+mod data_parquet;
 mod input;
 mod matrix_cmd;
 mod progress;
@@ -66,7 +67,7 @@ enum Command {
     Report(report::ReportArgs),
     /// Audit a leaderboard from its votes: battle shares by organisation, country and licence, sampling inequality, rank stability, deprecated models, and the gap's sensitivity to sampling.
     Audit(audit_cmd::AuditArgs),
-    /// Take in newer leaderboards (`data add FILE`) and list the data sets (`data list`).
+    /// Take in newer leaderboards, votes, GPU clusters and prices (`data add FILE|URL`) and list the data sets (`data list`).
     Data(data_cmd::DataArgs),
     /// The arena: an HTTP server where people vote between two anonymous models (default: recorded answers, offline).
     Serve(serve::ServeArgs),

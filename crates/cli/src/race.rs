@@ -473,7 +473,7 @@ fn run_value(args: ValueArgs) -> Result<()> {
 }
 
 fn run_compute(args: ComputeArgs) -> Result<()> {
-    let clusters = compute::shipped_clusters()?;
+    let clusters = crate::data_cmd::clusters()?;
     let output = args.options().compute(&clusters).map_err(flag_error)?;
     print!("{}", output.render(args.output)?);
     if let ComputeOutput::Series(series) = &output

@@ -31,7 +31,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let registry = crate::data_cmd::registry()?;
     let history = crate::data_cmd::history()?;
     crate::data_cmd::say_data_age(&history);
-    let clusters = versus_race::compute::shipped_clusters()?;
+    let clusters = crate::data_cmd::clusters()?;
     if !args.votes.is_file() {
         return Err(crate::input_error(format!(
             "vote file {} not found: run from the repository root or pass --votes FILE",
@@ -51,6 +51,15 @@ pub fn run(args: ReportArgs) -> Result<()> {
         anchor: None,
     };
     let votes = votes_gap(&fit, &registry, by, &a, &b)?;
+    let audit = crate::audit_cmd::compute(&crate::audit_cmd::AuditArgs {
+        votes: files.to_vec(),
+        top: 10,
+        rounds: args.rounds,
+        seed: args.seed,
+        a: "United States".into(),
+        b: "China".into(),
+        output: None,
+    })?;
     let html = report::report_html(&ReportInput {
         registry: &registry,
         history: &history,
@@ -58,6 +67,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         votes: Some(&votes),
         votes_rounds: args.rounds,
         votes_seed: args.seed,
+        audit: Some(&audit),
     })?;
     std::fs::write(&args.out, html)
         .with_context(|| format!("cannot write {}", args.out.display()))?;

@@ -406,6 +406,59 @@ fn votes_section_matches_race_gap_votes() {
     );
 }
 
+/// Section (g) shows what `versus audit` computes from the same votes, rounds and seed.
+#[test]
+fn audit_section_matches_versus_audit() {
+    let votes = votes_file();
+    let a = json(&[
+        "audit", &votes, "--rounds", ROUNDS, "--seed", "42", "--output", "json",
+    ]);
+    let st = &a["stability"];
+    assert_has(
+        "audit",
+        &format!(
+            "Rank stability: {} of the top {} positions are statistically tied ({ROUNDS} bootstrap rounds",
+            st["tied_positions"],
+            st["top"].as_array().expect("top").len()
+        ),
+    );
+    assert_has(
+        "audit",
+        &format!(
+            "the Gini coefficient of battles per model is {:.3}",
+            num(&a["sampling"]["gini_battles"])
+        ),
+    );
+    let orgs = a["shares"]
+        .as_array()
+        .expect("shares")
+        .iter()
+        .find(|s| s[0] == "organisation")
+        .expect("organisation shares");
+    let top = &orgs[1][0];
+    assert_has(
+        "audit",
+        &format!(
+            "The models of {} have {:.1}% of all appearances in battles",
+            page_escaped(text(&top["group"])),
+            100.0 * num(&top["share"])
+        ),
+    );
+    for g in a["gaps"].as_array().expect("gaps") {
+        assert_has(
+            "audit",
+            &format!(
+                ": {:.1} points [{:.1}, {:.1}]",
+                num(&g["gap"]["gap"]),
+                num(&g["gap"]["gap_lower"]),
+                num(&g["gap"]["gap_upper"])
+            ),
+        );
+    }
+    // Its tables are the command's: the stability table's first model is in the section.
+    assert_has("audit", &page_escaped(text(&st["top"][0]["model"])));
+}
+
 #[test]
 fn report_is_self_contained_and_escaped() {
     let html = report();

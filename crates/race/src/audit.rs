@@ -481,6 +481,56 @@ pub struct GapCheck {
     pub gap: crate::votes::VotesGapPoint,
 }
 
+/// The tables of [`HistorySampling`]: votes gained per day by model (`top` rows) and each
+/// organisation's share of the votes gained per month (top 3 a month). `versus audit`, the
+/// report and the arena's audit page show these same tables.
+pub fn history_tables(h: &HistorySampling, top: usize) -> Vec<versus_present::Table> {
+    use versus_present::Table;
+    let mut tables = Vec::new();
+    let mut t = Table::new(
+        format!(
+            "Sampling from the published vote counts: votes gained per day ({} leaderboard snapshots with counts, {} to {}; Gini {:.3})",
+            h.snapshots,
+            h.first.map_or_else(|| "–".into(), |d| d.to_string()),
+            h.last.map_or_else(|| "–".into(), |d| d.to_string()),
+            h.gini_per_day
+        ),
+        &[
+            "Model",
+            "Organisation",
+            "Votes gained",
+            "Days",
+            "Votes per day",
+        ],
+    );
+    for m in h.models.iter().take(top) {
+        t.rows.push(vec![
+            m.model.clone(),
+            m.group.clone(),
+            format!("{:.0}", m.battles),
+            versus_present::cell(m.active_days, 0),
+            versus_present::cell(m.per_day, 1),
+        ]);
+    }
+    tables.push(t);
+    let mut t = Table::new(
+        "Share of the votes gained each month, by organisation (top 3; from the published vote counts)",
+        &["Month", "Organisation", "Models", "Share"],
+    );
+    for (month, shares) in &h.monthly {
+        for s in shares.iter().take(3) {
+            t.rows.push(vec![
+                month.clone(),
+                s.group.clone(),
+                s.models.to_string(),
+                pct(s.share),
+            ]);
+        }
+    }
+    tables.push(t);
+    tables
+}
+
 /// Everything `versus audit` reports.
 #[derive(Clone, Debug, Serialize)]
 pub struct AuditReport {
@@ -511,10 +561,21 @@ fn pct(x: f64) -> String {
 impl AuditReport {
     /// JSON as is; otherwise one table per question.
     pub fn render(&self, format: versus_present::OutputFormat) -> crate::Result<String> {
-        use versus_present::{OutputFormat, Table};
+        use versus_present::OutputFormat;
         if format == OutputFormat::Json {
             return Ok(versus_present::to_json(self)?);
         }
+        let mut out = String::new();
+        for t in self.tables() {
+            out.push_str(&t.render(format)?);
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    /// One table per question (the command's text output, and the report's audit section).
+    pub fn tables(&self) -> Vec<versus_present::Table> {
+        use versus_present::Table;
         let mut tables = Vec::new();
         for (by, shares) in &self.shares {
             let mut t = Table::new(
@@ -585,48 +646,7 @@ impl AuditReport {
         }
         t.notes.push("Gini coefficient: 0 when every model has as many battles, towards 1 when a few take them all.".into());
         tables.push(t);
-        let h = &self.history;
-        let mut t = Table::new(
-            format!(
-                "Sampling from the published vote counts: votes gained per day ({} leaderboard snapshots with counts, {} to {}; Gini {:.3})",
-                h.snapshots,
-                h.first.map_or_else(|| "–".into(), |d| d.to_string()),
-                h.last.map_or_else(|| "–".into(), |d| d.to_string()),
-                h.gini_per_day
-            ),
-            &[
-                "Model",
-                "Organisation",
-                "Votes gained",
-                "Days",
-                "Votes per day",
-            ],
-        );
-        for m in h.models.iter().take(self.top) {
-            t.rows.push(vec![
-                m.model.clone(),
-                m.group.clone(),
-                format!("{:.0}", m.battles),
-                versus_present::cell(m.active_days, 0),
-                versus_present::cell(m.per_day, 1),
-            ]);
-        }
-        tables.push(t);
-        let mut t = Table::new(
-            "Share of the votes gained each month, by organisation (top 3; from the published vote counts)",
-            &["Month", "Organisation", "Models", "Share"],
-        );
-        for (month, shares) in &h.monthly {
-            for s in shares.iter().take(3) {
-                t.rows.push(vec![
-                    month.clone(),
-                    s.group.clone(),
-                    s.models.to_string(),
-                    pct(s.share),
-                ]);
-            }
-        }
-        tables.push(t);
+        tables.extend(history_tables(&self.history, self.top));
         let st = &self.stability;
         let mut t = Table::new(
             format!(
@@ -697,12 +717,7 @@ impl AuditReport {
             ]);
         }
         tables.push(t);
-        let mut out = String::new();
-        for t in tables {
-            out.push_str(&t.render(format)?);
-            out.push('\n');
-        }
-        Ok(out)
+        tables
     }
 }
 

@@ -54,6 +54,10 @@ impl CsvText {
         self.headers.iter().position(|h| h == name)
     }
 
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
     pub fn has_column(&self, name: &str) -> bool {
         self.optional_column(name).is_some()
     }

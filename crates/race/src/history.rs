@@ -36,6 +36,10 @@ pub const OVERALL_CATEGORY: &str = "full";
 pub enum Source {
     #[serde(rename = "arena-catalog")]
     ArenaCatalog,
+    /// LMArena's leaderboard dataset (one row per model, category and publication date), taken
+    /// in with `versus data add`; as precise as the JSON, with vote counts.
+    #[serde(rename = "lmarena-dataset")]
+    LeaderboardDataset,
     #[serde(rename = "elo-history")]
     EloHistory,
     #[serde(rename = "leaderboard-scrape")]
@@ -43,8 +47,9 @@ pub enum Source {
 }
 
 impl Source {
-    pub const ALL: [Source; 3] = [
+    pub const ALL: [Source; 4] = [
         Source::ArenaCatalog,
+        Source::LeaderboardDataset,
         Source::EloHistory,
         Source::LeaderboardScrape,
     ];
@@ -53,6 +58,7 @@ impl Source {
     pub fn code(&self) -> &'static str {
         match self {
             Source::ArenaCatalog => "catalog",
+            Source::LeaderboardDataset => "dataset",
             Source::EloHistory => "elo",
             Source::LeaderboardScrape => "scrape",
         }
@@ -65,6 +71,7 @@ impl Source {
     pub fn name(&self) -> &'static str {
         match self {
             Source::ArenaCatalog => "arena-catalog",
+            Source::LeaderboardDataset => "lmarena-dataset",
             Source::EloHistory => "elo-history",
             Source::LeaderboardScrape => "leaderboard-scrape",
         }
@@ -75,6 +82,9 @@ impl Source {
         match self {
             Source::ArenaCatalog => {
                 "LMArena's own leaderboard JSON (GitHub lmarena/arena-catalog), ratings with bootstrap 95% intervals (rating_q025..rating_q975), dated by file name"
+            }
+            Source::LeaderboardDataset => {
+                "LMArena's leaderboard dataset rows (model_name, rating, rating_lower..rating_upper, vote_count, category, leaderboard_publish_date), added with versus data add"
             }
             Source::EloHistory => {
                 "overall ratings extracted from LMArena's elo_results_YYYYMMDD.pkl (GitHub jasontrigg0/chatbot-arena-history); no intervals"
@@ -118,7 +128,7 @@ pub struct History {
 /// scales differ by a few points.
 pub const PRECEDENCE_WINDOW_DAYS: i64 = 7;
 
-pub const PRECEDENCE_RULE: &str = "one source per moment: arena-catalog (LMArena JSON) > elo-history (pkl extraction) > leaderboard-scrape; a snapshot is dropped when a higher-precedence source has a snapshot within 7 days of it";
+pub const PRECEDENCE_RULE: &str = "one source per moment: arena-catalog (LMArena JSON) > lmarena-dataset (LMArena dataset rows) > elo-history (pkl extraction) > leaderboard-scrape; a snapshot is dropped when a higher-precedence source has a snapshot within 7 days of it";
 
 /// A leaderboard older than this is flagged wherever a race figure is shown: the race moves
 /// every week, and a months-old snapshot misses the newest models.

@@ -33,6 +33,8 @@ pub struct ReportInput<'a> {
     /// Bootstrap rounds and seed of the votes fit, for the provenance line.
     pub votes_rounds: usize,
     pub votes_seed: u64,
+    /// `versus audit` of the same votes (the caller fits it, as for `votes`).
+    pub audit: Option<&'a crate::audit::AuditReport>,
 }
 
 /// A table of a section; long ones go inside a closed `<details>` element.
@@ -1428,6 +1430,118 @@ fn section_votes(input: &ReportInput<'_>) -> Result<Section> {
     })
 }
 
+/// (g) The leaderboard audited from its own votes: the figures and tables of `versus audit`
+/// (`crate::audit`), computed by the caller from the same vote file as (f).
+fn section_audit(input: &ReportInput<'_>) -> Section {
+    let recompute = format!(
+        "versus audit {DEFAULT_VOTES_FILE} --rounds {} --seed {}",
+        input.votes_rounds, input.votes_seed
+    );
+    let claim = "The Leaderboard Illusion (Singh et al., 2025, arXiv:2504.20879): a few providers get far more battles than the rest, many top places are statistically tied, and removing models changes the ranks of the others, so the leaderboard partly measures sampling.".to_string();
+    let Some(audit) = input.audit else {
+        return Section {
+            id: "audit",
+            title: "(g) The leaderboard audited from its votes".to_string(),
+            claim,
+            findings: vec!["Not computed: no vote file was given.".to_string()],
+            figure: None,
+            tables: Vec::new(),
+            provenance: vec![("Recompute", recompute)],
+            caveats: Vec::new(),
+            summary: "Audit: not computed.".to_string(),
+        };
+    };
+    let mut findings = Vec::new();
+    let organisations = audit
+        .shares
+        .iter()
+        .find(|(by, _)| *by == GroupBy::Organisation)
+        .map(|(_, s)| s.as_slice())
+        .unwrap_or_default();
+    if let Some(top) = organisations.first() {
+        let top3: f64 = organisations.iter().take(3).map(|s| s.share).sum();
+        findings.push(format!(
+            "The models of {} have {:.1}% of all appearances in battles; the three most-sampled organisations together {:.1}% ({} organisations in all).",
+            top.group,
+            100.0 * top.share,
+            100.0 * top3,
+            organisations.len()
+        ));
+    }
+    findings.push(format!(
+        "Sampling inequality: the Gini coefficient of battles per model is {:.3}{}.",
+        audit.sampling.gini_battles,
+        audit
+            .sampling
+            .gini_per_day
+            .map_or_else(String::new, |g| format!(
+                ", of battles per active day {g:.3}"
+            ))
+    ));
+    let st = &audit.stability;
+    findings.push(format!(
+        "Rank stability: {} of the top {} positions are statistically tied ({} bootstrap rounds, {:.0}% rank intervals).",
+        st.tied_positions,
+        st.top.len(),
+        st.rounds,
+        100.0 * st.level
+    ));
+    findings.push(format!(
+        "{} models of these votes are missing from the newest published leaderboard; without their battles, {} of the others change rank.",
+        audit.deprecated.len(),
+        audit
+            .deprecation_changes
+            .iter()
+            .filter(|c| c.rank_with != c.rank_without)
+            .count()
+    ));
+    for g in &audit.gaps {
+        findings.push(format!(
+            "Gap, {}: {:.1} points [{:.1}, {:.1}] ({} vs {}).",
+            g.label, g.gap.gap, g.gap.gap_lower, g.gap.gap_upper, g.gap.a.name, g.gap.b.name
+        ));
+    }
+    if let Some(note) = &audit.gap_note {
+        findings.push(note.clone());
+    }
+    let summary = format!(
+        "top organisation {:.1}% of appearances, Gini {:.3}, {} of the top {} tied",
+        organisations.first().map_or(0.0, |s| 100.0 * s.share),
+        audit.sampling.gini_battles,
+        st.tied_positions,
+        st.top.len()
+    );
+    let tables = audit
+        .tables()
+        .into_iter()
+        .map(|table| SectionTable {
+            collapsed: table.rows.len() > 12,
+            table,
+        })
+        .collect();
+    Section {
+        id: "audit",
+        title: "(g) The leaderboard audited from its votes (2024-08-14)".to_string(),
+        claim,
+        findings,
+        figure: None,
+        tables,
+        provenance: vec![
+            ("Files", audit.votes.join(", ")),
+            (
+                "Method",
+                "battle shares per appearance; Gini coefficient of battles per model; bootstrap rank intervals (percentile); deprecated models = rated in the votes but absent from the newest published overall leaderboard; the gap refitted with each side's most-sampled organisation down-weighted to the median organisation's share".to_string(),
+            ),
+            ("Recompute", recompute),
+        ],
+        caveats: vec![
+            "The bundled votes are counted per model pair, without dates: battles per day and monthly shares need a vote file with timestamps (a vote release added with versus data add).".to_string(),
+            "A statistical tie is an overlap of bootstrap rank intervals, a conservative test.".to_string(),
+        ],
+        summary,
+    }
+}
+
 /// The whole page (`templates/report.html`): the data line, the summary, the sections and the
 /// caveats that apply throughout.
 #[derive(Template)]
@@ -1473,6 +1587,7 @@ pub fn report_html(input: &ReportInput<'_>) -> Result<String> {
         section_value(input)?,
         section_compute(input)?,
         section_votes(input)?,
+        section_audit(input),
     ];
     let snapshot_count = Source::ALL
         .iter()

@@ -190,6 +190,7 @@ fn report_escapes_data_text_and_loads_nothing() {
         votes: None,
         votes_rounds: 0,
         votes_seed: 0,
+        audit: None,
     })
     .unwrap();
     assert!(!html.contains("<script"), "raw markup from data");

@@ -139,27 +139,41 @@ fn current_price(prices: &Value) -> Option<(f64, f64, Option<Date>)> {
 
 impl GenaiPrices {
     pub fn read(path: &Path) -> Result<GenaiPrices> {
-        let file = path.display().to_string();
         let text = crate::csvio::read_text(path)?;
-        let root: Value = serde_json::from_str(&text).map_err(|source| Error::Json {
-            file: file.clone(),
+        GenaiPrices::parse(&path.display().to_string(), &text)
+    }
+
+    /// Parses the table: a list of providers, each with an `id` and a list of `models`. A
+    /// provider without them is an error naming its position (a different format, or a file
+    /// cut short, is never read as an empty table); models without a usable rule are skipped as
+    /// genai-prices itself would never match them.
+    pub fn parse(file: &str, text: &str) -> Result<GenaiPrices> {
+        let root: Value = serde_json::from_str(text).map_err(|source| Error::Json {
+            file: file.to_string(),
             source,
         })?;
         let providers_json = root
             .as_array()
-            .ok_or_else(|| Error::format(&file, "expected a list of providers"))?;
+            .ok_or_else(|| Error::format(file, "expected a list of providers"))?;
         let mut providers = Vec::new();
-        for provider in providers_json {
+        for (i, provider) in providers_json.iter().enumerate() {
             let Some(provider_id) = provider.get("id").and_then(Value::as_str) else {
-                continue;
+                return Err(Error::format(
+                    file,
+                    format!(
+                        "provider {} has no `id`: expected {{\"id\", \"models\": [...]}}",
+                        i + 1
+                    ),
+                ));
+            };
+            let Some(models_json) = provider.get("models").and_then(Value::as_array) else {
+                return Err(Error::format(
+                    file,
+                    format!("provider `{provider_id}` has no `models` list"),
+                ));
             };
             let mut models = Vec::new();
-            for model in provider
-                .get("models")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            for model in models_json {
                 let Some(id) = model.get("id").and_then(Value::as_str) else {
                     continue;
                 };
@@ -176,6 +190,22 @@ impl GenaiPrices {
             providers.push((provider_id.to_string(), models));
         }
         Ok(GenaiPrices { providers })
+    }
+
+    /// How many models of the table have a usable price.
+    pub fn priced_models(&self) -> usize {
+        self.providers
+            .iter()
+            .map(|(_, models)| models.iter().filter(|m| m.price.is_some()).count())
+            .sum()
+    }
+
+    /// The latest `start_date` of any current price (the table's newest dated change).
+    pub fn newest_price_date(&self) -> Option<Date> {
+        self.providers
+            .iter()
+            .flat_map(|(_, models)| models.iter().filter_map(|m| m.price.and_then(|p| p.2)))
+            .max()
     }
 
     /// The first-party price of a model key, if its organisation has an API listed and a rule

@@ -98,3 +98,12 @@ def test_ctrl_c_interrupts_a_long_fit():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.startswith("interrupted after"), out.stdout
+
+
+def test_pandas_without_pyarrow_says_what_to_install(monkeypatch):
+    pd = pytest.importorskip("pandas")
+    df = pd.read_csv(SMALL)
+    # pyarrow unimportable, as in a venv with pandas alone.
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(ImportError, match="pip install pyarrow"):
+        versus.rank(df)

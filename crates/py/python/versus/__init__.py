@@ -175,14 +175,23 @@ def _interruptible(call, *args):
 def _run(task, data, columns, read, options):
     """Hand `data` to the native module by the fastest route it offers."""
     source = _source_label(data)
+    if _is_pandas(data):
+        # pandas hands its columns over as Arrow only through pyarrow (its __arrow_c_stream__
+        # imports it); say so plainly rather than fail inside pandas.
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError as e:
+            raise ImportError(
+                "versus reads a pandas DataFrame through Arrow, which pandas provides only "
+                "with pyarrow installed: pip install pyarrow (or pass a polars DataFrame, a "
+                "pyarrow Table or a dict of columns)"
+            ) from e
     if hasattr(data, "__arrow_c_stream__"):
         return _interruptible(_versus.run_arrow, task, data, source, columns, read, options)
     if _is_pandas(data):
         # pandas < 2.2 has no __arrow_c_stream__; pyarrow converts it without a row loop.
-        try:
-            import pyarrow as pa
-        except ImportError as e:
-            raise TypeError("a pandas DataFrame needs pandas >= 2.2 or pyarrow") from e
+        import pyarrow as pa
+
         table = pa.Table.from_pandas(data, preserve_index=False)
         return _interruptible(_versus.run_arrow, task, table, source, columns, read, options)
     if isinstance(data, Mapping):

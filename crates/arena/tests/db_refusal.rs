@@ -20,7 +20,7 @@ use serde_json::json;
 use versus_arena::{Arena, ArenaConfig};
 use versus_store::{
     BattleRecord, BattleUpdate, BoxFuture, Durability, ModelRecord, NewBattle, NewVote,
-    SqliteStore, Store, VoteOutcome, VoteRow,
+    PostgresStore, SqliteStore, Store, VoteOutcome, VoteRow,
 };
 
 /// The arena's store: the normal one, or (while `refusing`) one on the same file whose
@@ -130,9 +130,49 @@ fn log_text() -> String {
     String::from_utf8_lossy(&log().lock().unwrap()).into_owned()
 }
 
-/// Every vote in the file, by battle id: (winner, the vote's stored record).
-async fn stored_votes(db: &Path) -> Vec<(String, String, i64)> {
-    let s = SqliteStore::open(db, Durability::Normal).await.unwrap();
+/// A SQLite arena whose store starts refusing writes through connections opened with `pragma`.
+async fn sqlite_scenario(name: &str, pragma: (&'static str, &str), status: u16, reason: &str) {
+    let dir = common::temp_dir(name);
+    let db = dir.join("arena.db");
+    let store = Arc::new(SwitchStore {
+        normal: SqliteStore::open(&db, Durability::Normal).await.unwrap(),
+        refusing_store: OnceLock::new(),
+        refusing: AtomicBool::new(false),
+    });
+    let refuse = async || {
+        let refusing = SqliteStore::open_with_pragmas(
+            &db,
+            Durability::Normal,
+            &[(pragma.0, pragma.1.to_string())],
+        )
+        .await
+        .unwrap();
+        assert!(store.refusing_store.set(refusing).is_ok());
+        store.refusing.store(true, Ordering::SeqCst);
+    };
+    let allow = async || store.refusing.store(false, Ordering::SeqCst);
+    let stored = async || {
+        let s = SqliteStore::open(&db, Durability::Normal).await.unwrap();
+        let v = stored_votes(&s).await;
+        Store::close(&s).await.unwrap();
+        v
+    };
+    refusal_scenario(
+        name,
+        &dir,
+        store.clone(),
+        refuse,
+        allow,
+        stored,
+        status,
+        reason,
+    )
+    .await;
+}
+
+/// Every vote in the database: (battle id, winner, seq), sorted; checks the database's
+/// integrity.
+async fn stored_votes(s: &dyn Store) -> Vec<(String, String, i64)> {
     let mut v: Vec<(String, String, i64)> = s
         .voted_battles()
         .await
@@ -144,24 +184,29 @@ async fn stored_votes(db: &Path) -> Vec<(String, String, i64)> {
         })
         .collect();
     assert_eq!(s.integrity_check().await.unwrap(), "ok");
-    s.close().await;
     v.sort();
     v
 }
 
-/// Runs the scenario with `pragma` making writes fail; returns the refusals' bodies.
-async fn refusal_scenario(name: &str, pragma: (&'static str, &str), status: u16, reason: &str) {
+/// 12 votes stored; then the database refuses writes (`refuse`) while 80 more votes come in:
+/// each is acknowledged (stored) or refused with `status`, the catalogue's message and
+/// `reason`; one clear log line; nothing stored lost. Then `allow`: the refused battles take
+/// their votes.
+#[allow(clippy::too_many_arguments)]
+async fn refusal_scenario(
+    name: &str,
+    dir: &Path,
+    store: Arc<dyn Store>,
+    refuse: impl AsyncFnOnce(),
+    allow: impl AsyncFnOnce(),
+    stored: impl AsyncFn() -> Vec<(String, String, i64)>,
+    status: u16,
+    reason: &str,
+) {
     log();
-    let dir = common::temp_dir(name);
-    common::write_fixture(&dir);
-    let db = dir.join("arena.db");
-    let config = ArenaConfig::from_toml(&common::fixture_config(&dir, "")).unwrap();
-    let store = Arc::new(SwitchStore {
-        normal: SqliteStore::open(&db, Durability::Normal).await.unwrap(),
-        refusing_store: OnceLock::new(),
-        refusing: AtomicBool::new(false),
-    });
-    let arena = Arena::new(config, store.clone()).await.unwrap();
+    common::write_fixture(dir);
+    let config = ArenaConfig::from_toml(&common::fixture_config(dir, "")).unwrap();
+    let arena = Arena::new(config, store).await.unwrap();
     let state = arena.state.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -171,9 +216,8 @@ async fn refusal_scenario(name: &str, pragma: (&'static str, &str), status: u16,
         base,
         state,
         http: reqwest::Client::new(),
-        dir: dir.clone(),
+        dir: dir.to_path_buf(),
     };
-
     // 12 votes stored normally; 80 battles complete and waiting for their votes.
     let winners = ["model_a", "model_b", "tie", "both_bad"];
     let mut acknowledged: Vec<(String, String)> = Vec::new();
@@ -191,19 +235,11 @@ async fn refusal_scenario(name: &str, pragma: (&'static str, &str), status: u16,
             waiting.push((id, token, cookie));
         }
     }
-    let before = stored_votes(&db).await;
+    let before = stored().await;
     assert_eq!(before.len(), 12);
 
     // The database starts refusing writes.
-    let refusing = SqliteStore::open_with_pragmas(
-        &db,
-        Durability::Normal,
-        &[(pragma.0, pragma.1.to_string())],
-    )
-    .await
-    .unwrap();
-    assert!(store.refusing_store.set(refusing).is_ok());
-    store.refusing.store(true, Ordering::SeqCst);
+    refuse().await;
     let mut refused = Vec::new();
     for (k, (id, token, cookie)) in waiting.iter().enumerate() {
         let w = winners[k % 4];
@@ -240,7 +276,13 @@ async fn refusal_scenario(name: &str, pragma: (&'static str, &str), status: u16,
                     ui.msg_db_read_only
                 };
                 assert_eq!(msg, expected, "{text}");
-                for raw in ["SQLITE", "sqlite", "database or disk is full", "readonly"] {
+                for raw in [
+                    "SQLITE",
+                    "sqlite",
+                    "database or disk is full",
+                    "readonly",
+                    "read-only transaction",
+                ] {
                     assert!(!text.contains(raw), "raw database text in {text}");
                 }
                 assert!(retry.is_some(), "no Retry-After");
@@ -274,7 +316,7 @@ async fn refusal_scenario(name: &str, pragma: (&'static str, &str), status: u16,
     );
 
     // Nothing stored was lost or changed; every acknowledged vote is there once.
-    let during = stored_votes(&db).await;
+    let during = stored().await;
     for v in &before {
         assert!(during.contains(v), "{v:?} lost");
     }
@@ -287,13 +329,13 @@ async fn refusal_scenario(name: &str, pragma: (&'static str, &str), status: u16,
     assert_eq!(got, expected);
 
     // Writable again: the refused battles take their votes.
-    store.refusing.store(false, Ordering::SeqCst);
+    allow().await;
     for (id, token, cookie, w) in &refused {
         let r = t.vote(id, token, w, cookie).await;
         assert_eq!(r.status, 200, "{}", r.text);
         acknowledged.push((id.clone(), w.to_string()));
     }
-    let after = stored_votes(&db).await;
+    let after = stored().await;
     let mut expected = acknowledged;
     expected.sort();
     let got: Vec<(String, String)> = after
@@ -309,14 +351,87 @@ async fn refusal_scenario(name: &str, pragma: (&'static str, &str), status: u16,
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_disk_refuses_votes_with_507_and_keeps_the_stored_ones() {
-    refusal_scenario("db-full", ("max_page_count", "1"), 507, "database_full").await;
+    sqlite_scenario("db-full", ("max_page_count", "1"), 507, "database_full").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_database_refuses_votes_with_503_and_keeps_the_stored_ones() {
-    refusal_scenario(
+    sqlite_scenario(
         "db-read-only",
         ("query_only", "1"),
+        503,
+        "database_read_only",
+    )
+    .await;
+}
+
+/// PostgreSQL made read-only under a running arena (`ALTER SYSTEM SET
+/// default_transaction_read_only`, reloaded: every open connection's next transaction is
+/// read-only, as on a hot standby): 503 with the catalogue's message, nothing lost. Changes a
+/// cluster-wide setting: `.ci/run` runs it alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: set VERSUS_TEST_POSTGRES (changes a cluster setting: run alone)"]
+async fn read_only_postgres_refuses_votes_with_503_and_keeps_the_stored_ones() {
+    let base = std::env::var("VERSUS_TEST_POSTGRES").expect(
+        "VERSUS_TEST_POSTGRES is not set: this test needs a PostgreSQL URL such as postgres://versus@127.0.0.1:55432/versus",
+    );
+    let schema = format!("refusal{}", std::process::id());
+    let url = versus_store::fresh_schema_url(&base, &schema)
+        .await
+        .unwrap();
+    let admin = sqlx::PgPool::connect(&base).await.unwrap();
+    let set_read_only = async |on: bool| {
+        // A session setting of its own, so that this connection can undo the change.
+        let mut c = admin.acquire().await.unwrap();
+        sqlx::raw_sql("SET default_transaction_read_only = off")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        let sql = if on {
+            "ALTER SYSTEM SET default_transaction_read_only = on"
+        } else {
+            "ALTER SYSTEM RESET default_transaction_read_only"
+        };
+        sqlx::raw_sql(sql).execute(&mut *c).await.unwrap();
+        sqlx::raw_sql("SELECT pg_reload_conf()")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        // The backends take the new setting at their next command.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    };
+    let store = Arc::new(PostgresStore::open(&url).await.unwrap());
+    let dir = common::temp_dir("db-read-only-pg");
+    let refuse = async || set_read_only(true).await;
+    let allow = async || set_read_only(false).await;
+    // Opened before the cluster turns read-only (opening checks the schema with a write).
+    let reader = PostgresStore::open(&url).await.unwrap();
+    let stored = async || stored_votes(&reader).await;
+    // Undo the cluster setting even when the scenario fails.
+    struct Reset(String);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("psql")
+                .args([
+                    self.0.as_str(),
+                    "-c",
+                    "SET default_transaction_read_only = off",
+                    "-c",
+                    "ALTER SYSTEM RESET default_transaction_read_only",
+                    "-c",
+                    "SELECT pg_reload_conf()",
+                ])
+                .output();
+        }
+    }
+    let _reset = Reset(base.clone());
+    refusal_scenario(
+        "db-read-only-pg",
+        &dir,
+        store,
+        refuse,
+        allow,
+        stored,
         503,
         "database_read_only",
     )

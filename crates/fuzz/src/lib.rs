@@ -354,6 +354,19 @@ fn minimise(
 /// prints the counts either way.
 pub fn assert_clean(report: &Report) {
     println!("{}", report.summary());
+    // `VERSUS_FUZZ_DUMP=DIR`: the minimised inputs as files, to commit as regression cases.
+    if let Ok(dir) = std::env::var("VERSUS_FUZZ_DUMP") {
+        let _ = std::fs::create_dir_all(&dir);
+        for f in report
+            .panics
+            .iter()
+            .chain(&report.unclear)
+            .filter(|f| !f.input.is_empty())
+        {
+            let name = format!("{}-{}.bin", report.name.replace(' ', "_"), f.index);
+            let _ = std::fs::write(std::path::Path::new(&dir).join(name), &f.input);
+        }
+    }
     if report.panics.is_empty() && report.unclear.is_empty() {
         return;
     }

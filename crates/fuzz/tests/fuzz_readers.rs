@@ -4,9 +4,11 @@
 //! `cargo test --release -p versus-fuzz --test fuzz_readers -- --ignored --nocapture`.
 //!
 //! The full runs are `#[ignore]`d because 100,000 cases per reader take about 15 minutes in a
-//! debug build on a 2-core machine (Parquet alone, ~6 ms a case, 10 of them); `.ci/run` runs
-//! them in release. `smoke_every_reader` runs every reader for a few hundred cases in every
-//! `cargo test`, and tests/regressions.rs replays the inputs the fuzzer found.
+//! debug build on a 2-core machine (Parquet alone, ~6 ms a case); `.ci/run` runs them in
+//! release. `smoke_every_reader` runs every reader for a few hundred cases in every
+//! `cargo test`. A finding is printed minimised, with the seed and case index that replay it
+//! (`VERSUS_FUZZ_SEED`, `VERSUS_FUZZ_ONLY`); once fixed, its input belongs with the reader's
+//! malformed-input tests (e.g. crates/battles/tests/malformed/ and its cases.txt).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

@@ -14,6 +14,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
+use versus_present::Lang;
+use versus_store::WriteRefusal;
 
 use crate::client::{BoardQuery, Shared, board_snapshot, client, want_style, with_cookie};
 use crate::config::ModelConfig;
@@ -63,16 +65,72 @@ fn error_status(e: &FlowError) -> StatusCode {
         RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
         // The database is down or restarting: nothing was recorded, the client may retry.
         Store { source, .. } if source.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
-        Store { .. } | Encode { .. } | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        // Reachable but refusing writes: nothing was recorded; an operator must act.
+        Store { source, .. } => match source.write_refusal() {
+            Some(WriteRefusal::Full) => StatusCode::INSUFFICIENT_STORAGE,
+            Some(WriteRefusal::ReadOnly) => StatusCode::SERVICE_UNAVAILABLE,
+            None => StatusCode::INTERNAL_SERVER_ERROR,
+        },
+        Encode { .. } | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
 /// Retry-After of a 503 while the database is unreachable (a restart takes seconds).
 const UNAVAILABLE_RETRY_SECS: u64 = 2;
 
+/// Retry-After of a 503/507 while the database refuses writes (read-only, full): an operator
+/// has to act, so clients should not hammer it.
+const REFUSED_RETRY_SECS: u64 = 60;
+
+/// The answer when the database refuses a write because it is read-only or full: the
+/// catalogue's message in the visitor's language (never the database's own words), a `reason`
+/// for scripts, and one log line for the operator with the database's error.
+fn refusal_response(e: &FlowError, refusal: WriteRefusal, lang: Lang) -> Response {
+    let ui = lang.ui();
+    let (status, reason, message, why) = match refusal {
+        WriteRefusal::Full => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            "database_full",
+            ui.msg_db_full,
+            "the database is full (disk full or its size limit reached)",
+        ),
+        WriteRefusal::ReadOnly => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_read_only",
+            ui.msg_db_read_only,
+            "the database is read-only",
+        ),
+    };
+    tracing::error!(
+        "nothing recorded: {why}; votes cannot be stored until an operator fixes it ({e})"
+    );
+    let mut r = json_response(
+        status,
+        json!({"error": message, "reason": reason, "retry_after_secs": REFUSED_RETRY_SECS}),
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(REFUSED_RETRY_SECS));
+    r
+}
+
+/// [`error_response`] in the visitor's language where the message comes from the catalogue.
+fn error_response_for(e: FlowError, headers: &HeaderMap) -> Response {
+    if let FlowError::Store { source, .. } = &e
+        && let Some(refusal) = source.write_refusal()
+    {
+        return refusal_response(&e, refusal, crate::pages::page_lang(headers));
+    }
+    error_response(e)
+}
+
 /// `{"error": message}` with the error's status; the server's own failures are logged and
 /// answered with a generic message.
 fn error_response(e: FlowError) -> Response {
+    if let FlowError::Store { source, .. } = &e
+        && let Some(refusal) = source.write_refusal()
+    {
+        return refusal_response(&e, refusal, Lang::En);
+    }
     if let FlowError::RateLimited(wait) = e {
         let mut r = json_response(
             StatusCode::TOO_MANY_REQUESTS,
@@ -554,7 +612,7 @@ async fn vote(
         .await
     {
         Ok(r) => json_response(StatusCode::OK, serde_json::to_value(&r).unwrap_or_default()),
-        Err(e) => error_response(e),
+        Err(e) => error_response_for(e, &headers),
     }
 }
 

@@ -76,6 +76,31 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
     let meta = with_dictionary_hints(meta);
 
     let row_groups = meta.metadata().row_groups();
+    // arrow-rs asserts (panics) on a column chunk whose byte range is negative; a corrupt
+    // footer can say so. Checked here so that such a file is an error like any other.
+    let file_len = file.metadata().map_err(|e| ReadError::io(path, e))?.len();
+    for (r, rg) in row_groups.iter().enumerate() {
+        for (c, col) in rg.columns().iter().enumerate() {
+            let start = col
+                .dictionary_page_offset()
+                .unwrap_or_else(|| col.data_page_offset());
+            let len = col.compressed_size();
+            let end = u64::try_from(start)
+                .ok()
+                .zip(u64::try_from(len).ok())
+                .and_then(|(s, l)| s.checked_add(l));
+            if end.is_none_or(|e| e > file_len) {
+                return Err(ReadError::data(
+                    path,
+                    Location::File,
+                    None,
+                    format!(
+                        "not a readable Parquet file: row group {r}, column {c} lies outside the file (offset {start}, {len} bytes, file {file_len} bytes)"
+                    ),
+                ));
+            }
+        }
+    }
     let mut first_rows = Vec::with_capacity(row_groups.len());
     let mut total = 0u64;
     for rg in row_groups {

@@ -151,69 +151,96 @@ fn two_servers_serve_one_arena() {
     drop((a, b));
 }
 
+/// Two servers under a vote-storm; one of them is killed with SIGKILL and restarted, three
+/// times (A, B, A): every acknowledged vote is stored exactly once with its winner.
 #[test]
 #[ignore = "needs PostgreSQL: set VERSUS_TEST_POSTGRES"]
 fn acknowledged_votes_survive_sigkill_of_one_server() {
+    const ROUNDS: usize = 3;
     let rt = runtime();
     let db = pg_url(&rt, "sigkill");
     let dir = temp_dir("sigkill");
     let config = config(&dir);
-    let a = Server::start(&db, &config);
-    let b = Server::start(&db, &config);
-    let b_base = b.base.clone();
-    let (acknowledged, attempted) = rt.block_on(async {
-        let http = reqwest::Client::new();
-        let stop = Arc::new(AtomicBool::new(false));
-        let acked = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let attempted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let mut voters = Vec::new();
-        // Half the voters start battles on A and vote through B, half the other way round.
-        for v in 0..8 {
-            let (create, cast) = if v % 2 == 0 {
-                (a.base.clone(), b.base.clone())
-            } else {
-                (b.base.clone(), a.base.clone())
-            };
-            let (http, stop, acked, attempted) =
-                (http.clone(), stop.clone(), acked.clone(), attempted.clone());
-            voters.push(tokio::spawn(async move {
-                let cookie = format!("{:032x}", 500 + v);
-                let mut k = 0;
-                while !stop.load(Ordering::Relaxed) {
-                    let Ok((id, token)) =
-                        start_battle(&http, &create, (k % 6) as i64, &cookie).await
-                    else {
-                        break; // the server is gone
-                    };
-                    attempted.fetch_add(1, Ordering::Relaxed);
-                    match vote(&http, &cast, &id, &token, WINNERS[(k + v) % 4], &cookie).await {
-                        Ok((200, _)) => acked.lock().unwrap().push(id),
-                        Ok((code, j)) => panic!("vote on {id}: {code} {j}"),
-                        Err(_) => break,
+    let mut servers = [
+        Some(Server::start(&db, &config)),
+        Some(Server::start(&db, &config)),
+    ];
+    // (battle id, winner) of every vote answered 200, over all rounds.
+    let mut acked_votes: Vec<(String, String)> = Vec::new();
+    let mut attempted = 0usize;
+    for round in 0..ROUNDS {
+        let victim = round % 2;
+        let bases = [
+            servers[0].as_ref().unwrap().base.clone(),
+            servers[1].as_ref().unwrap().base.clone(),
+        ];
+        let doomed = servers[victim].take().unwrap();
+        let (acked, tried) = rt.block_on(async {
+            let http = reqwest::Client::new();
+            let stop = Arc::new(AtomicBool::new(false));
+            let acked = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let attempted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let mut voters = Vec::new();
+            // Half the voters start battles on A and vote through B, half the other way round.
+            for v in 0..8 {
+                let (create, cast) = if v % 2 == 0 {
+                    (bases[0].clone(), bases[1].clone())
+                } else {
+                    (bases[1].clone(), bases[0].clone())
+                };
+                let (http, stop, acked, attempted) =
+                    (http.clone(), stop.clone(), acked.clone(), attempted.clone());
+                voters.push(tokio::spawn(async move {
+                    let cookie = format!("{:032x}", 500 + 100 * round + v);
+                    let mut k = 0;
+                    while !stop.load(Ordering::Relaxed) {
+                        let Ok((id, token)) =
+                            start_battle(&http, &create, (k % 6) as i64, &cookie).await
+                        else {
+                            break; // the server is gone
+                        };
+                        attempted.fetch_add(1, Ordering::Relaxed);
+                        let winner = WINNERS[(k + v) % 4];
+                        match vote(&http, &cast, &id, &token, winner, &cookie).await {
+                            Ok((200, _)) => acked.lock().unwrap().push((id, winner.to_string())),
+                            Ok((code, j)) => panic!("vote on {id}: {code} {j}"),
+                            Err(_) => break,
+                        }
+                        k += 1;
                     }
-                    k += 1;
-                }
-            }));
-        }
-        let started = Instant::now();
-        while acked.lock().unwrap().len() < 60 && started.elapsed() < Duration::from_secs(60) {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        // kill -9 of A while votes are in flight through both servers.
-        a.kill9();
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        stop.store(true, Ordering::Relaxed);
-        for v in voters {
-            let _ = v.await;
-        }
-        let acked = acked.lock().unwrap().clone();
-        (acked, attempted.load(Ordering::Relaxed))
-    });
-    assert!(
-        acknowledged.len() >= 60,
-        "only {} votes acknowledged",
-        acknowledged.len()
-    );
+                }));
+            }
+            let started = Instant::now();
+            while acked.lock().unwrap().len() < 60 && started.elapsed() < Duration::from_secs(60) {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            // kill -9 of one server while votes are in flight through both.
+            doomed.kill9();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            stop.store(true, Ordering::Relaxed);
+            for v in voters {
+                let _ = v.await;
+            }
+            let acked = acked.lock().unwrap().clone();
+            (acked, attempted.load(Ordering::Relaxed))
+        });
+        assert!(
+            acked.len() >= 60,
+            "round {round}: only {} votes acknowledged",
+            acked.len()
+        );
+        eprintln!(
+            "PostgreSQL kill -9 round {} (server {}): {} votes acknowledged of {tried} attempted",
+            round + 1,
+            ["A", "B"][victim],
+            acked.len()
+        );
+        acked_votes.extend(acked);
+        attempted += tried;
+        // Restart the killed server on the same database.
+        servers[victim] = Some(Server::start(&db, &config));
+    }
+    let acknowledged: Vec<String> = acked_votes.iter().map(|(id, _)| id.clone()).collect();
     let distinct: HashSet<&String> = acknowledged.iter().collect();
     assert_eq!(
         distinct.len(),
@@ -221,33 +248,43 @@ fn acknowledged_votes_survive_sigkill_of_one_server() {
         "a battle acknowledged twice"
     );
 
-    // Restart A: the database holds every acknowledged vote exactly once.
-    let a = Server::start(&db, &config);
+    // The database holds every acknowledged vote exactly once, with its winner.
     let (stored, lost) = rt.block_on(async {
         let store = versus_store::open(&Location::Postgres(db.clone()), Default::default())
             .await
             .unwrap();
         assert_eq!(store.integrity_check().await.unwrap(), "ok");
         let voted = store.voted_battles().await.unwrap();
-        let ids: HashSet<&str> = voted.iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(ids.len(), voted.len(), "a battle with two stored votes");
-        let lost = acknowledged
+        let ids: std::collections::HashMap<&str, &str> = voted
             .iter()
-            .filter(|id| !ids.contains(id.as_str()))
+            .map(|r| (r.id.as_str(), r.vote.as_ref().unwrap().winner.as_str()))
+            .collect();
+        assert_eq!(ids.len(), voted.len(), "a battle with two stored votes");
+        let lost = acked_votes
+            .iter()
+            .filter(|(id, _)| !ids.contains_key(id.as_str()))
             .count();
+        for (id, winner) in &acked_votes {
+            if let Some(w) = ids.get(id.as_str()) {
+                assert_eq!(w, winner, "battle {id}: stored winner differs");
+            }
+        }
         store.close().await.unwrap();
         (voted.len(), lost)
     });
     eprintln!(
-        "kill -9 mid-storm: {} votes acknowledged (of {attempted} attempted), {stored} stored, {lost} lost, 0 duplicated",
+        "PostgreSQL, two servers, {ROUNDS} × kill -9 mid-storm: {} votes acknowledged (of {attempted} attempted), {stored} stored, {lost} lost, 0 duplicated",
         acknowledged.len()
     );
     assert_eq!(lost, 0, "acknowledged votes lost");
-    // Stored but unacknowledged: at most the votes in flight when A died.
+    // Stored but unacknowledged: at most the votes in flight when a server died.
     assert!(
         stored >= acknowledged.len() && stored <= attempted,
         "{stored} stored"
     );
+    let [a, b] = servers;
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let b_base = b.base.clone();
     rt.block_on(async {
         let http = reqwest::Client::new();
         // Both servers serve the acknowledged votes as voted and take new ones.

@@ -83,6 +83,17 @@ fn database_message(e: &sqlx::Error) -> String {
     .replace('\n', " ")
 }
 
+/// Why a reachable database refused to write: nothing was written, and no retry helps until an
+/// operator acts (frees disk space, makes the database writable again).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteRefusal {
+    /// SQLite `SQLITE_READONLY` (file or connection read-only), PostgreSQL 25006
+    /// (read-only transaction, e.g. `default_transaction_read_only` or a hot standby).
+    ReadOnly,
+    /// SQLite `SQLITE_FULL` (disk full, or the file at `max_page_count`), PostgreSQL 53100.
+    Full,
+}
+
 impl StoreError {
     /// True when the database could not be reached (down, restarting, pool exhausted) rather
     /// than refusing the request: the caller may retry later.
@@ -95,14 +106,43 @@ impl StoreError {
                 | sqlx::Error::Tls(_)
                 | sqlx::Error::Protocol(_)
                 | sqlx::Error::WorkerCrashed => true,
+                // SQLite's codes are numbers that could share these prefixes.
+                sqlx::Error::Database(d)
+                    if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() =>
+                {
+                    false
+                }
                 sqlx::Error::Database(d) => d.code().is_some_and(|c| {
                     // 08xxx connection exception, 57P0x shutdown / cannot connect now,
-                    // 53xxx insufficient resources (too many connections).
-                    c.starts_with("08") || c.starts_with("57P") || c.starts_with("53")
+                    // 53xxx insufficient resources (too many connections), except 53100 disk
+                    // full (a write refusal, see `write_refusal`).
+                    c != "53100"
+                        && (c.starts_with("08") || c.starts_with("57P") || c.starts_with("53"))
                 }),
                 _ => false,
             },
             StoreError::Other(_) | StoreError::Locked { .. } | StoreError::Lock { .. } => false,
+        }
+    }
+
+    /// The database refused the write because it is read-only or full (see [`WriteRefusal`]).
+    pub fn write_refusal(&self) -> Option<WriteRefusal> {
+        let StoreError::Database(sqlx::Error::Database(d)) = self else {
+            return None;
+        };
+        let code = d.code()?;
+        if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+            // The extended result code; its low byte is the primary code.
+            return match code.parse::<i64>().ok()? & 0xff {
+                8 => Some(WriteRefusal::ReadOnly),
+                13 => Some(WriteRefusal::Full),
+                _ => None,
+            };
+        }
+        match code.as_ref() {
+            "25006" => Some(WriteRefusal::ReadOnly),
+            "53100" => Some(WriteRefusal::Full),
+            _ => None,
         }
     }
 }
@@ -461,6 +501,18 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if missing) the database file at `path` and brings its schema up to date.
     pub async fn open(path: &Path, durability: Durability) -> StoreResult<SqliteStore> {
+        SqliteStore::open_with_pragmas(path, durability, &[]).await
+    }
+
+    /// [`SqliteStore::open`] with extra `PRAGMA`s on every connection, e.g. `max_page_count`
+    /// (caps the file's size: writes past it fail as on a full disk) or `query_only` (refuses
+    /// every write as on a read-only file). The tests use them to check what a full disk or a
+    /// read-only database does to a running arena without needing root for a small filesystem.
+    pub async fn open_with_pragmas(
+        path: &Path,
+        durability: Durability,
+        pragmas: &[(&'static str, String)],
+    ) -> StoreResult<SqliteStore> {
         let sync = match durability {
             Durability::Normal => SqliteSynchronous::Normal,
             Durability::Full => SqliteSynchronous::Full,
@@ -472,6 +524,9 @@ impl SqliteStore {
             .synchronous(sync)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        let options = pragmas
+            .iter()
+            .fold(options, |o, (key, value)| o.pragma(*key, value.clone()));
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)

@@ -14,7 +14,8 @@ minus VmRSS before). The tools:
   (sandwich; bootstrap with REFERENCE_ROUNDS rounds, scaled linearly to 100 and marked "est.");
 * evalica: `bradley_terry(df.model_a, df.model_b, winners)` (a point fit: evalica has no
   confidence intervals of its own), the winner column mapped to its `Winner` values first
-  (inside the timing).
+  (inside the timing). When its Rust solver refuses the installed numpy (evalica 0.4.2 with
+  numpy 2.3), its NumPy solver (`solver="naive"`) is used and the script says so.
 
 The point ratings of the three are compared at the end (max |Δ| on the Elo scale after
 centring), so the timings are of the same answer.
@@ -66,7 +67,13 @@ elif tool == "arena-rank":
         m.compute_ratings_and_cis(ds, ci_method=task, num_bootstrap=rounds, n_jobs=-1)
 else:
     w = df["winner"].map({"model_a": evalica.Winner.X, "model_b": evalica.Winner.Y}).fillna(evalica.Winner.Draw)
-    res = evalica.bradley_terry(df["model_a"], df["model_b"], w.tolist())
+    try:
+        res = evalica.bradley_terry(df["model_a"], df["model_b"], w.tolist())
+    except TypeError:
+        # evalica 0.4.2's Rust solver refuses numpy 2.3's arrays ("'ndarray' object is not an
+        # instance of 'ndarray'"); its NumPy solver is the fallback it documents.
+        res = evalica.bradley_terry(df["model_a"], df["model_b"], w.tolist(), solver="naive")
+        print("evalica: solver=naive", file=sys.stderr)
     # evalica's scores are strengths p_i; on the Elo scale: 400 log10 p_i.
     import math
     ratings = {str(k): 400 * math.log10(v) for k, v in res.scores.items()}
@@ -79,10 +86,13 @@ print(json.dumps({"seconds": seconds, "peak_mib": (peak - base) / 1024, "ratings
 def run(path, tool, task, rounds):
     out = subprocess.run(
         [sys.executable, "-c", CHILD, path, tool, task, str(rounds)],
-        check=True,
         capture_output=True,
         text=True,
     )
+    if out.returncode != 0:
+        sys.exit(f"bench-python: {tool} {task} failed:\n{out.stderr}")
+    if "solver=naive" in out.stderr:
+        print(f"bench-python: {tool} used its NumPy solver (solver='naive')", file=sys.stderr)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

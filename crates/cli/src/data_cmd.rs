@@ -387,20 +387,8 @@ fn unresolved_error(
     facts: &std::collections::BTreeMap<String, (String, String)>,
 ) -> Result<anyhow::Error> {
     let template = dir.join(overlay::UNRESOLVED_FILE);
-    let mut w = csv_line(&[
-        "key",
-        "display_name",
-        "other_names",
-        "organization",
-        "country",
-        "license",
-        "open_weights",
-        "first_seen",
-        "input_usd_per_mtok",
-        "output_usd_per_mtok",
-        "price_date",
-        "price_source",
-    ]);
+    // The template has the registry's own columns, so that it can be filled in and added.
+    let mut w = csv_line(&versus_race::registry::MODELS_HEADER);
     let mut listing = String::new();
     for key in unknown {
         let (org, license) = facts.get(key).cloned().unwrap_or_default();

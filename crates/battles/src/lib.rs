@@ -58,6 +58,8 @@ use std::str::FromStr;
 pub use arrow_reader::read_record_batches;
 pub use detect::detect_format;
 pub use error::{Location, ReadError};
+#[cfg(feature = "parquet")]
+pub use parquet_reader::panic_is_caught as parquet_panic_is_caught;
 pub use set::{BattleSet, RemovedModels};
 pub use time::parse_iso8601;
 /// The Arrow crates of [`read_record_batches`]' signature, for callers that build batches.

@@ -121,10 +121,12 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
         .map(|(rg, &first)| {
             // arrow-rs still asserts on some corrupt pages (the fuzzer's Parquet cases 41130 and
             // 78036: "Decoder for dict should have been set"); such a file is an error too.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            CATCHING.with(|c| c.set(true));
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 read_row_group(path, &meta, &mask, rg, first, sel.clone())
-            }))
-            .unwrap_or_else(|panic| {
+            }));
+            CATCHING.with(|c| c.set(false));
+            read.unwrap_or_else(|panic| {
                 let why = panic
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
@@ -154,6 +156,18 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<BattleSet, ReadErr
     let mut set = all.unwrap_or_default();
     set.compact();
     Ok(set)
+}
+
+thread_local! {
+    /// Set while this thread decodes a row group under the panic guard above.
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a panic on this thread happens inside a Parquet row-group decode that the reader
+/// catches and reports as "not a readable Parquet file". A binary's panic hook can stay silent
+/// about such a panic (the user gets the clear error instead of arrow-rs' assertion text).
+pub fn panic_is_caught() -> bool {
+    CATCHING.with(|c| c.get())
 }
 
 /// Ask arrow-rs to keep text columns whose values repeat (models, winner, language)

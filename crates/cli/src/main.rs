@@ -77,7 +77,20 @@ enum Command {
     Db(serve::DbArgs),
 }
 
+/// Keeps Rust's panic message for real bugs but not for the arrow-rs assertions that
+/// versus-battles catches while decoding a corrupt Parquet file: those end as a clear read
+/// error, and "thread panicked at …decoder.rs" before it would only alarm.
+fn quiet_caught_parquet_panics() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !versus_battles::parquet_panic_is_caught() {
+            report(info);
+        }
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_caught_parquet_panics();
     let cli = Cli::parse();
     data_cmd::set_data_dir(cli.data_dir.clone());
     if let Some(n) = cli.threads

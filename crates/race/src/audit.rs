@@ -513,11 +513,17 @@ pub fn history_tables(h: &HistorySampling, top: usize) -> Vec<versus_present::Ta
         ]);
     }
     tables.push(t);
-    let mut t = Table::new(
+    tables.push(monthly_top_shares(
         "Share of the votes gained each month, by organisation (top 3; from the published vote counts)",
-        &["Month", "Organisation", "Models", "Share"],
-    );
-    for (month, shares) in &h.monthly {
+        &h.monthly,
+    ));
+    tables
+}
+
+/// The three largest organisation shares of each month, as a table.
+fn monthly_top_shares(title: &str, monthly: &[(String, Vec<Share>)]) -> versus_present::Table {
+    let mut t = versus_present::Table::new(title, &["Month", "Organisation", "Models", "Share"]);
+    for (month, shares) in monthly {
         for s in shares.iter().take(3) {
             t.rows.push(vec![
                 month.clone(),
@@ -527,8 +533,7 @@ pub fn history_tables(h: &HistorySampling, top: usize) -> Vec<versus_present::Ta
             ]);
         }
     }
-    tables.push(t);
-    tables
+    t
 }
 
 /// Everything `versus audit` reports.
@@ -603,21 +608,10 @@ impl AuditReport {
             tables.push(t);
         }
         if !self.monthly.is_empty() {
-            let mut t = Table::new(
+            tables.push(monthly_top_shares(
                 "Share of battles by organisation, per month (top 3 each month)",
-                &["Month", "Organisation", "Models", "Share"],
-            );
-            for (month, shares) in &self.monthly {
-                for s in shares.iter().take(3) {
-                    t.rows.push(vec![
-                        month.clone(),
-                        s.group.clone(),
-                        s.models.to_string(),
-                        pct(s.share),
-                    ]);
-                }
-            }
-            tables.push(t);
+                &self.monthly,
+            ));
         }
         let mut t = Table::new(
             format!(

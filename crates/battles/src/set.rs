@@ -166,7 +166,7 @@ impl BattleSet {
                 dropped.extend(round);
             }
         }
-        self.compact();
+        // Both steps compact already (model ids change), so no pass is needed here.
         let excluded = exclude
             .iter()
             .filter(|e| !missing.contains(e))
